@@ -1,0 +1,72 @@
+#pragma once
+// The activation registry. An activation is written once as a struct with two function
+// templates, f and df, and registered; every generator, law and fallacy that quantifies over
+// activations then picks it up on every rung it supports.
+//
+//   struct my_square {
+//     template <class T> static T f(const T &z) { return z * z; }
+//     template <class T> static T df(const T &z) { return T(2) * z; }
+//   };
+//   gradlaws::register_activation<my_square>({.name = "my_square", .formula = "z²",
+//                                             .derivative = "2z", .rational = true});
+
+#include "gradlaws/dual.hpp"
+#include "gradlaws/error.hpp"
+#include "gradlaws/scalar.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradlaws {
+
+/// What a reader (and a generator) needs to know about an activation besides its formulas.
+struct activation_info {
+  std::string name;        ///< registry key, e.g. "sigmoid"
+  std::string formula;     ///< f(z) in words/symbols, e.g. "1/(1+e^-z)"
+  std::string derivative;  ///< f′(z), e.g. "σ(z)(1-σ(z))"
+  bool rational = false;   ///< built from rational operations only: runs on the exact rung
+  bool affine_derivative = false; ///< f′ affine (f at most quadratic): f′(mean z) = mean f′(z)
+  std::string kinks;       ///< the derivative's convention where f is not differentiable
+};
+
+/// An activation function σ applied elementwise, with its hand-written derivative σ′.
+/// f is defined on every forward scalar (including the oracle's dual numbers); df on every
+/// backward scalar. Using a non-rational activation on the exact rung throws
+/// unsupported_rung_error.
+class activation {
+public:
+  explicit activation(activation_info info) : info_(std::move(info)) {}
+  virtual ~activation() = default;
+
+  const activation_info &info() const { return info_; }
+  const std::string &name() const { return info_.name; }
+  /// True if the activation can be evaluated on rung r.
+  bool supports(rung r) const { return r != rung::exact || info_.rational; }
+
+#define GRADLAWS_DECLARE_F(T) virtual T f(const T &z) const = 0;
+#define GRADLAWS_DECLARE_DF(T) virtual T df(const T &z) const = 0;
+  GRADLAWS_FORWARD_SCALARS(GRADLAWS_DECLARE_F)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DECLARE_DF)
+#undef GRADLAWS_DECLARE_F
+#undef GRADLAWS_DECLARE_DF
+
+private:
+  activation_info info_;
+};
+
+/// Looks up an activation; throws unknown_name_error listing the registered names.
+const activation &find_activation(std::string_view name);
+/// Every registered activation, in registration order (built-ins first).
+std::vector<const activation *> activations();
+/// Every registered activation that runs on rung r.
+std::vector<const activation *> activations_on(rung r);
+/// Adds an activation; throws gradlaws::error if the name is taken.
+void register_activation(std::unique_ptr<const activation> a);
+/// Adds an activation written as a struct with static templates f and df (see above).
+template <class Impl> void register_activation(activation_info info);
+
+} // namespace gradlaws
+
+#include "gradlaws/detail/activation_adapter.hpp"

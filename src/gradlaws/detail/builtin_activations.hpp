@@ -1,0 +1,137 @@
+#pragma once
+// The built-in activations as structs of function templates. Public so tests can evaluate a
+// formula on scalar types outside the ladder (e.g. Boost.Math's autodiff variables).
+
+#include <boost/math/constants/constants.hpp>
+
+#include <cmath>
+#include <type_traits>
+
+namespace gradlaws::builtin {
+
+struct identity {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z; }
+  template <class T> static T df(const T &) { return T(1); }
+};
+
+struct relu {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z > T(0) ? z : T(0); }
+  // σ′(0) = 0, as in PyTorch and JAX.
+  template <class T> static T df(const T &z) { return z > T(0) ? T(1) : T(0); }
+};
+
+struct leaky_relu {
+  static constexpr bool rational = true;
+  template <class T> static T slope() { return T(1) / T(100); }
+  template <class T> static T f(const T &z) { return z > T(0) ? z : slope<T>() * z; }
+  // σ′(0) = slope: the negative branch owns the kink, as in PyTorch.
+  template <class T> static T df(const T &z) { return z > T(0) ? T(1) : slope<T>(); }
+};
+
+struct abs_value {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z < T(0) ? -z : z; }
+  // σ′(0) = 0 (the subgradient of least norm).
+  template <class T> static T df(const T &z) {
+    if (z > T(0)) return T(1);
+    if (z < T(0)) return T(-1);
+    return T(0);
+  }
+};
+
+struct hard_tanh {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) {
+    if (z < T(-1)) return T(-1);
+    if (z > T(1)) return T(1);
+    return z;
+  }
+  // σ′(±1) = 0: the flat pieces own the kinks, as in PyTorch.
+  template <class T> static T df(const T &z) { return (z > T(-1) && z < T(1)) ? T(1) : T(0); }
+};
+
+struct square {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z * z; }
+  template <class T> static T df(const T &z) { return T(2) * z; }
+};
+
+struct cube {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z * z * z; }
+  template <class T> static T df(const T &z) { return T(3) * z * z; }
+};
+
+struct softsign {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z / (T(1) + abs_value::f(z)); }
+  template <class T> static T df(const T &z) {
+    const T d = T(1) + abs_value::f(z);
+    return T(1) / (d * d);
+  }
+};
+
+struct sigmoid {
+  static constexpr bool rational = false;
+  template <class T> static T f(const T &z) {
+    using std::exp;
+    return T(1) / (T(1) + exp(-z));
+  }
+  template <class T> static T df(const T &z) {
+    const T s = f(z);
+    return s * (T(1) - s);
+  }
+};
+
+struct tanh_fn {
+  static constexpr bool rational = false;
+  template <class T> static T f(const T &z) {
+    using std::tanh;
+    return tanh(z);
+  }
+  template <class T> static T df(const T &z) {
+    const T t = f(z);
+    return T(1) - t * t;
+  }
+};
+
+struct softplus {
+  static constexpr bool rational = false;
+  template <class T> static T f(const T &z) {
+    using std::exp;
+    using std::log1p;
+    return log1p(exp(z));
+  }
+  template <class T> static T df(const T &z) { return sigmoid::f(z); }
+};
+
+/// Exact (erf-based) GELU. Needs erf, which MPFI lacks: unsupported on the interval rung.
+struct gelu {
+  static constexpr bool rational = false;
+  static constexpr bool needs_erf = true;
+  template <class T> static T phi_cdf(const T &z) {
+    using std::erf;
+    using std::sqrt;
+    return (T(1) + erf(z / sqrt(T(2)))) / T(2);
+  }
+  template <class T> static T f(const T &z) { return z * phi_cdf(z); }
+  template <class T> static T df(const T &z) {
+    using std::exp;
+    using std::sqrt;
+    const T density = exp(-z * z / T(2)) / sqrt(T(2) * boost::math::constants::pi<T>());
+    return phi_cdf(z) + z * density;
+  }
+};
+
+struct silu {
+  static constexpr bool rational = false;
+  template <class T> static T f(const T &z) { return z * sigmoid::f(z); }
+  template <class T> static T df(const T &z) {
+    const T s = sigmoid::f(z);
+    return s * (T(1) + z * (T(1) - s));
+  }
+};
+
+} // namespace gradlaws::builtin

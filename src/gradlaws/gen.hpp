@@ -1,0 +1,48 @@
+#pragma once
+// RapidCheck generators for gradlaws. Values are small dyadic fractions n/2^e (|n| ≤ 8,
+// e ≤ 2) so that shrunk counterexamples are human-sized: shrinking moves towards 0, towards
+// integers, towards fewer examples, fewer and narrower layers, and the first registry entry.
+
+#include "gradlaws/problem.hpp"
+
+#include <rapidcheck.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gradlaws::gen {
+
+/// n/2^e with |n| ≤ 8 and 0 ≤ e ≤ 2; shrinks to 0, then to the integers, 1 before -1.
+rc::Gen<exact> dyadic();
+/// Like dyadic() but ≥ 0.
+rc::Gen<exact> nonnegative_dyadic();
+/// An integer in [lo, hi], shrinking towards lo.
+rc::Gen<std::size_t> count(std::size_t lo, std::size_t hi);
+
+/// What problems() draws. Empty names mean "any registry entry that runs on the rung".
+struct problem_options {
+  rung on = rung::exact;
+  std::string activation;  ///< used in every hidden layer
+  std::string loss;
+  std::size_t min_hidden = 0, max_hidden = 2;
+  std::size_t max_width = 3;
+  std::size_t max_input = 2, max_output = 2;
+  std::size_t min_batch = 1, max_batch = 4;
+};
+
+/// A model (MLP) as the options describe.
+rc::Gen<model> models(const problem_options &o);
+/// A model with θ and a batch of examples, all small dyadics.
+rc::Gen<problem> problems(const problem_options &o);
+/// A batch of n columns of the given height.
+rc::Gen<mat<exact>> columns(std::size_t rows, std::size_t n);
+/// A split of n examples into consecutive micro-batch sizes (each ≥ 1, summing to n);
+/// shrinks towards a single micro-batch.
+rc::Gen<std::vector<std::size_t>> partition(std::size_t n);
+/// n non-negative weights with a positive sum; shrinks towards equal weights of 1.
+rc::Gen<std::vector<exact>> weights(std::size_t n);
+/// A permutation of 0..n-1; shrinks towards the identity.
+rc::Gen<std::vector<std::size_t>> permutation(std::size_t n);
+
+} // namespace gradlaws::gen

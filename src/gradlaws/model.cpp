@@ -1,0 +1,110 @@
+#include "gradlaws/model.hpp"
+
+#include <map>
+
+namespace gradlaws {
+
+std::vector<std::string> layer::parameter_names(std::size_t index) const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < parameter_count(); ++i)
+    out.push_back(kind() + std::to_string(index) + "[" + std::to_string(i) + "]");
+  return out;
+}
+
+dense::dense(std::size_t in, std::size_t out, std::vector<std::string> names)
+    : in_(in), out_(out), names_(std::move(names)) {
+  if (in == 0 || out == 0)
+    throw dimension_error("dense layer: widths must be positive, got " + std::to_string(in) +
+                          "→" + std::to_string(out));
+  if (!names_.empty() && names_.size() != parameter_count())
+    throw dimension_error("dense layer " + std::to_string(in) + "→" + std::to_string(out) +
+                          " has " + std::to_string(parameter_count()) + " parameters but " +
+                          std::to_string(names_.size()) + " names were given");
+}
+
+std::string dense::describe() const {
+  return "Dense(" + std::to_string(in_) + "→" + std::to_string(out_) + ")";
+}
+
+std::vector<std::string> dense::parameter_names(std::size_t index) const {
+  if (!names_.empty()) return names_;
+  std::vector<std::string> out;
+  const std::string k = std::to_string(index);
+  for (std::size_t r = 0; r < out_; ++r)
+    for (std::size_t c = 0; c < in_; ++c)
+      out.push_back("W" + k + "[" + std::to_string(r) + "," + std::to_string(c) + "]");
+  for (std::size_t r = 0; r < out_; ++r) out.push_back("b" + k + "[" + std::to_string(r) + "]");
+  return out;
+}
+
+activation_layer::activation_layer(std::size_t width, const activation &a)
+    : width_(width), act_(&a) {
+  if (width == 0) throw dimension_error("activation layer '" + a.name() + "': width must be positive");
+}
+
+model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> layers, const loss &l)
+    : input_dim_(input_dim), layers_(std::move(layers)), loss_(&l) {
+  if (layers_.empty()) throw error("a model needs at least one layer");
+  if (input_dim_ == 0) throw dimension_error("a model needs a positive input width");
+  offsets_.push_back(0);
+  std::size_t width = input_dim_;
+  std::map<std::string, std::size_t> counts;
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    const auto &ly = *layers_[k];
+    if (ly.in_dim() != width)
+      throw dimension_error("layer " + std::to_string(k + 1) + " (" + ly.describe() +
+                            ") takes " + std::to_string(ly.in_dim()) + " inputs but receives " +
+                            std::to_string(width));
+    width = ly.out_dim();
+    offsets_.push_back(offsets_.back() + ly.parameter_count());
+    if (ly.parameter_count() > 0) {
+      auto n = ly.parameter_names(++counts[ly.kind()]);
+      names_.insert(names_.end(), n.begin(), n.end());
+    }
+  }
+}
+
+model model::with_loss(const loss &l) const { return model(input_dim_, layers_, l); }
+
+std::string model::describe() const {
+  std::string s;
+  for (std::size_t k = 0; k < layers_.size(); ++k) s += (k ? " → " : "") + layers_[k]->describe();
+  return s + "; loss " + loss_->name();
+}
+
+bool model::supports(rung r) const {
+  if (!loss_->supports(r)) return false;
+  for (const auto &ly : layers_)
+    if (!ly->supports(r)) return false;
+  return true;
+}
+
+bool model::batch_coupled() const {
+  for (const auto &ly : layers_)
+    if (ly->batch_coupled()) return true;
+  return false;
+}
+
+model make_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+               const std::vector<std::string> &activations, std::size_t output,
+               std::string_view loss_name) {
+  if (activations.size() != widths.size())
+    throw dimension_error("make_mlp: " + std::to_string(widths.size()) + " hidden widths but " +
+                          std::to_string(activations.size()) + " activations");
+  std::vector<std::shared_ptr<const layer>> layers;
+  std::size_t w = input;
+  for (std::size_t k = 0; k < widths.size(); ++k) {
+    layers.push_back(std::make_shared<dense>(w, widths[k]));
+    layers.push_back(std::make_shared<activation_layer>(widths[k], find_activation(activations[k])));
+    w = widths[k];
+  }
+  layers.push_back(std::make_shared<dense>(w, output));
+  return model(input, std::move(layers), find_loss(loss_name));
+}
+
+model linear_regression(std::string_view loss_name) {
+  return model(1, {std::make_shared<dense>(1, 1, std::vector<std::string>{"m", "b"})},
+               find_loss(loss_name));
+}
+
+} // namespace gradlaws

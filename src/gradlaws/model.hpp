@@ -1,0 +1,58 @@
+#pragma once
+// A model: a chain of layers and a per-example loss, with a flat parameter vector θ.
+// The seed's linear regression y = m·x + b is linear_regression(): one Dense(1→1) with
+// parameters named m and b, and the MSE loss.
+
+#include "gradlaws/layer.hpp"
+#include "gradlaws/loss.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gradlaws {
+
+class model {
+public:
+  /// Chains `layers` (each layer's input width must equal the previous output width; the first
+  /// must equal input_dim) under loss `l`. Throws dimension_error naming the mismatch, or
+  /// gradlaws::error for an empty layer list.
+  model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> layers, const loss &l);
+
+  std::size_t input_dim() const { return input_dim_; }
+  std::size_t output_dim() const { return layers_.back()->out_dim(); }
+  std::size_t parameter_count() const { return offsets_.back(); }
+  const std::vector<std::shared_ptr<const layer>> &layers() const { return layers_; }
+  /// Offset of layer k's parameter block in θ (offsets[size] is the total).
+  const std::vector<std::size_t> &offsets() const { return offsets_; }
+  const loss &objective_loss() const { return *loss_; }
+  /// The same layers under another loss.
+  model with_loss(const loss &l) const;
+
+  /// "Dense(1→2) → relu → Dense(2→1); loss mse".
+  std::string describe() const;
+  /// One name per parameter in θ order ("W1[0,0]", …, "b1[0]", …).
+  const std::vector<std::string> &parameter_names() const { return names_; }
+  /// True if every layer and the loss run on rung r.
+  bool supports(rung r) const;
+  /// True if any layer couples the examples of a batch.
+  bool batch_coupled() const;
+
+private:
+  std::size_t input_dim_;
+  std::vector<std::shared_ptr<const layer>> layers_;
+  const loss *loss_;
+  std::vector<std::size_t> offsets_;
+  std::vector<std::string> names_;
+};
+
+/// A multilayer perceptron: Dense(input→widths[0]) → activations[0] → … → Dense(→output).
+/// activations.size() must equal widths.size(); an empty `widths` gives one affine layer.
+model make_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+               const std::vector<std::string> &activations, std::size_t output,
+               std::string_view loss_name);
+
+/// The seed's model: f(x) = m·x + b under the squared error (y - f(x))².
+model linear_regression(std::string_view loss_name = "mse");
+
+} // namespace gradlaws

@@ -1,0 +1,93 @@
+#include "gradlaws/error.hpp"
+#include "gradlaws/scalar.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace gradlaws {
+
+std::string_view to_string(rung r) {
+  switch (r) {
+  case rung::exact: return "exact";
+  case rung::high: return "high";
+  case rung::interval: return "interval";
+  case rung::machine: return "machine";
+  }
+  return "?";
+}
+
+rung parse_rung(std::string_view name) {
+  for (rung r : {rung::exact, rung::high, rung::interval, rung::machine})
+    if (to_string(r) == name) return r;
+  throw unknown_name_error("rung", name, {"exact", "high", "interval", "machine"});
+}
+
+unknown_name_error::unknown_name_error(std::string_view kind, std::string_view name,
+                                       const std::vector<std::string> &known)
+    : error([&] {
+        std::string s = "unknown " + std::string(kind) + " '" + std::string(name) + "'; known: ";
+        for (std::size_t i = 0; i < known.size(); ++i) s += (i ? ", " : "") + known[i];
+        return s;
+      }()) {}
+
+precision_scope::precision_scope(int digits)
+    : previous_high_(high::thread_default_precision()),
+      previous_interval_(interval::thread_default_precision()) {
+  if (digits < 10 || digits > 100000)
+    throw error("precision: " + std::to_string(digits) + " digits is outside [10, 100000]");
+  high::thread_default_precision(unsigned(digits));
+  interval::thread_default_precision(unsigned(digits));
+}
+
+precision_scope::~precision_scope() {
+  high::thread_default_precision(previous_high_);
+  interval::thread_default_precision(previous_interval_);
+}
+
+int working_digits() { return int(high::thread_default_precision()); }
+
+std::string scalar_traits<high>::name() {
+  return "high (MPFR, " + std::to_string(working_digits()) + " digits)";
+}
+std::string scalar_traits<interval>::name() {
+  return "interval (MPFI, " + std::to_string(working_digits()) + " digits)";
+}
+
+std::string to_string(const exact &q) { return q.str(); }
+
+std::string to_string(const high &x, int digits) {
+  if (digits <= 0) digits = working_digits();
+  return x.str(digits, std::ios_base::fmtflags(0));
+}
+
+std::string to_string(const interval &x, int digits) {
+  if (digits <= 0) digits = working_digits();
+  return "[" + high(lower(x)).str(digits) + ", " + high(upper(x)).str(digits) + "]";
+}
+
+namespace {
+template <class F> std::string machine_string(F x, int digits) {
+  std::ostringstream os;
+  os.precision(digits > 0 ? digits : std::numeric_limits<F>::max_digits10);
+  os << x;
+  return os.str();
+}
+} // namespace
+
+std::string to_string(double x, int digits) { return machine_string(x, digits); }
+std::string to_string(float x, int digits) { return machine_string(x, digits); }
+
+std::string to_decimal(const exact &q, int digits) {
+  precision_scope scope(std::max(digits + 10, 30));
+  return from_exact<high>(q).str(digits);
+}
+
+void require_finite(const high &x, std::string_view what) {
+  if (!boost::multiprecision::isfinite(x))
+    throw nonfinite_error(std::string(what) + " is NaN or infinite");
+}
+void require_finite(double x, std::string_view what) {
+  if (!std::isfinite(x)) throw nonfinite_error(std::string(what) + " is NaN or infinite");
+}
+
+} // namespace gradlaws
