@@ -30,6 +30,42 @@ detail::registry<loss> &table() {
 
 } // namespace
 
+namespace {
+class combination final : public loss {
+public:
+  combination(const exact &alpha, const loss &a, const exact &beta, const loss &b)
+      : loss({to_string(alpha) + "·" + a.name() + " + " + to_string(beta) + "·" + b.name(),
+              to_string(alpha) + "·(" + a.info().formula + ") + " + to_string(beta) + "·(" +
+                  b.info().formula + ")",
+              a.info().rational && b.info().rational,
+              a.info().affine_in_output && b.info().affine_in_output, ""}),
+        alpha_(alpha), beta_(beta), a_(&a), b_(&b) {}
+
+#define GRADLAWS_DEFINE_VALUE(T)                                                              \
+  T value(const vec<T> &yhat, const vec<T> &y) const override {                               \
+    return from_exact<T>(alpha_) * a_->value(yhat, y) + from_exact<T>(beta_) * b_->value(yhat, y); \
+  }
+#define GRADLAWS_DEFINE_GRAD(T)                                                               \
+  vec<T> gradient(const vec<T> &yhat, const vec<T> &y) const override {                       \
+    return vec<T>(from_exact<T>(alpha_) * a_->gradient(yhat, y) +                             \
+                  from_exact<T>(beta_) * b_->gradient(yhat, y));                              \
+  }
+  GRADLAWS_FORWARD_SCALARS(GRADLAWS_DEFINE_VALUE)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_GRAD)
+#undef GRADLAWS_DEFINE_VALUE
+#undef GRADLAWS_DEFINE_GRAD
+
+private:
+  exact alpha_, beta_;
+  const loss *a_, *b_;
+};
+} // namespace
+
+std::shared_ptr<const loss> combine(const exact &alpha, const loss &a, const exact &beta,
+                                    const loss &b) {
+  return std::make_shared<combination>(alpha, a, beta, b);
+}
+
 const loss &find_loss(std::string_view name) { return table().find(name); }
 std::vector<const loss *> losses() { return table().all(); }
 std::vector<const loss *> losses_on(rung r) {

@@ -67,6 +67,10 @@ void register_loss(std::unique_ptr<const loss> l);
 /// Adds a loss written as a struct with static templates value and gradient (see above).
 template <class Impl> void register_loss(loss_info info);
 
+/// The loss αA + βB: value αA(ŷ, y) + βB(ŷ, y), gradient α∇A + β∇B.
+std::shared_ptr<const loss> combine(const exact &alpha, const loss &a, const exact &beta,
+                                    const loss &b);
+
 /// How per-example losses L_1..L_N combine into the objective J = Σ c_i L_i.
 struct reduction {
   enum class kind { mean, sum, weighted_mean };

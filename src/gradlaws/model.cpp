@@ -43,7 +43,13 @@ activation_layer::activation_layer(std::size_t width, const activation &a)
 }
 
 model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> layers, const loss &l)
-    : input_dim_(input_dim), layers_(std::move(layers)), loss_(&l) {
+    // Registry entries live for the program: share them without owning.
+    : model(input_dim, std::move(layers), std::shared_ptr<const loss>(&l, [](const loss *) {})) {}
+
+model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> layers,
+             std::shared_ptr<const loss> l)
+    : input_dim_(input_dim), layers_(std::move(layers)), loss_(std::move(l)) {
+  if (!loss_) throw error("a model needs a loss");
   if (layers_.empty()) throw error("a model needs at least one layer");
   if (input_dim_ == 0) throw dimension_error("a model needs a positive input width");
   offsets_.push_back(0);
@@ -65,6 +71,9 @@ model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> la
 }
 
 model model::with_loss(const loss &l) const { return model(input_dim_, layers_, l); }
+model model::with_loss(std::shared_ptr<const loss> l) const {
+  return model(input_dim_, layers_, std::move(l));
+}
 
 std::string model::describe() const {
   std::string s;

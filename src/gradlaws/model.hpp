@@ -18,6 +18,9 @@ public:
   /// must equal input_dim) under loss `l`. Throws dimension_error naming the mismatch, or
   /// gradlaws::error for an empty layer list.
   model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> layers, const loss &l);
+  /// As above, sharing ownership of a loss made on the fly (e.g. a linear combination).
+  model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> layers,
+        std::shared_ptr<const loss> l);
 
   std::size_t input_dim() const { return input_dim_; }
   std::size_t output_dim() const { return layers_.back()->out_dim(); }
@@ -28,6 +31,7 @@ public:
   const loss &objective_loss() const { return *loss_; }
   /// The same layers under another loss.
   model with_loss(const loss &l) const;
+  model with_loss(std::shared_ptr<const loss> l) const;
 
   /// "Dense(1→2) → relu → Dense(2→1); loss mse".
   std::string describe() const;
@@ -41,7 +45,7 @@ public:
 private:
   std::size_t input_dim_;
   std::vector<std::shared_ptr<const layer>> layers_;
-  const loss *loss_;
+  std::shared_ptr<const loss> loss_;
   std::vector<std::size_t> offsets_;
   std::vector<std::string> names_;
 };

@@ -64,8 +64,7 @@ high abs_max(const vec<high> &v) {
 } // namespace
 
 high relative_distance(const vec<high> &a, const vec<high> &b) {
-  const high scale = std::max(abs_max(a), abs_max(b));
-  if (scale == 0) return high(0);
+  const high scale = std::max({abs_max(a), abs_max(b), high(1)});
   return abs_max(vec<high>(a - b)) / scale;
 }
 
@@ -109,10 +108,11 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
     d2 = relative_distance(s.lhs, s.rhs);
     t2 = floor_at(digits2);
   }
-  // A true identity's distance stays at the rounding floor, or (under cancellation) falls at
-  // least by half the digits added; a real difference keeps its size.
+  // A true identity's distance sits at the rounding floor, or (when the sides cancel down to
+  // a small result) falls with the precision: by at least half the digits added. A real
+  // difference keeps its size however many digits are carried.
   const bool under_both = d1 <= t1 && d2 <= t2;
-  const bool shrank = d2 <= t2 && d2 <= d1 * pow(high(10), -tol.extra_digits / 2);
+  const bool shrank = d2 <= d1 * pow(high(10), -tol.extra_digits / 2);
   v.kind = (under_both || shrank) ? verdict_kind::equal_to_precision : verdict_kind::different;
   v.distance = sci(d1);
   v.tolerance = sci(t1) + " = " + std::to_string(long(operations)) + " operations × 10^(1-" +
@@ -120,7 +120,8 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
   v.evidence = "re-evaluated at " + std::to_string(digits2) + " digits: relative distance " +
                sci(d2) + " against " + sci(t2) +
                (v.kind == verdict_kind::different ? " (the difference did not shrink)"
-                                                  : " (the difference shrank with precision)");
+               : under_both          ? " (at the rounding floor at both precisions)"
+                                     : " (cancellation: the difference shrank with precision)");
   v.lhs_name = std::move(lhs_name);
   v.rhs_name = std::move(rhs_name);
   return v;

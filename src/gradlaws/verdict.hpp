@@ -4,11 +4,13 @@
 // from.
 //
 //   exact rung      a == b componentwise, or the exact difference
-//   high rung       relative distance d = max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞) against the
+//   high rung       distance d = max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1) (relative to the
+//                   larger side, absolute below 1 where a gradient cancels to 0) against the
 //                   rounding floor  tol(D) = operations × 10^(1-D); equality is confirmed by
 //                   re-evaluating at D' = D + tolerances::extra_digits: a true identity's
-//                   distance stays under the floor there too (or falls by at least half the
-//                   added digits), a real difference does not move.
+//                   distance stays under the floor there too, or — when the sides cancel
+//                   down to a small result — falls by at least half the added digits; a real
+//                   difference does not move.
 //   interval rung   certified different when some component's enclosures are disjoint.
 
 #include "gradlaws/scalar.hpp"
@@ -72,7 +74,7 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
 verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
                        const sides<interval> &s, const tolerances &tol = {});
 
-/// Relative distance max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞) (0 when both are zero).
+/// Distance max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1).
 high relative_distance(const vec<high> &a, const vec<high> &b);
 
 } // namespace gradlaws

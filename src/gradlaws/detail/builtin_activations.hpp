@@ -30,9 +30,17 @@ struct leaky_relu {
   template <class T> static T df(const T &z) { return z > T(0) ? T(1) : slope<T>(); }
 };
 
+// Kink conventions live in the branch structure of f as well as in df: forward-mode
+// differentiation follows the branch f takes, so at a kink the oracle sees the same one-sided
+// (or constant) piece that df's convention names.
+
 struct abs_value {
   static constexpr bool rational = true;
-  template <class T> static T f(const T &z) { return z < T(0) ? -z : z; }
+  template <class T> static T f(const T &z) {
+    if (z > T(0)) return z;
+    if (z < T(0)) return -z;
+    return T(0); // the constant piece: derivative 0 at 0
+  }
   // σ′(0) = 0 (the subgradient of least norm).
   template <class T> static T df(const T &z) {
     if (z > T(0)) return T(1);
@@ -44,8 +52,8 @@ struct abs_value {
 struct hard_tanh {
   static constexpr bool rational = true;
   template <class T> static T f(const T &z) {
-    if (z < T(-1)) return T(-1);
-    if (z > T(1)) return T(1);
+    if (z <= T(-1)) return T(-1); // the flat pieces own the kinks
+    if (z >= T(1)) return T(1);
     return z;
   }
   // σ′(±1) = 0: the flat pieces own the kinks, as in PyTorch.

@@ -1,0 +1,91 @@
+#include "gradlaws/catalogue.hpp"
+
+#include "gradlaws/error.hpp"
+
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace gradlaws {
+
+std::string_view to_string(entry_kind k) {
+  switch (k) {
+  case entry_kind::law: return "law";
+  case entry_kind::boundary_law: return "boundary law";
+  case entry_kind::fallacy: return "fallacy";
+  }
+  return "?";
+}
+
+std::string_view to_string(run_status s) {
+  switch (s) {
+  case run_status::held: return "held";
+  case run_status::falsified: return "falsified";
+  case run_status::gave_up: return "gave up";
+  case run_status::setup_failure: return "setup failure";
+  }
+  return "?";
+}
+
+namespace {
+std::map<std::string, std::unique_ptr<entry>, std::less<>> &table() {
+  static std::map<std::string, std::unique_ptr<entry>, std::less<>> t;
+  return t;
+}
+int kind_order(entry_kind k) { return k == entry_kind::fallacy ? 1 : 0; }
+} // namespace
+
+bool register_entry(entry e) {
+  if (e.name.empty()) throw error("a catalogue entry needs a name");
+  if (!e.run || !e.variants) throw error("catalogue entry '" + e.name + "' has no runner");
+  auto &t = table();
+  if (t.count(e.name)) throw error("a catalogue entry named '" + e.name + "' is already registered");
+  std::string key = e.name;
+  t.emplace(std::move(key), std::make_unique<entry>(std::move(e)));
+  return true;
+}
+
+std::vector<const entry *> catalogue() {
+  std::vector<const entry *> out;
+  for (const auto &[name, e] : table()) out.push_back(e.get());
+  std::stable_sort(out.begin(), out.end(), [](const entry *a, const entry *b) {
+    return kind_order(a->kind) < kind_order(b->kind);
+  });
+  return out;
+}
+
+const entry &find_entry(std::string_view name) {
+  const auto &t = table();
+  if (auto it = t.find(name); it != t.end()) return *it->second;
+  std::vector<std::string> names;
+  for (const auto &[n, e] : t) names.push_back(n);
+  throw unknown_name_error("catalogue entry", name, names);
+}
+
+std::string test_name(const entry &e, const std::string &variant) {
+  const std::string prefix = e.kind == entry_kind::fallacy ? "fallacy_" : "law_";
+  return prefix + e.name + "." + variant;
+}
+
+run_options options_from_environment() {
+  run_options o;
+  if (const char *p = std::getenv("RC_PARAMS")) {
+    const std::string params(p);
+    const auto &config = rc::detail::configuration();
+    if (params.find("max_success") != std::string::npos) o.cases = config.testParams.maxSuccess;
+    if (params.find("seed") != std::string::npos) o.seed = config.testParams.seed;
+  }
+  if (const char *d = std::getenv("GRADLAWS_DIGITS")) {
+    char *end = nullptr;
+    const long v = std::strtol(d, &end, 10);
+    if (end == d || *end != '\0' || v < 10 || v > 100000)
+      throw error(std::string("GRADLAWS_DIGITS='") + d + "' is not a number of digits in [10, 100000]");
+    o.digits = int(v);
+  }
+  return o;
+}
+
+} // namespace gradlaws

@@ -1,0 +1,88 @@
+#pragma once
+// The catalogue: every law and fallacy gradlaws knows, as named entries. Properties files
+// register entries (see property.hpp); the test runner turns each (entry, variant) into one
+// CTest test, and the command line lists, checks and reports them.
+
+#include "gradlaws/verdict.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gradlaws {
+
+enum class entry_kind {
+  law,          ///< must hold on every generated case
+  boundary_law, ///< a law that marks where a fallacy's equality is restored
+  fallacy       ///< expected to be falsified, with a shrunk counterexample of known shape
+};
+std::string_view to_string(entry_kind k);
+
+/// How one entry is run. Defaults are the ones ctest uses.
+struct run_options {
+  std::optional<std::uint64_t> seed; ///< unset: RC_PARAMS' seed if given, else one per entry
+  int cases = 100;                   ///< cases a law must pass / a fallacy may try
+  int digits = default_digits;       ///< working precision of the high rung
+  tolerances tol{};
+};
+
+enum class run_status {
+  held,          ///< every case passed
+  falsified,     ///< a counterexample was found (and shrunk)
+  gave_up,       ///< the generator discarded too many cases
+  setup_failure  ///< the property could not be evaluated (bad input, unsupported rung, …)
+};
+std::string_view to_string(run_status s);
+
+struct run_result {
+  std::string entry, variant;
+  entry_kind kind = entry_kind::law;
+  std::string claim, formula;
+  run_status status = run_status::setup_failure;
+  bool passed = false;         ///< law: held; fallacy: falsified with the expected shape
+  int cases = 0;               ///< cases that passed before the outcome
+  int shrinks = 0;             ///< accepted shrink steps
+  std::uint64_t seed = 0;
+  std::string reproduce;       ///< RC_PARAMS="reproduce=…" line, when falsified
+  std::string test_name;       ///< the CTest test name of this entry and variant
+  std::string counterexample;  ///< the shrunk inputs as a named list
+  std::optional<verdict> found;       ///< the verdict on the shrunk counterexample
+  std::optional<verdict> certificate; ///< interval verdict on the shrunk counterexample
+  std::string shape_problem;   ///< fallacy: why the shrunk case does not have the expected shape
+  std::string expected_shape;  ///< fallacy: the shape its shrunk counterexample must have
+  std::string explanation;     ///< why the two sides part (or agree), in words
+  std::string message;         ///< gave up / setup failure: what went wrong
+  std::string tally;           ///< laws: verdicts over the cases, e.g. "100 exactly equal"
+  std::string regression;      ///< a ready-to-compile GoogleTest test of the shrunk case
+  double seconds = 0;
+};
+
+struct entry {
+  std::string name;
+  entry_kind kind = entry_kind::law;
+  std::string family;   ///< the catalogue family (DESIGN.md section 5)
+  std::string claim;    ///< in words
+  std::string formula;  ///< in the user's notation
+  std::string boundary; ///< fallacy: the name of its boundary law; boundary law: its fallacy
+  std::function<std::vector<std::string>()> variants; ///< e.g. "relu_exact"
+  std::function<run_result(const std::string &variant, const run_options &)> run;
+};
+
+/// Adds an entry; throws gradlaws::error if the name is taken. Returns true (for static
+/// registration: `static const bool registered = gradlaws::register_entry(...)`).
+bool register_entry(entry e);
+/// Every registered entry, laws first, each kind in name order.
+std::vector<const entry *> catalogue();
+/// Looks up an entry; throws unknown_name_error listing the names.
+const entry &find_entry(std::string_view name);
+
+/// The CTest name of an entry's variant: "<kind>_<entry>.<variant>".
+std::string test_name(const entry &e, const std::string &variant);
+
+/// Options for the test runner from the environment: RC_PARAMS' max_success and seed, and
+/// GRADLAWS_DIGITS.
+run_options options_from_environment();
+
+} // namespace gradlaws
