@@ -56,6 +56,9 @@ struct run_result {
   std::string message;         ///< gave up / setup failure: what went wrong
   std::string tally;           ///< laws: verdicts over the cases, e.g. "100 exactly equal"
   std::string regression;      ///< a ready-to-compile GoogleTest test of the shrunk case
+  /// Named facts about the shrunk case beyond its inputs, e.g. {"weights given", "[1/2, 1/4, 1/4]"}
+  /// and {"correct weights", "[1/3, 1/3, 1/3]"}; rendered by every report format.
+  std::vector<std::pair<std::string, std::string>> details;
   double seconds = 0;
 };
 

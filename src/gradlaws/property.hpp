@@ -18,6 +18,8 @@
 //
 // Case requirements: copyable; `rung on`; `std::string describe() const` (the inputs as a named
 // list); `double operations() const` (size of the computation, for the high-rung tolerance).
+// Optional: `std::vector<std::pair<std::string, std::string>> details() const`, named facts
+// shown in every report of a falsified case (weight vectors, for instance).
 
 #include "gradlaws/catalogue.hpp"
 #include "gradlaws/gen.hpp"

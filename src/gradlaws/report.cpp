@@ -56,6 +56,7 @@ std::string render_text(const run_result &r) {
   if (!r.counterexample.empty()) {
     s += "shrunk counterexample\n" + indent(r.counterexample, "    ") + "\n";
   }
+  for (const auto &[name, value] : r.details) s += name + "  " + value + "\n";
   if (r.found) s += "both sides\n" + r.found->to_text();
   if (r.certificate) {
     s += "certificate  " + std::string(to_string(r.certificate->kind)) + ": " +

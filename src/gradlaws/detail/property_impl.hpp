@@ -99,7 +99,10 @@ run_result run_property(const property_info &info, const std::string &variant,
     r.cases = f.numSuccess;
     r.shrinks = int(f.reproduce.shrinkPath.size());
     r.reproduce = reproduce_line(r.test_name, f.reproduce);
-    if (failing) r.counterexample = failing->describe();
+    if (failing) {
+      r.counterexample = failing->describe();
+      if constexpr (requires { failing->details(); }) r.details = failing->details();
+    }
     if (!failing_error.empty() || !failing_verdict) {
       r.status = run_status::setup_failure;
       r.message = failing_error.empty() ? f.description : failing_error;
