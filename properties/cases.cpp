@@ -89,3 +89,120 @@ rc::Gen<upstream_problem> upstreams(const gen::problem_options &o) {
 }
 
 } // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+std::string activation_case::describe() const {
+  std::string s = "activation  " + act->name() + " (σ(z) = " + act->info().formula +
+                  ", σ′(z) = " + act->info().derivative + ")\nz           [";
+  for (std::size_t i = 0; i < z.size(); ++i) s += (i ? ", " : "") + to_string(z[i]);
+  return s + "]   [N = " + std::to_string(z.size()) + ", rung " + std::string(to_string(on)) + "]";
+}
+
+std::vector<std::pair<std::string, std::string>> activation_case::details() const {
+  // Five significant digits: the precision at which the seed thread quotes its numbers.
+  precision_scope scope(default_digits);
+  const auto s = derivative_at_mean_sides<high>(*this);
+  return {{"σ′(mean z) ≈", to_string(s.lhs[0], 5)}, {"mean σ′(z) ≈", to_string(s.rhs[0], 5)}};
+}
+
+std::string activation_regression(const activation_case &c, const property_info &info,
+                                  const std::string &test, const verdict &found) {
+  std::string z;
+  for (std::size_t i = 0; i < c.z.size(); ++i) z += (i ? ", \"" : "\"") + to_string(c.z[i]) + "\"";
+  const std::string setup = "    const activation &act = find_activation(\"" + c.act->name() +
+                            "\");\n    const vec<T> z = vector_of<T>({" + z + "});\n";
+  return draft_regression(info, test, c.on, default_digits, c.operations(), setup, found);
+}
+
+rc::Gen<activation_case> activation_cases(const std::string &variant) {
+  const auto v = parse_activation_variant(variant);
+  return rc::gen::exec([v] {
+    const auto n = *gen::count(1, 4);
+    auto z = *rc::gen::container<std::vector<exact>>(n, gen::dyadic());
+    return activation_case{v.act, std::move(z), v.on};
+  });
+}
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+rc::Gen<problem> model_variant_problems(const std::string &variant) {
+  std::string v = variant;
+  const std::string one = "one_example_";
+  const bool single = v.rfind(one, 0) == 0;
+  if (single) v = v.substr(one.size());
+  gen::problem_options o;
+  if (single) o.max_batch = 1;
+  if (v == "linear_regression") {
+    // Targets are drawn as prediction + residual, y = m·x + b + r, so that m and b shrink
+    // without moving the residuals that witness a fallacy.
+    return rc::gen::exec([o] {
+      const model m = linear_regression();
+      const auto n = *gen::count(o.min_batch, o.max_batch);
+      auto theta = *gen::columns(2, 1);
+      auto x = *gen::columns(1, n);
+      auto r = *gen::columns(1, n);
+      mat<exact> y = (x.array() * theta(0, 0) + theta(1, 0)).matrix() + r;
+      return problem{m, vec<exact>(theta.col(0)), std::move(x), std::move(y), rung::exact};
+    });
+  }
+  if (v == "linear_model_linear_loss") {
+    o.max_hidden = 0;
+    o.loss = "linear";
+    return gen::problems(o);
+  }
+  gen::problem_options a = options_for(v);
+  a.loss = "mse";
+  a.max_batch = o.max_batch;
+  return gen::problems(a);
+}
+
+std::string seed_regression_shape(const problem &p) {
+  auto vals = [](const mat<exact> &m) {
+    std::vector<exact> out;
+    for (Eigen::Index j = 0; j < m.cols(); ++j) out.push_back(m(0, j));
+    return out;
+  };
+  const std::vector<exact> zero_one{exact(0), exact(1)};
+  std::string off;
+  if (!(p.theta.size() == 2 && p.theta[0] == 0 && p.theta[1] == 0))
+    off += "expected m = b = 0, got θ = " + to_string(p.theta) + "; ";
+  if (p.x.rows() != 1 || vals(p.x) != zero_one || vals(p.y) != zero_one)
+    off += "expected the batch {(0, 0), (1, 1)}; ";
+  return off;
+}
+
+std::string reduction_case::describe() const {
+  return problem::describe() + "\ng      " + g;
+}
+
+std::vector<std::pair<std::string, std::string>> reduction_case::details() const {
+  std::string losses;
+  const auto l = lift<exact>(*this);
+  const vec<exact> li = example_losses<exact>(m, l.theta, l.x, l.y);
+  return {{"per-example losses L_i =", to_string(li)}};
+}
+
+rc::Gen<reduction_case> reduction_cases(const std::string &g) {
+  if (g != "rmse" && g != "log_mean_exp" && g != "affine")
+    throw unknown_name_error("reduction", g, {"rmse", "log_mean_exp", "affine"});
+  const rung on = g == "affine" ? rung::exact : rung::high;
+  auto base = model_variant_problems("linear_regression");
+  if (g == "rmse") {
+    // √ has no derivative at 0: keep every L_i > 0.
+    base = rc::gen::suchThat(base, [](const problem &p) {
+      const vec<exact> li = example_losses<exact>(p.m, p.theta, p.x, p.y);
+      for (Eigen::Index i = 0; i < li.size(); ++i)
+        if (li[i] == 0) return false;
+      return true;
+    });
+  }
+  return rc::gen::map(base, [g, on](problem p) {
+    p.on = on;
+    return reduction_case{std::move(p), g};
+  });
+}
+
+} // namespace gradlaws::props

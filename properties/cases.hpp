@@ -56,3 +56,54 @@ struct upstream_problem : problem {
 rc::Gen<upstream_problem> upstreams(const gen::problem_options &o);
 
 } // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+/// An activation and a batch of pre-activations z_1..z_N (for the derivative-at-the-mean
+/// fallacy and its boundary law).
+struct activation_case {
+  const activation *act = nullptr;
+  std::vector<exact> z;
+  rung on = rung::exact;
+  std::string describe() const;
+  double operations() const { return 8.0 * double(z.size()) + 16.0; }
+  std::vector<std::pair<std::string, std::string>> details() const;
+};
+/// z_1..z_N (1 ≤ N ≤ 4) of small dyadics for the activation of an activation variant.
+rc::Gen<activation_case> activation_cases(const std::string &variant);
+
+/// σ′(mean z) and mean σ′(z) on rung T.
+template <class T> sides<T> derivative_at_mean_sides(const activation_case &c) {
+  vec<T> z(Eigen::Index(c.z.size()));
+  for (std::size_t i = 0; i < c.z.size(); ++i) z[Eigen::Index(i)] = from_exact<T>(c.z[i]);
+  return {derivative_at_mean(*c.act, z), mean_derivative(*c.act, z)};
+}
+
+/// A regression test pinning an activation case (see draft_regression).
+std::string activation_regression(const activation_case &c, const property_info &info,
+                                  const std::string &test, const verdict &found);
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+/// Problems for a model variant: "linear_regression" (the seed's m·x + b under MSE, exact
+/// rung), "linear_model_linear_loss" (Dense layers only, linear loss, exact rung), or an
+/// activation variant "<activation>_<rung>" (an MLP with that activation under MSE). A
+/// "one_example_" prefix restricts the batch to a single example.
+rc::Gen<problem> model_variant_problems(const std::string &variant);
+
+/// True when the problem is the seed's linear regression with m = b = 0 and the batch
+/// {(0, 0), (1, 1)}; otherwise says what differs.
+std::string seed_regression_shape(const problem &p);
+
+/// A problem and a reduction g applied to the mean loss: "rmse" (g = √), "log_mean_exp"
+/// (J = log (1/N) Σ e^{L_i}), or "affine" (g(t) = 2t + 1).
+struct reduction_case : problem {
+  std::string g;
+  std::string describe() const;
+  std::vector<std::pair<std::string, std::string>> details() const;
+};
+rc::Gen<reduction_case> reduction_cases(const std::string &g);
+
+} // namespace gradlaws::props

@@ -17,6 +17,8 @@ const bool linearity = register_property<problem>(
      .formula = "∇_θ (1/N) Σ_i L_i(θ) = (1/N) Σ_i ∇_θ L_i(θ)",
      .lhs = "batched backprop of J",
      .rhs = "mean of per-example backprops",
+     .lhs_code = "gradient<T>(m, theta, x, y)",
+     .rhs_code = "mean_of_example_gradients<T>(m, theta, x, y)",
      .explanation = "differentiation is linear, and without batch-coupled layers each L_i "
                     "depends on example i alone"},
     activation_variants(), [](const std::string &v) { return gen::problems(options_for(v)); },
@@ -35,6 +37,8 @@ const bool oracle_agreement = register_property<problem>(
      .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by forward mode",
      .lhs = "batched backprop of J",
      .rhs = "forward-mode oracle ∇J",
+     .lhs_code = "gradient<T>(m, theta, x, y)",
+     .rhs_code = "oracle_gradient<T>(m, theta, x, y)",
      .explanation = "two independent code paths compute the same derivative"},
     activation_variants(), [](const std::string &v) { return gen::problems(options_for(v)); },
     []<class T>(const problem &p) -> sides<T> {
@@ -54,6 +58,8 @@ const bool reduction_scale = register_property<problem>(
      .formula = "∇ Σ_i L_i = N · ∇ (1/N) Σ_i L_i",
      .lhs = "batched backprop of Σ L_i",
      .rhs = "N × batched backprop of J",
+     .lhs_code = "gradient<T>(m, theta, x, y, reduction::sum())",
+     .rhs_code = "vec<T>(T(int(x.cols())) * gradient<T>(m, theta, x, y))",
      .explanation = "the reduction's constant factor passes through the derivative"},
     activation_variants(), [](const std::string &v) { return gen::problems(options_for(v)); },
     []<class T>(const problem &p) -> sides<T> {

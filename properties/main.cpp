@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace {
@@ -16,6 +17,7 @@ public:
   void TestBody() override {
     const auto result = e_->run(variant_, gradlaws::options_from_environment());
     std::cout << gradlaws::render_text(result) << std::flush;
+    if (const char *dir = std::getenv("GRADLAWS_REPORT_DIR")) gradlaws::write_report_files(result, dir);
     if (!result.passed) FAIL() << gradlaws::summary_line(result);
   }
 

@@ -12,6 +12,7 @@ detail::registry<activation> &table() {
     detail::registry<activation> t("activation");
     auto add = [&t]<class Impl>(activation_info info) {
       info.rational = Impl::rational;
+      if constexpr (requires { Impl::needs_erf; }) info.interval = !Impl::needs_erf;
       t.add(std::make_unique<detail::activation_adapter<Impl>>(std::move(info)));
     };
     using namespace builtin;

@@ -29,6 +29,7 @@ struct activation_info {
   bool rational = false;   ///< built from rational operations only: runs on the exact rung
   bool affine_derivative = false; ///< f′ affine (f at most quadratic): f′(mean z) = mean f′(z)
   std::string kinks;       ///< the derivative's convention where f is not differentiable
+  bool interval = true;    ///< runs on the interval rung (false when f needs erf: MPFI has none)
 };
 
 /// An activation function σ applied elementwise, with its hand-written derivative σ′.
@@ -43,7 +44,9 @@ public:
   const activation_info &info() const { return info_; }
   const std::string &name() const { return info_.name; }
   /// True if the activation can be evaluated on rung r.
-  bool supports(rung r) const { return r != rung::exact || info_.rational; }
+  bool supports(rung r) const {
+    return (r != rung::exact || info_.rational) && (r != rung::interval || info_.interval);
+  }
 
 #define GRADLAWS_DECLARE_F(T) virtual T f(const T &z) const = 0;
 #define GRADLAWS_DECLARE_DF(T) virtual T df(const T &z) const = 0;
@@ -55,6 +58,24 @@ public:
 private:
   activation_info info_;
 };
+
+/// [σ′((1/N) Σ_i z_i)]: the derivative at the mean pre-activation (a one-entry vector, so it
+/// compares like a gradient). Throws empty_batch_error for empty z.
+template <class T> vec<T> derivative_at_mean(const activation &a, const vec<T> &z) {
+  if (z.size() == 0) throw empty_batch_error("derivative_at_mean: no pre-activations");
+  vec<T> out(1);
+  out[0] = a.df(T(z.sum() / T(int(z.size()))));
+  return out;
+}
+/// [(1/N) Σ_i σ′(z_i)]: the mean of the derivatives. Throws empty_batch_error for empty z.
+template <class T> vec<T> mean_derivative(const activation &a, const vec<T> &z) {
+  if (z.size() == 0) throw empty_batch_error("mean_derivative: no pre-activations");
+  vec<T> out(1);
+  out[0] = T(0);
+  for (Eigen::Index i = 0; i < z.size(); ++i) out[0] += a.df(z[i]);
+  out[0] /= T(int(z.size()));
+  return out;
+}
 
 /// Looks up an activation; throws unknown_name_error listing the registered names.
 const activation &find_activation(std::string_view name);

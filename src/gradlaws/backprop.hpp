@@ -52,6 +52,20 @@ template <class T>
 vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<T> &x,
                                  const mat<T> &y);
 
+/// The batch's mean input and mean target as a batch of one example (x̄, ȳ).
+template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const mat<T> &y);
+
+/// ∇L(θ; x̄, ȳ): the gradient at the mean example (a fallacy's left side; equal to ∇J only
+/// when the per-example gradient is affine in (x, y)).
+template <class T>
+vec<T> gradient_at_mean_example(const model &m, const vec<T> &theta, const mat<T> &x,
+                                const mat<T> &y);
+
+/// backward at the activations of x̄ applied to ē = (1/N) Σ_i ∂L_i/∂ŷ_i: the mean output error
+/// of the real forward pass sent back through one set of activations (a fallacy's left side).
+template <class T>
+vec<T> mean_error_backprop(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y);
+
 /// Throws the matching gradlaws::error if θ, X or Y do not fit m, the batch is empty, or a
 /// value is NaN or infinite.
 template <class T>

@@ -46,4 +46,11 @@ public:
   using error::error;
 };
 
+/// A normalisation over values with no spread and ε = 0: (x - μ)/√(σ² + ε) would be 0/0
+/// (BatchNorm on a batch of one, or on equal inputs).
+class zero_variance_error : public error {
+public:
+  using error::error;
+};
+
 } // namespace gradlaws

@@ -1,5 +1,6 @@
 #include "gradlaws/gen.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 namespace gradlaws::gen {
@@ -9,15 +10,78 @@ namespace {
 long zigzag(int k) { return (k % 2 == 1) ? (k + 1) / 2 : -(k / 2); }
 } // namespace
 
+std::vector<exact> simpler_values(const exact &v) {
+  // Complexity of v = n/2^e in lowest terms is (e, |n|, n < 0), ordered lexicographically;
+  // (for dyadics; other rationals only ever reach integers, which are simpler still)
+  // every candidate is strictly simpler, so shrinking terminates.
+  std::vector<exact> out;
+  if (v == 0) return out;
+  out.push_back(exact(0));
+  const auto push = [&](exact c) {
+    if (c != v && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
+  };
+  const mp::mpz_int num = numerator(v), den = denominator(v);
+  if (den != 1) {
+    const mp::mpz_int whole = num / den; // rounds towards zero
+    push(exact(whole));                                               // the integer part
+    push(exact(mp::mpz_int(whole + (num < 0 ? -1 : 1))));             // the next integer out
+    push(exact(mp::mpz_int(num / 2), mp::mpz_int(den / 2)));          // a coarser grid
+  } else {
+    const mp::mpz_int mag = abs(num);
+    const int sign = num < 0 ? -1 : 1;
+    if (mag > 1) push(exact(mp::mpz_int(sign * (mag / 2))));
+    if (mag > 1) push(exact(mp::mpz_int(sign * (mag - 1))));
+  }
+  if (v < 0) push(exact(-v)); // prefer the positive value of the same size
+  return out;
+}
+
+namespace {
+rc::Shrinkable<exact> shrinkable_dyadic(exact v) {
+  return rc::shrinkable::shrinkRecur(std::move(v), [](const exact &x) {
+    return rc::seq::fromContainer(simpler_values(x));
+  });
+}
+
+std::vector<mat<exact>> simpler_batches(const mat<exact> &m) {
+  std::vector<mat<exact>> out;
+  // Translating a row (every example's value of one coordinate) by its first entry keeps
+  // differences — and so covariances — intact while moving the batch towards 0: it gets
+  // the shrinker out of minima like {(1, 0), (0, 1)} that no single-value shrink can leave.
+  if (m.cols() > 1) {
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+      if (m(r, 0) == 0) continue;
+      mat<exact> t = m;
+      for (Eigen::Index j = 0; j < m.cols(); ++j) t(r, j) -= m(r, 0);
+      out.push_back(std::move(t));
+    }
+  }
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+      for (auto &c : simpler_values(m(r, j))) {
+        mat<exact> t = m;
+        t(r, j) = std::move(c);
+        out.push_back(std::move(t));
+      }
+  return out;
+}
+} // namespace
+
 rc::Gen<exact> dyadic() {
-  return rc::gen::apply(
+  const auto raw = rc::gen::apply(
       [](int k, int e) { return exact(zigzag(k)) / exact(1L << e); },
       rc::gen::inRange(0, 17), rc::gen::inRange(0, 3));
+  return [raw](const rc::Random &random, int size) {
+    return shrinkable_dyadic(raw(random, size).value());
+  };
 }
 
 rc::Gen<exact> nonnegative_dyadic() {
-  return rc::gen::apply([](int n, int e) { return exact(n) / exact(1L << e); },
-                        rc::gen::inRange(0, 9), rc::gen::inRange(0, 3));
+  const auto raw = rc::gen::apply([](int n, int e) { return exact(n) / exact(1L << e); },
+                                  rc::gen::inRange(0, 9), rc::gen::inRange(0, 3));
+  return [raw](const rc::Random &random, int size) {
+    return shrinkable_dyadic(raw(random, size).value());
+  };
 }
 
 rc::Gen<std::size_t> count(std::size_t lo, std::size_t hi) {
@@ -25,26 +89,42 @@ rc::Gen<std::size_t> count(std::size_t lo, std::size_t hi) {
 }
 
 rc::Gen<mat<exact>> columns(std::size_t rows, std::size_t n) {
-  return rc::gen::map(rc::gen::container<std::vector<exact>>(rows * n, dyadic()),
-                      [rows, n](const std::vector<exact> &v) {
-                        mat<exact> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n));
-                        for (std::size_t j = 0; j < n; ++j)
-                          for (std::size_t i = 0; i < rows; ++i)
-                            m(Eigen::Index(i), Eigen::Index(j)) = v[j * rows + i];
-                        return m;
-                      });
+  const auto raw = rc::gen::container<std::vector<exact>>(rows * n, dyadic());
+  return [raw, rows, n](const rc::Random &random, int size) {
+    const std::vector<exact> v = raw(random, size).value();
+    mat<exact> m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n));
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t i = 0; i < rows; ++i)
+        m(Eigen::Index(i), Eigen::Index(j)) = v[j * rows + i];
+    return rc::shrinkable::shrinkRecur(std::move(m), [](const mat<exact> &x) {
+      return rc::seq::fromContainer(simpler_batches(x));
+    });
+  };
 }
 
 namespace {
 template <class Entry> rc::Gen<std::string> entry_name(const std::vector<const Entry *> &on) {
   std::vector<std::string> names;
   for (const auto *e : on) names.push_back(e->name());
-  return rc::gen::elementOf(names);
+  // Draws exactly as rc::gen::elementOf does, but shrinks towards the first registry entry
+  // (elementOf never shrinks, so a counterexample kept whichever entry it was drawn with).
+  return [names](const rc::Random &random, int) {
+    if (names.empty()) throw rc::GenerationFailure("no registry entry runs on this rung");
+    const auto drawn = static_cast<std::size_t>(rc::Random(random).next() % names.size());
+    return rc::shrinkable::map(
+        rc::shrinkable::shrinkRecur(drawn,
+                                    [](std::size_t i) { return rc::shrink::towards(i, std::size_t(0)); }),
+        [names](std::size_t i) { return names[i]; });
+  };
 }
 } // namespace
 
 rc::Gen<model> models(const problem_options &o) {
   if (o.min_hidden > o.max_hidden) throw error("problem_options: min_hidden > max_hidden");
+  if (!runs_on(o.norm, o.on))
+    throw unsupported_rung_error("problem_options: " + std::string(to_string(o.norm)) +
+                                 " needs a square root and does not run on the " +
+                                 std::string(to_string(o.on)) + " rung");
   return rc::gen::exec([o] {
     const auto hidden = *count(o.min_hidden, o.max_hidden);
     const auto input = *count(1, o.max_input);
@@ -56,7 +136,7 @@ rc::Gen<model> models(const problem_options &o) {
       acts.push_back(o.activation.empty() ? *entry_name(activations_on(o.on)) : o.activation);
     }
     const std::string loss_name = o.loss.empty() ? *entry_name(losses_on(o.on)) : o.loss;
-    return make_mlp(input, widths, acts, output, loss_name);
+    return make_normalised_mlp(input, widths, acts, output, loss_name, o.norm);
   });
 }
 
@@ -69,6 +149,7 @@ rc::Gen<problem> problems(const problem_options &o) {
     mat<exact> y = *columns(m.output_dim(), n);
     vec<exact> t(Eigen::Index(theta.size()));
     for (std::size_t k = 0; k < theta.size(); ++k) t[Eigen::Index(k)] = theta[k];
+    t += initial_parameters(m);
     return problem{std::move(m), std::move(t), std::move(x), std::move(y), o.on};
   });
 }

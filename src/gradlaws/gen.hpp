@@ -3,6 +3,7 @@
 // e ≤ 2) so that shrunk counterexamples are human-sized: shrinking moves towards 0, towards
 // integers, towards fewer examples, fewer and narrower layers, and the first registry entry.
 
+#include "gradlaws/norm_layers.hpp"
 #include "gradlaws/problem.hpp"
 
 #include <rapidcheck.h>
@@ -15,6 +16,10 @@ namespace gradlaws::gen {
 
 /// n/2^e with |n| ≤ 8 and 0 ≤ e ≤ 2; shrinks to 0, then to the integers, 1 before -1.
 rc::Gen<exact> dyadic();
+/// The values a dyadic v shrinks to, simplest first: 0, its integer part, a coarser grid,
+/// smaller integers, and -v for negative v. Each is strictly simpler in (2-adic exponent, |v|,
+/// sign), so shrinking terminates.
+std::vector<exact> simpler_values(const exact &v);
 /// Like dyadic() but ≥ 0.
 rc::Gen<exact> nonnegative_dyadic();
 /// An integer in [lo, hi], shrinking towards lo.
@@ -29,13 +34,17 @@ struct problem_options {
   std::size_t max_width = 3;
   std::size_t max_input = 2, max_output = 2;
   std::size_t min_batch = 1, max_batch = 4;
+  /// A normalisation layer after every hidden affine layer, before its activation.
+  normalisation norm = normalisation::none;
 };
 
 /// A model (MLP) as the options describe.
 rc::Gen<model> models(const problem_options &o);
-/// A model with θ and a batch of examples, all small dyadics.
+/// A model with θ and a batch of examples, all small dyadics; θ is drawn as offsets from
+/// initial_parameters (γ = 1 in normalisation layers), so it shrinks towards them.
 rc::Gen<problem> problems(const problem_options &o);
-/// A batch of n columns of the given height.
+/// A batch of n columns of the given height. Besides shrinking each value, it shrinks a row
+/// by translation (subtracting its first entry), which keeps differences between examples.
 rc::Gen<mat<exact>> columns(std::size_t rows, std::size_t n);
 /// A split of n examples into consecutive micro-batch sizes (each ≥ 1, summing to n);
 /// shrinks towards a single micro-batch.

@@ -38,6 +38,9 @@ public:
   virtual bool supports(rung) const { return true; }
   /// Layers of the same kind share a numbering in parameter names ("W1", "W2").
   virtual std::string kind() const = 0;
+  /// A C++ expression that builds this layer as a std::shared_ptr<const layer>, for drafted
+  /// regression tests; empty if the layer cannot print itself.
+  virtual std::string construction_code() const { return ""; }
 
 #define GRADLAWS_DECLARE_FORWARD(T)                                                           \
   virtual mat<T> forward(const mat<T> &x, const T *params) const = 0;
@@ -80,6 +83,7 @@ public:
   std::size_t out_dim() const override { return out_; }
   std::size_t parameter_count() const override { return out_ * in_ + out_; }
   std::vector<std::string> parameter_names(std::size_t index) const override;
+  std::string construction_code() const override;
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
   template <class T>
@@ -101,6 +105,7 @@ public:
   std::size_t out_dim() const override { return width_; }
   bool supports(rung r) const override { return act_->supports(r); }
   const activation &fn() const { return *act_; }
+  std::string construction_code() const override;
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *) const;
   template <class T>

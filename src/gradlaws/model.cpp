@@ -37,6 +37,21 @@ std::vector<std::string> dense::parameter_names(std::size_t index) const {
   return out;
 }
 
+std::string dense::construction_code() const {
+  std::string s = "std::make_shared<gradlaws::dense>(" + std::to_string(in_) + ", " + std::to_string(out_);
+  if (!names_.empty()) {
+    s += ", std::vector<std::string>{";
+    for (std::size_t i = 0; i < names_.size(); ++i) s += (i ? ", \"" : "\"") + names_[i] + "\"";
+    s += "}";
+  }
+  return s + ")";
+}
+
+std::string activation_layer::construction_code() const {
+  return "std::make_shared<gradlaws::activation_layer>(" + std::to_string(width_) +
+         ", gradlaws::find_activation(\"" + act_->name() + "\"))";
+}
+
 activation_layer::activation_layer(std::size_t width, const activation &a)
     : width_(width), act_(&a) {
   if (width == 0) throw dimension_error("activation layer '" + a.name() + "': width must be positive");
@@ -79,6 +94,21 @@ std::string model::describe() const {
   std::string s;
   for (std::size_t k = 0; k < layers_.size(); ++k) s += (k ? " → " : "") + layers_[k]->describe();
   return s + "; loss " + loss_->name();
+}
+
+std::string model::construction_code() const {
+  try {
+    if (&find_loss(loss_->name()) != loss_.get()) return ""; // not a registry loss
+  } catch (const unknown_name_error &) {
+    return "";
+  }
+  std::string s = "gradlaws::model(" + std::to_string(input_dim_) + ", {";
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    const std::string c = layers_[k]->construction_code();
+    if (c.empty()) return "";
+    s += (k ? ",\n    " : "\n    ") + c;
+  }
+  return s + "},\n    gradlaws::find_loss(\"" + loss_->name() + "\"))";
 }
 
 bool model::supports(rung r) const {

@@ -37,6 +37,9 @@ public:
   std::string describe() const;
   /// One name per parameter in θ order ("W1[0,0]", …, "b1[0]", …).
   const std::vector<std::string> &parameter_names() const { return names_; }
+  /// A C++ expression that rebuilds this model (empty if a layer or the loss cannot print
+  /// itself, e.g. a loss made by combine()).
+  std::string construction_code() const;
   /// True if every layer and the loss run on rung r.
   bool supports(rung r) const;
   /// True if any layer couples the examples of a batch.

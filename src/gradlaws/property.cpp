@@ -2,6 +2,8 @@
 
 #include <rapidcheck/detail/Configuration.h>
 
+#include <cctype>
+
 namespace gradlaws {
 
 namespace detail {
@@ -39,8 +41,8 @@ best_rung_activation_variants(std::function<bool(const activation &)> keep) {
   };
 }
 
-std::function<std::vector<std::string>()> single_variant(std::string name) {
-  return [name = std::move(name)] { return std::vector<std::string>{name}; };
+std::function<std::vector<std::string>()> single_variant_list(std::vector<std::string> names) {
+  return [names = std::move(names)] { return names; };
 }
 
 activation_variant parse_activation_variant(const std::string &variant) {
@@ -62,6 +64,85 @@ gen::problem_options options_for(const std::string &variant) {
   o.activation = v.act->name();
   o.min_hidden = 1;
   return o;
+}
+
+namespace {
+std::string identifier(const std::string &s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+std::string quoted_list(const std::vector<std::string> &items) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", \"" : "\"") + items[i] + "\"";
+  return s + "}";
+}
+
+/// Splits a printed vector "[a, b]" back into its entries.
+std::vector<std::string> entries_of(const std::string &printed) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : printed.substr(1, printed.size() - 2)) {
+    if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::string matrix_code(const std::string &name, const mat<exact> &m) {
+  std::vector<std::string> items;
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i) items.push_back(to_string(m(i, j)));
+  return "    const mat<T> " + name + " = matrix_of<T>(" + std::to_string(m.rows()) + ", " +
+         std::to_string(m.cols()) + ", " + quoted_list(items) + ");\n";
+}
+} // namespace
+
+std::string draft_regression(const property_info &info, const std::string &test, rung on,
+                             int digits, double operations, const std::string &setup,
+                             const verdict &found) {
+  if (info.lhs_code.empty() || info.rhs_code.empty()) return "";
+  const bool fallacy = info.kind == entry_kind::fallacy;
+  std::string s;
+  s += "// Drafted by gradlaws from the shrunk counterexample of " + test + ".\n";
+  s += "#include <gradlaws/gradlaws.hpp>\n#include <gtest/gtest.h>\n\n";
+  s += "TEST(GradlawsRegression, " + identifier(test) + ") {\n";
+  s += "  using namespace gradlaws;\n";
+  s += std::string("  using T = ") + (on == rung::exact ? "exact" : "high") + ";\n";
+  if (on != rung::exact) s += "  const precision_scope scope(" + std::to_string(digits) + ");\n";
+  s += "  const auto sides_of_claim = [] {\n" + setup;
+  s += "    return sides<T>{" + info.lhs_code + ",\n                    " + info.rhs_code + "};\n  };\n";
+  if (on == rung::exact) {
+    s += "  const auto s = sides_of_claim();\n";
+    s += "  EXPECT_EQ(s.lhs, vector_of<T>(" + quoted_list(entries_of(found.lhs)) + ")); // " + info.lhs + "\n";
+    s += "  EXPECT_EQ(s.rhs, vector_of<T>(" + quoted_list(entries_of(found.rhs)) + ")); // " + info.rhs + "\n";
+    s += fallacy ? "  EXPECT_NE(s.lhs, s.rhs); // the fallacy: the two sides differ\n"
+                 : "  EXPECT_EQ(s.lhs, s.rhs); // the law\n";
+  } else {
+    s += "  const verdict v = judge_high(\"" + info.lhs + "\", \"" + info.rhs + "\", " +
+         std::to_string(digits) + ", " + std::to_string(long(operations)) + ", sides_of_claim);\n";
+    s += std::string(fallacy ? "  EXPECT_FALSE" : "  EXPECT_TRUE") + "(v.equal()) << v.to_text();\n";
+  }
+  s += "}\n";
+  return s;
+}
+
+std::string draft_problem_regression(const problem &p, const property_info &info,
+                                     const std::string &test, int digits, const verdict &found) {
+  const std::string construction = p.m.construction_code();
+  if (construction.empty()) return "";
+  std::vector<std::string> theta;
+  for (Eigen::Index k = 0; k < p.theta.size(); ++k) theta.push_back(to_string(p.theta[k]));
+  std::string setup = "    const model m = " + construction + ";\n";
+  setup += "    const vec<T> theta = vector_of<T>(" + quoted_list(theta) + ");\n";
+  setup += matrix_code("x", p.x) + matrix_code("y", p.y);
+  return draft_regression(info, test, p.on, digits, p.operations(), setup, found);
 }
 
 std::uint64_t default_seed(const std::string &test) {

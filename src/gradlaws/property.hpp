@@ -53,6 +53,9 @@ struct property_info {
   std::string claim;
   std::string formula;
   std::string lhs, rhs;        ///< names of the two sides
+  /// The two sides as C++ expressions of type vec<T> over `m`, `theta`, `x`, `y` (problem
+  /// cases), used to draft regression tests; leave empty for cases they cannot express.
+  std::string lhs_code, rhs_code;
   std::string boundary;        ///< fallacy ↔ boundary law cross-reference
   std::string expected_shape;  ///< fallacy: the shape its shrunk counterexample must have
   std::string explanation;     ///< why the sides agree or part, in words
@@ -60,7 +63,10 @@ struct property_info {
 
 template <class Case> using case_generator = std::function<rc::Gen<Case>(const std::string &variant)>;
 template <class Case> using shape_check = std::function<std::string(const Case &, const verdict &)>;
-template <class Case> using regression_writer = std::function<std::string(const Case &, const std::string &test)>;
+/// Drafts a regression test for a falsified case: (case, test name, its verdict) → C++ source.
+template <class Case>
+using regression_writer =
+    std::function<std::string(const Case &, const std::string &test, const verdict &found)>;
 
 /// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict).
 template <property_case Case, class Sides>
@@ -95,8 +101,8 @@ std::function<std::vector<std::string>()> activation_variants();
 /// Every registry activation on its most exact rung; `keep` filters.
 std::function<std::vector<std::string>()>
 best_rung_activation_variants(std::function<bool(const activation &)> keep = {});
-/// A single fixed variant name.
-std::function<std::vector<std::string>()> single_variant(std::string name);
+/// A fixed list of variant names.
+std::function<std::vector<std::string>()> single_variant_list(std::vector<std::string> names);
 
 struct activation_variant {
   const activation *act;
@@ -106,6 +112,17 @@ struct activation_variant {
 activation_variant parse_activation_variant(const std::string &variant);
 /// problems() options for an activation variant (every hidden layer uses the activation).
 gen::problem_options options_for(const std::string &variant);
+
+/// A GoogleTest regression test that pins a case. `setup` declares the inputs in terms of a
+/// scalar T (it runs inside a lambda, so that the high rung can re-make them at a second
+/// precision); the sides are info.lhs_code and info.rhs_code.
+std::string draft_regression(const property_info &info, const std::string &test, rung on,
+                             int digits, double operations, const std::string &setup,
+                             const verdict &found);
+/// draft_regression for a problem: declares m, theta, x and y. Empty when the model cannot
+/// print its construction or the property has no side expressions.
+std::string draft_problem_regression(const problem &p, const property_info &info,
+                                     const std::string &test, int digits, const verdict &found);
 
 /// The deterministic default seed of a test (FNV-1a of its name).
 std::uint64_t default_seed(const std::string &test);

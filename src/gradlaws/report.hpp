@@ -5,6 +5,7 @@
 #include "gradlaws/catalogue.hpp"
 
 #include <string>
+#include <vector>
 
 namespace gradlaws {
 
@@ -14,5 +15,24 @@ std::string render_text(const run_result &r);
 
 /// One line: "PASS  law linearity [relu_exact]  held on 100 cases (100 exactly equal)  0.12 s".
 std::string summary_line(const run_result &r);
+
+/// How reports treat wall-clock times: shown, or left out so that the same seed gives a
+/// byte-identical report.
+enum class timings { shown, omitted };
+
+/// The run as a Markdown section (heading level 3).
+std::string render_markdown(const run_result &r, timings t = timings::shown);
+
+/// The run as one JSON object.
+std::string render_json(const run_result &r, timings t = timings::shown);
+
+/// A whole report: a summary table (entry, kind, variant, verdict, shrunk counterexample, time)
+/// followed by every falsified case and every failure in full.
+std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,
+                                   timings t = timings::shown);
+
+/// Writes <dir>/<test name>.md and .json; creates dir if needed. Throws gradlaws::error if a
+/// file cannot be written.
+void write_report_files(const run_result &r, const std::string &dir);
 
 } // namespace gradlaws

@@ -48,6 +48,7 @@ template <class Impl> void register_activation(activation_info info) {
                 "an activation struct needs `static constexpr bool rational` (true when f and "
                 "df use only + - * / and comparisons, so they run on the exact rung)");
   info.rational = Impl::rational;
+  if constexpr (requires { Impl::needs_erf; }) info.interval = !Impl::needs_erf;
   register_activation(std::make_unique<detail::activation_adapter<Impl>>(std::move(info)));
 }
 } // namespace gradlaws

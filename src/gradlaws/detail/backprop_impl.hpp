@@ -154,4 +154,29 @@ vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<
   return g / T(int(x.cols()));
 }
 
+template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const mat<T> &y) {
+  if (x.cols() == 0) throw empty_batch_error("empty batch: the mean example of no examples");
+  const T n = T(int(x.cols()));
+  return {mat<T>(x.rowwise().sum() / n), mat<T>(y.rowwise().sum() / n)};
+}
+
+template <class T>
+vec<T> gradient_at_mean_example(const model &m, const vec<T> &theta, const mat<T> &x,
+                                const mat<T> &y) {
+  check_inputs(m, theta, x, y);
+  const auto [xm, ym] = mean_example(x, y);
+  return gradient(m, theta, xm, ym);
+}
+
+template <class T>
+vec<T> mean_error_backprop(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y) {
+  check_inputs(m, theta, x, y);
+  const mat<T> e = output_errors(m, forward(m, theta, x), y);
+  const mat<T> mean_error = e.rowwise().sum() / T(int(x.cols()));
+  const auto [xm, ym] = mean_example(x, y);
+  tape<T> t;
+  forward(m, theta, xm, &t);
+  return backward(m, theta, t, mean_error);
+}
+
 } // namespace gradlaws

@@ -124,7 +124,13 @@ run_result run_property(const property_info &info, const std::string &variant,
           }
         }
       }
-      if (regression) r.regression = regression(*failing, r.test_name);
+      if (regression) {
+        r.regression = regression(*failing, r.test_name, *failing_verdict);
+      } else if constexpr (std::is_base_of_v<problem, Case>) {
+        if (std::is_same_v<problem, Case>)
+          r.regression = draft_problem_regression(*failing, info, r.test_name, opt.digits,
+                                                  *failing_verdict);
+      }
     }
   } else if (result.template is<rc::detail::GaveUpResult>()) {
     const auto &g = result.template get<rc::detail::GaveUpResult>();

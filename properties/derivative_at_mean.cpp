@@ -1,0 +1,66 @@
+// The seed's first confusion, one layer down: averaging pre-activations before the
+// nonlinearity. σ′(mean z) = mean σ′(z) only when σ′ is affine, i.e. σ is at most quadratic.
+
+#include "cases.hpp"
+
+namespace gradlaws::props {
+namespace {
+
+bool affine_derivative(const activation &a) { return a.info().affine_derivative; }
+
+property_info fallacy_info() {
+  return {.name = "derivative_at_mean",
+          .kind = entry_kind::fallacy,
+          .family = "averaging before the nonlinearity",
+          .claim = "the derivative of the activation at the mean pre-activation equals the mean "
+                   "of the derivatives",
+          .formula = "σ′((1/N) Σ_i z_i) = (1/N) Σ_i σ′(z_i)",
+          .lhs = "σ′(mean z)",
+          .rhs = "mean σ′(z)",
+          .lhs_code = "derivative_at_mean<T>(act, z)",
+          .rhs_code = "mean_derivative<T>(act, z)",
+          .boundary = "derivative_at_mean_quadratic",
+          .expected_shape = "two pre-activations z = {0, 1} (sigmoid: 0.23500 against 0.22331; "
+                            "cube: exactly 3/4 against 3/2)",
+          .explanation = "σ′ is not affine, so it does not commute with the mean (Jensen's gap); "
+                         "backprop must evaluate σ′ at every example's own z_i"};
+}
+
+std::string derivative_shape(const activation_case &c, const verdict &) {
+  // z = {0, 1} is the smallest witness: one example cannot differ, 0 alone is a single
+  // point, and 1 is the first value the shrinker tries after 0.
+  std::vector<exact> sorted = c.z;
+  std::sort(sorted.begin(), sorted.end());
+  if (sorted != std::vector<exact>{exact(0), exact(1)})
+    return "expected z = {0, 1}, got " + list_string(c.z);
+  return "";
+}
+
+const bool fallacy = register_property<activation_case>(
+    fallacy_info(),
+    best_rung_activation_variants([](const activation &a) { return !affine_derivative(a); }),
+    activation_cases,
+    []<class T>(const activation_case &c) -> sides<T> { return derivative_at_mean_sides<T>(c); },
+    derivative_shape,
+    [](const activation_case &c, const std::string &test, const verdict &found) {
+      return activation_regression(c, fallacy_info(), test, found);
+    });
+
+const bool boundary = register_property<activation_case>(
+    {.name = "derivative_at_mean_quadratic",
+     .kind = entry_kind::boundary_law,
+     .family = "averaging before the nonlinearity",
+     .claim = "for an activation at most quadratic (σ′ affine), the derivative at the mean "
+              "pre-activation equals the mean derivative",
+     .formula = "σ′ affine ⇒ σ′((1/N) Σ_i z_i) = (1/N) Σ_i σ′(z_i)",
+     .lhs = "σ′(mean z)",
+     .rhs = "mean σ′(z)",
+     .lhs_code = "derivative_at_mean<T>(act, z)",
+     .rhs_code = "mean_derivative<T>(act, z)",
+     .boundary = "derivative_at_mean",
+     .explanation = "an affine function commutes with the mean"},
+    best_rung_activation_variants(affine_derivative), activation_cases,
+    []<class T>(const activation_case &c) -> sides<T> { return derivative_at_mean_sides<T>(c); });
+
+} // namespace
+} // namespace gradlaws::props

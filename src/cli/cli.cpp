@@ -1,0 +1,230 @@
+#include "cli.hpp"
+
+#include <gradlaws/catalogue.hpp>
+#include <gradlaws/error.hpp>
+#include <gradlaws/report.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace gradlaws::cli {
+
+namespace {
+
+/// A usage error: reported with the usage hint and exit status 2.
+class usage_error : public error {
+public:
+  using error::error;
+};
+
+struct options {
+  std::string command;
+  std::vector<std::string> names;
+  std::optional<std::string> variant, out, kind, format;
+  run_options run;
+  int seeds = 100;
+  bool timings = true;
+};
+
+template <class Int> Int parse_int(const std::string &flag, const std::string &text, Int lo, Int hi) {
+  Int v{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi) {
+    std::ostringstream os;
+    os << flag << " needs a whole number in [" << lo << ", " << hi << "], got '" << text << "'";
+    throw usage_error(os.str());
+  }
+  return v;
+}
+
+options parse(const std::vector<std::string> &args) {
+  options o;
+  std::size_t i = 0;
+  if (i < args.size() && args[i].rfind("-", 0) != 0) o.command = args[i++];
+  else if (i < args.size() && (args[i] == "--help" || args[i] == "-h")) o.command = "help";
+  else o.command = "report"; // the main job
+  static const std::vector<std::string> commands{"list", "check", "report", "rates", "help"};
+  if (std::find(commands.begin(), commands.end(), o.command) == commands.end())
+    throw usage_error("unknown command '" + o.command + "'");
+  for (; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw usage_error(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") o.command = "help";
+    else if (a == "--seed") o.run.seed = parse_int<std::uint64_t>(a, value(), 0, UINT64_MAX);
+    else if (a == "--cases") o.run.cases = parse_int<int>(a, value(), 1, 1000000);
+    else if (a == "--digits") o.run.digits = parse_int<int>(a, value(), 10, 100000);
+    else if (a == "--seeds") o.seeds = parse_int<int>(a, value(), 1, 100000);
+    else if (a == "--variant") o.variant = value();
+    else if (a == "--out") o.out = value();
+    else if (a == "--kind") o.kind = value();
+    else if (a == "--format") o.format = value();
+    else if (a == "--no-timings") o.timings = false;
+    else if (a.rfind("-", 0) == 0) throw usage_error("unknown flag '" + a + "'");
+    else o.names.push_back(a);
+  }
+  if (o.kind && *o.kind != "law" && *o.kind != "fallacy")
+    throw usage_error("--kind is 'law' or 'fallacy', got '" + *o.kind + "'");
+  if (o.format && *o.format != "text" && *o.format != "markdown" && *o.format != "json")
+    throw usage_error("--format is 'text', 'markdown' or 'json', got '" + *o.format + "'");
+  if (o.command == "check" && o.names.empty())
+    throw usage_error("check needs the name of a catalogue entry (see 'gradlaws list')");
+  if (o.command != "check" && o.command != "rates" && !o.names.empty())
+    throw usage_error("'" + o.command + "' takes no names, got '" + o.names.front() + "'");
+  if (o.variant && o.command != "check") throw usage_error("--variant goes with 'check'");
+  return o;
+}
+
+bool kind_selected(const options &o, const entry &e) {
+  if (!o.kind) return true;
+  return (*o.kind == "fallacy") == (e.kind == entry_kind::fallacy);
+}
+
+std::vector<std::string> variants_of(const entry &e, const std::optional<std::string> &only) {
+  auto all = e.variants();
+  if (!only) return all;
+  if (std::find(all.begin(), all.end(), *only) == all.end())
+    throw unknown_name_error("variant of " + e.name, *only, all);
+  return {*only};
+}
+
+int list(const options &o, std::ostream &out) {
+  std::size_t tests = 0;
+  for (const auto *e : catalogue()) {
+    if (!kind_selected(o, *e)) continue;
+    const auto v = e->variants();
+    tests += v.size();
+    out << std::left << std::setw(14) << to_string(e->kind) << std::setw(34) << e->name << e->formula
+        << "   (" << v.size() << (v.size() == 1 ? " variant" : " variants") << ")\n";
+  }
+  out << tests << " tests in all; 'gradlaws check NAME' runs one entry\n";
+  return 0;
+}
+
+int check(const options &o, std::ostream &out) {
+  int failed = 0;
+  for (const auto &name : o.names) {
+    const entry &e = find_entry(name);
+    for (const auto &v : variants_of(e, o.variant)) {
+      const run_result r = e.run(v, o.run);
+      const auto t = o.timings ? timings::shown : timings::omitted;
+      if (!o.format || *o.format == "text") out << render_text(r) << "\n";
+      else if (*o.format == "markdown") out << render_markdown(r, t);
+      else out << render_json(r, t);
+      failed += !r.passed;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+int report(const options &o, std::ostream &out, std::ostream &err) {
+  std::vector<std::pair<const entry *, std::string>> work;
+  for (const auto *e : catalogue())
+    if (kind_selected(o, *e))
+      for (const auto &v : e->variants()) work.emplace_back(e, v);
+  std::vector<run_result> results;
+  int failed = 0;
+  for (std::size_t k = 0; k < work.size(); ++k) {
+    const auto &[e, v] = work[k];
+    results.push_back(e->run(v, o.run));
+    const auto &r = results.back();
+    failed += !r.passed;
+    err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] " << summary_line(r) << "\n";
+  }
+  const std::string path = o.out.value_or("gradlaws-report.md");
+  std::ofstream file(path);
+  file << render_markdown_report(results, o.run, o.timings ? timings::shown : timings::omitted);
+  if (!file) throw error("cannot write the report to '" + path + "'");
+  out << results.size() - std::size_t(failed) << " of " << results.size()
+      << " entries passed; report written to " << path << "\n";
+  return failed ? 1 : 0;
+}
+
+int rates(const options &o, std::ostream &out, std::ostream &err) {
+  out << "fallacy shrink rates: the share of seeds 1.." << o.seeds
+      << " on which the fallacy is falsified and shrinks to its expected shape\n\n";
+  out << std::left << std::setw(52) << "entry [variant]" << std::setw(12) << "rate"
+      << std::setw(12) << "mean time" << "max time\n";
+  int imperfect = 0;
+  for (const auto *e : catalogue()) {
+    if (e->kind != entry_kind::fallacy) continue;
+    if (!o.names.empty() && std::find(o.names.begin(), o.names.end(), e->name) == o.names.end()) continue;
+    for (const auto &v : e->variants()) {
+      int hits = 0;
+      double total = 0, worst = 0;
+      std::string first_miss;
+      for (int s = 1; s <= o.seeds; ++s) {
+        run_options ro = o.run;
+        ro.seed = std::uint64_t(s);
+        const run_result r = e->run(v, ro);
+        hits += r.passed;
+        total += r.seconds;
+        worst = std::max(worst, r.seconds);
+        if (!r.passed && first_miss.empty())
+          first_miss = "seed " + std::to_string(s) + ": " +
+                       (r.shape_problem.empty() ? std::string(to_string(r.status)) : r.shape_problem);
+      }
+      imperfect += hits != o.seeds;
+      std::ostringstream rate, mean, max;
+      rate << hits << "/" << o.seeds;
+      mean << std::fixed << std::setprecision(3) << total / o.seeds << " s";
+      max << std::fixed << std::setprecision(3) << worst << " s";
+      out << std::left << std::setw(52) << (e->name + " [" + v + "]") << std::setw(12) << rate.str()
+          << std::setw(12) << mean.str() << max.str() << "\n";
+      if (!first_miss.empty()) err << "  first miss of " << e->name << " [" << v << "]: " << first_miss << "\n";
+    }
+  }
+  return imperfect ? 1 : 0;
+}
+
+} // namespace
+
+std::string usage() {
+  return "usage: gradlaws [COMMAND] [FLAGS]\n"
+         "\n"
+         "commands:\n"
+         "  report [--out FILE]         run every law and fallacy; write one Markdown report\n"
+         "                              (default FILE: gradlaws-report.md). The default command.\n"
+         "  list                        the catalogue: one line per law and fallacy\n"
+         "  check NAME... [--variant V] run entries and print their full reports\n"
+         "  rates [NAME...] [--seeds N] how often each fallacy shrinks to its expected shape\n"
+         "                              over seeds 1..N (default 100)\n"
+         "  help                        this text\n"
+         "\n"
+         "flags:\n"
+         "  --seed N        RapidCheck seed (default: one per entry, fixed)\n"
+         "  --cases N       cases per law / budget per fallacy (default 100)\n"
+         "  --digits D      working precision of the high rung (default 50)\n"
+         "  --kind K        law or fallacy: restrict list and report\n"
+         "  --format F      check output: text, markdown or json\n"
+         "  --no-timings    leave wall-clock times out, so a seed gives a byte-identical report\n";
+}
+
+int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &err) {
+  try {
+    const options o = parse(args);
+    if (o.command == "help") {
+      out << usage();
+      return 0;
+    }
+    if (o.command == "list") return list(o, out);
+    if (o.command == "check") return check(o, out);
+    if (o.command == "rates") return rates(o, out, err);
+    return report(o, out, err);
+  } catch (const usage_error &e) {
+    err << "gradlaws: " << e.what() << "\n\n" << usage();
+    return 2;
+  } catch (const error &e) {
+    err << "gradlaws: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+} // namespace gradlaws::cli
