@@ -103,7 +103,8 @@ std::vector<std::pair<std::string, std::string>> activation_case::details() cons
   // Five significant digits: the precision at which the seed thread quotes its numbers.
   precision_scope scope(default_digits);
   const auto s = derivative_at_mean_sides<high>(*this);
-  return {{"σ′(mean z) ≈", to_string(s.lhs[0], 5)}, {"mean σ′(z) ≈", to_string(s.rhs[0], 5)}};
+  return {{"σ′(mean z) ≈", to_significant(s.lhs[0], 5)},
+          {"mean σ′(z) ≈", to_significant(s.rhs[0], 5)}};
 }
 
 std::string activation_regression(const activation_case &c, const property_info &info,

@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <iostream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -26,11 +25,12 @@ bool contains(const std::string &text, const std::string &needle) {
   return text.find(needle) != std::string::npos;
 }
 
-/// The batch size N printed in a problem's description ("[N = 2, rung exact]").
+/// The batch size N printed in a problem's description ("[N = 2, rung exact]"); -1 if absent.
 int batch_size_in(const std::string &counterexample) {
-  std::smatch m;
-  if (!std::regex_search(counterexample, m, std::regex(R"(\[N = (\d+), rung)"))) return -1;
-  return std::stoi(m[1]);
+  const std::string key = "[N = ";
+  const auto at = counterexample.find(key);
+  if (at == std::string::npos) return -1;
+  return std::stoi(counterexample.substr(at + key.size()));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <tuple>
 
 namespace gradlaws::gen {
 
@@ -242,15 +243,38 @@ rc::Gen<vec<exact>> parameters(const model &m) {
 }
 
 namespace {
+// The order shrinking descends, for values: (denominator, |numerator|, sign) — the order
+// of gen::simpler_values on dyadics, extended to every rational.
+std::tuple<mp::mpz_int, mp::mpz_int, bool> complexity(const exact &v) {
+  return {mp::mpz_int(denominator(v)), mp::mpz_int(abs(numerator(v))), v < 0};
+}
+
+// The number of non-zero values of X, Y and the shifts, then their complexities, largest
+// first. A value shrink lowers it, a swap keeps it, and a translation of a row is offered only
+// if it lowers it, so a translation cannot undo a swap (and cycle).
+using profile = std::pair<std::size_t, std::vector<std::tuple<mp::mpz_int, mp::mpz_int, bool>>>;
+profile value_profile(const drawn_batch &d) {
+  profile out{0, {}};
+  for (const mat<exact> *m : {&d.x, &d.y, &d.shift})
+    for (Eigen::Index j = 0; j < m->cols(); ++j)
+      for (Eigen::Index r = 0; r < m->rows(); ++r) {
+        out.first += (*m)(r, j) != 0 ? 1 : 0;
+        out.second.push_back(complexity((*m)(r, j)));
+      }
+  std::sort(out.second.rbegin(), out.second.rend());
+  return out;
+}
+
 bool zero_example(const drawn_batch &d, Eigen::Index j) {
   return (d.x.col(j).array() == exact(0)).all() && (d.y.col(j).array() == exact(0)).all();
 }
 
-// Candidates, each strictly simpler in the order (θ, then the values of X, Y and the shifts,
-// then the positions of non-zero examples): θ shrinks with the batch kept, or with the
-// targets moved along so that every residual ŷ - y stays put (a parameter can then leave for
-// a target, as b = 1, y = 0 becomes b = 0, y = -1 under the same residual); whole rows of X
-// shift by their first entry (which keeps every difference between examples, all a
+// Candidates, each strictly smaller in the well-founded order (θ entry by entry, then the
+// profile of the values of X, Y and the shifts, then the positions of the non-zero examples),
+// so shrinking terminates: θ shrinks with the batch kept, or with the targets moved along so
+// that every residual ŷ - y stays put (a parameter can then leave for a target, as b = 1,
+// y = 0 becomes b = 0, y = -1 under the same residual); a row of X shifts by its first entry
+// when that simplifies the values (it keeps every difference between examples, all a
 // normalisation layer sees); single values shrink; and an all-zero example swaps places with
 // a later one that is not.
 std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, const vec<exact> &init) {
@@ -273,13 +297,15 @@ std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, con
         out.push_back(std::move(t));
       }
   }
-  if (d.x.cols() > 1)
+  if (d.x.cols() > 1) {
+    const auto before = value_profile(d);
     for (Eigen::Index r = 0; r < d.x.rows(); ++r) {
       if (d.x(r, 0) == 0) continue;
       drawn_batch t = d;
       t.x.row(r).array() -= d.x(r, 0);
-      out.push_back(std::move(t));
+      if (value_profile(t) < before) out.push_back(std::move(t));
     }
+  }
   for (Eigen::Index j = 0; j < d.x.cols(); ++j) {
     if (!zero_example(d, j)) continue;
     for (Eigen::Index k = j + 1; k < d.x.cols(); ++k)

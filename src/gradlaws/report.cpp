@@ -32,7 +32,7 @@ std::string outcome_words(const run_result &r) {
                : "held on " + std::to_string(r.cases) + " cases (" + r.tally + ")";
   case run_status::falsified: {
     std::string s = "falsified after " + std::to_string(r.cases) + " passing cases and " +
-                    std::to_string(r.shrinks) + " shrinks";
+                    std::to_string(r.shrinks) + (r.shrinks == 1 ? " shrink" : " shrinks");
     if (r.kind == entry_kind::fallacy)
       s += r.shape_problem.empty() ? ", as expected" : ", but NOT in the expected shape";
     return s;

@@ -60,6 +60,10 @@ std::string to_string(const high &x, int digits) {
   return x.str(digits, std::ios_base::fmtflags(0));
 }
 
+std::string to_significant(const high &x, int digits) {
+  return x.str(digits, std::ios_base::showpoint);
+}
+
 std::string to_string(const interval &x, int digits) {
   if (digits <= 0) digits = working_digits();
   return "[" + high(lower(x)).str(digits) + ", " + high(upper(x)).str(digits) + "]";

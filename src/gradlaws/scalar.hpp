@@ -123,6 +123,8 @@ template <class T> T from_exact(const exact &q);
 std::string to_string(const exact &q);
 /// Prints x with `digits` significant decimal digits (0: the working precision).
 std::string to_string(const high &x, int digits = 0);
+/// Prints x with exactly `digits` significant digits, trailing zeros kept ("0.23500").
+std::string to_significant(const high &x, int digits);
 /// Prints an interval as [lower, upper] with `digits` significant digits.
 std::string to_string(const interval &x, int digits = 0);
 std::string to_string(double x, int digits = 0);
