@@ -203,8 +203,10 @@ TEST(NormLayers, GeneratorsInsertTheChosenNormalisationAndRefuseUnsupportedRungs
   EXPECT_THROW(gen::models(o), unsupported_rung_error);
   o.norm = normalisation::batch_centring;
   o.min_hidden = 1;
-  const model m = *gen::models(o);
-  EXPECT_TRUE(m.batch_coupled());
+  for (int seed = 1; seed <= 5; ++seed) {
+    const model m = gen::models(o)(rc::Random(std::uint64_t(seed)), 50).value();
+    EXPECT_TRUE(m.batch_coupled()) << m.describe();
+  }
 }
 
 // The design's witness: x = {0, 2}, γ = 1, β = 0, Huber loss, y = 0. In the batch

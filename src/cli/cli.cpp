@@ -44,6 +44,7 @@ template <class Int> Int parse_int(const std::string &flag, const std::string &t
 
 options parse(const std::vector<std::string> &args) {
   options o;
+  o.run = options_from_environment(); // RC_PARAMS and GRADLAWS_DIGITS; flags override them
   std::size_t i = 0;
   if (i < args.size() && args[i].rfind("-", 0) != 0) o.command = args[i++];
   else if (i < args.size() && (args[i] == "--help" || args[i] == "-h")) o.command = "help";

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <memory>
 
@@ -72,6 +73,14 @@ std::string test_name(const entry &e, const std::string &variant) {
 
 run_options options_from_environment() {
   run_options o;
+  {
+    // RapidCheck announces the seed it would use on first load; gradlaws chooses its own
+    // seeds (and prints them in every report), so the announcement would mislead.
+    std::streambuf *saved = std::cerr.rdbuf(nullptr);
+    rc::detail::configuration();
+    std::cerr.rdbuf(saved);
+    std::cerr.clear();
+  }
   if (const char *p = std::getenv("RC_PARAMS")) {
     const std::string params(p);
     const auto &config = rc::detail::configuration();

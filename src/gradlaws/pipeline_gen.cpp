@@ -273,10 +273,10 @@ bool zero_example(const drawn_batch &d, Eigen::Index j) {
 // profile of the values of X, Y and the shifts, then the positions of the non-zero examples),
 // so shrinking terminates: θ shrinks with the batch kept, or with the targets moved along so
 // that every residual ŷ - y stays put (a parameter can then leave for a target, as b = 1,
-// y = 0 becomes b = 0, y = -1 under the same residual); a row of X shifts by its first entry
-// when that simplifies the values (it keeps every difference between examples, all a
-// normalisation layer sees); single values shrink; and an all-zero example swaps places with
-// a later one that is not.
+// y = 0 becomes b = 0, y = -1 under the same residual); a row of X, over its first k
+// examples, shifts by its first entry when that simplifies the values (it keeps every
+// difference between those examples, all a normalisation layer sees); single values shrink;
+// and an all-zero example swaps places with a later one that is not.
 std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, const vec<exact> &init) {
   std::vector<drawn_batch> out;
   for (Eigen::Index k = 0; k < d.theta.size(); ++k)
@@ -298,12 +298,16 @@ std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, con
       }
   }
   if (d.x.cols() > 1) {
+    // Over the first k examples for every k: a caller may use only a prefix of the batch
+    // (the rest shrinks to 0 and must stay there).
     const auto before = value_profile(d);
     for (Eigen::Index r = 0; r < d.x.rows(); ++r) {
       if (d.x(r, 0) == 0) continue;
-      drawn_batch t = d;
-      t.x.row(r).array() -= d.x(r, 0);
-      if (value_profile(t) < before) out.push_back(std::move(t));
+      for (Eigen::Index k = d.x.cols(); k >= 2; --k) {
+        drawn_batch t = d;
+        t.x.row(r).head(k).array() -= d.x(r, 0);
+        if (value_profile(t) < before) out.push_back(std::move(t));
+      }
     }
   }
   for (Eigen::Index j = 0; j < d.x.cols(); ++j) {

@@ -79,7 +79,8 @@ struct drawn_batch {
 /// a later one shrinks, which strands witnesses at minima an earlier, already fixed value left
 /// behind; a joint shrink does not. Besides value shrinks: θ may shrink while the targets
 /// keep every residual ŷ - y (models on the exact rung), a row of X may shift by its first
-/// entry, and an all-zero example swaps places with a later one that is not, so a witness's
+/// entry (over its first k examples, for a caller that uses a prefix of the batch), and an
+/// all-zero example swaps places with a later one that is not, so a witness's
 /// remarkable example ends up first.
 rc::Gen<drawn_batch> drawn_batches(const model &m, std::size_t n, std::size_t shifts = 0);
 

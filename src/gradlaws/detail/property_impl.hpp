@@ -101,7 +101,13 @@ run_result run_property(const property_info &info, const std::string &variant,
     r.reproduce = reproduce_line(r.test_name, f.reproduce);
     if (failing) {
       r.counterexample = failing->describe();
-      if constexpr (requires { failing->details(); }) r.details = failing->details();
+      if constexpr (requires { failing->details(); }) {
+        try {
+          r.details = failing->details();
+        } catch (const std::exception &e) { // a case that failed to evaluate may not explain itself
+          r.details = {{"details unavailable", e.what()}};
+        }
+      }
     }
     if (!failing_error.empty() || !failing_verdict) {
       r.status = run_status::setup_failure;

@@ -1,0 +1,241 @@
+#include "pipeline_cases.hpp"
+
+namespace gradlaws::props {
+
+namespace {
+std::string layout_words(const pipeline_problem &p) {
+  switch (p.tested->info().family) {
+  case strategy_family::accumulation: return "micro-batch sizes " + p.lay.describe();
+  case strategy_family::replica: return "replica shard sizes " + p.lay.describe();
+  case strategy_family::token: return "tokens per sequence " + p.lay.describe();
+  case strategy_family::batch: break;
+  }
+  return "batch " + p.lay.describe();
+}
+
+std::string strategy_words(const strategy &s) {
+  return s.name() + ": " + s.info().formula;
+}
+} // namespace
+
+std::string pipeline_problem::describe() const {
+  return problem::describe() + "\nlayout " + layout_words(*this) +
+         (lay.valid.empty() ? "" : "  (mask 0 = masked or padding)");
+}
+
+std::vector<vec<exact>> example_gradients(const problem &p) {
+  std::vector<vec<exact>> out;
+  for (Eigen::Index i = 0; i < p.x.cols(); ++i)
+    out.push_back(example_gradient<exact>(p.m, p.theta, p.x, p.y, i));
+  return out;
+}
+
+namespace {
+// Details are rendered for failed cases too, including ones a strategy refused (an empty
+// micro-batch, say): the refusal is then the detail.
+template <class F> std::string or_error(F f) {
+  try {
+    return f();
+  } catch (const std::exception &e) {
+    return std::string("(not computed: ") + e.what() + ")";
+  }
+}
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> pipeline_problem::details() const {
+  std::vector<std::pair<std::string, std::string>> d;
+  d.emplace_back("pipeline", strategy_words(*tested));
+  d.emplace_back("weights given", or_error([&] { return weights_string(tested->weights(lay)); }));
+  d.emplace_back("reference", strategy_words(*reference));
+  d.emplace_back("correct weights", or_error([&] { return weights_string(reference->weights(lay)); }));
+  if (m.batch_coupled()) {
+    // With a coupled layer the weights agree but the forward passes differ: that is the bug.
+    d.emplace_back("forward passes", or_error([&] {
+                     return passes_string(tested->plan(lay, batch_size())) + " against " +
+                            passes_string(reference->plan(lay, batch_size()));
+                   }));
+  } else if (on == rung::exact && m.supports(rung::exact)) {
+    d.emplace_back("per-example gradients", or_error([&] {
+                     std::string s;
+                     const auto g = example_gradients(*this);
+                     for (std::size_t i = 0; i < g.size(); ++i)
+                       s += (i ? ", " : "") + std::string("∇L_") + std::to_string(i + 1) + " = " +
+                            to_string(g[i]);
+                     return s;
+                   }));
+  }
+  return d;
+}
+
+gen::problem_options pipeline_options(rung on, normalisation norm) {
+  gen::problem_options o;
+  o.on = on;
+  o.min_hidden = norm == normalisation::none ? 0 : 1;
+  o.max_hidden = 1;
+  o.max_width = 2;
+  o.norm = norm;
+  return o;
+}
+
+rc::Gen<model> weight_witness_models() { return rc::gen::just(linear_regression("mse")); }
+
+rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t max_items,
+                                            rc::Gen<model> models, rung on,
+                                            const std::string &tested,
+                                            const std::string &reference) {
+  const strategy *t = &find_strategy(tested);
+  const strategy *r = &find_strategy(reference);
+  return rc::gen::exec([=] {
+    model m = *models;
+    const auto d = *gen::drawn_batches(m, max_items);
+    layout lay = *layouts;
+    const auto n = Eigen::Index(lay.size());
+    if (n > d.x.cols())
+      throw error("pipeline_problems: a layout of " + std::to_string(n) + " items, but data for " +
+                  std::to_string(max_items));
+    return pipeline_problem{
+        problem{std::move(m), d.theta, d.x.leftCols(n), d.y.leftCols(n), on}, std::move(lay), t, r};
+  });
+}
+
+std::string coupling_problem::describe() const {
+  return problem::describe() + "\nprobe  move x_" + std::to_string(perturbed + 1) + " by δ = " +
+         to_string(delta) + " and watch ∇L_" + std::to_string(observed + 1) +
+         " computed in the batch";
+}
+
+rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std::size_t max_batch) {
+  return rc::gen::exec([=] {
+    model m = *models;
+    const std::size_t n = *gen::count(2, max_batch);
+    const std::size_t i = *gen::count(0, n - 1);
+    const std::size_t k = *gen::count(0, n - 2);
+    const std::size_t j = k < i ? k : k + 1; // every j ≠ i; shrinks to the first such j
+    auto d = *gen::drawn_batches(m, n, 1);
+    return coupling_problem{
+        problem{std::move(m), std::move(d.theta), std::move(d.x), std::move(d.y), on}, i, j,
+        vec<exact>(d.shift.col(0))};
+  });
+}
+
+std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names) {
+  return [names = std::move(names)] { return names; };
+}
+
+norm_variant parse_norm_variant(const std::string &variant) {
+  const auto cut = variant.rfind('_');
+  if (cut == std::string::npos)
+    throw error("variant '" + variant + "' is not of the form <normalisation>_<rung>, e.g. batch_norm_high");
+  const normalisation n = parse_normalisation(variant.substr(0, cut));
+  const rung r = parse_rung(variant.substr(cut + 1));
+  if (!runs_on(n, r))
+    throw unsupported_rung_error(std::string(to_string(n)) + " does not run on the " +
+                                 std::string(to_string(r)) + " rung");
+  return {n, r};
+}
+
+std::pair<const strategy *, rung> parse_strategy_variant(const std::string &variant) {
+  const auto cut = variant.rfind('_');
+  if (cut == std::string::npos)
+    throw error("variant '" + variant + "' is not of the form <strategy>_<rung>, e.g. accumulate_weighted_exact");
+  return {&find_strategy(variant.substr(0, cut)), parse_rung(variant.substr(cut + 1))};
+}
+
+std::string expect_values(const std::string &what, const std::vector<exact> &got,
+                          const std::vector<exact> &want) {
+  if (got == want) return "";
+  return what + " = " + list_string(got) + " instead of " + list_string(want);
+}
+
+std::vector<exact> row_values(const mat<exact> &m, Eigen::Index r) {
+  std::vector<exact> out;
+  for (Eigen::Index j = 0; j < m.cols(); ++j) out.push_back(m(r, j));
+  return out;
+}
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+std::string layout_shape(const pipeline_problem &p, const std::vector<std::size_t> &groups) {
+  if (p.lay.groups == groups && p.lay.valid.empty()) return "";
+  return "layout " + p.lay.describe() + " instead of " + layout::split(groups).describe();
+}
+
+std::string single_first_gradient_shape(const pipeline_problem &p) {
+  for (Eigen::Index k = 0; k < p.theta.size(); ++k)
+    if (p.theta[k] != 0) return "θ = " + to_string(p.theta) + " instead of 0";
+  const auto g = example_gradients(p);
+  std::string s;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const bool zero = (g[i].array() == exact(0)).all();
+    if ((i == 0) == zero) {
+      s = "per-example gradients";
+      for (std::size_t k = 0; k < g.size(); ++k) s += (k ? ", " : " ") + to_string(g[k]);
+      return s + " instead of one non-zero gradient, at example 1";
+    }
+  }
+  return "";
+}
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+std::size_t max_items_for(const strategy &s) {
+  switch (s.info().family) {
+  case strategy_family::batch: return 4;
+  case strategy_family::accumulation: return 5;
+  case strategy_family::replica: return 6;
+  case strategy_family::token: return 9;
+  }
+  throw error("max_items_for: unknown strategy family");
+}
+
+rc::Gen<layout> layouts_for(const strategy &s) {
+  using gen::masking;
+  switch (s.info().family) {
+  case strategy_family::batch: return gen::any_split(4, masking::any);
+  case strategy_family::accumulation: return gen::any_split(5, masking::every_group_counts);
+  case strategy_family::replica: return gen::any_shards(3, 2, masking::every_group_counts);
+  case strategy_family::token: return gen::any_sequences(3, 3, masking::every_group_counts);
+  }
+  throw error("layouts_for: unknown strategy family");
+}
+
+std::string masked_extra_problem::describe() const {
+  return pipeline_problem::describe() + "\nextra  masked example (x, y) = (" + to_string(extra_x) +
+         ", " + to_string(extra_y) + ") inserted at position " + std::to_string(at + 1) + ": " +
+         extended().describe();
+}
+
+layout masked_extra_problem::extended() const {
+  layout l = lay;
+  if (l.valid.empty()) l.valid.assign(l.size(), true);
+  for (std::size_t k = 0, first = 0; k < l.groups.size(); first += l.groups[k++]) {
+    if (l.groups[k] > 0 && at >= first && at <= first + l.groups[k]) {
+      ++l.groups[k];
+      break;
+    }
+  }
+  l.valid.insert(l.valid.begin() + std::ptrdiff_t(at), false);
+  return l;
+}
+
+rc::Gen<masked_extra_problem> masked_extras(const strategy &s, rung on) {
+  return rc::gen::exec([&s, on] {
+    pipeline_problem p = *pipeline_problems(layouts_for(s), max_items_for(s),
+                                            gen::models(pipeline_options(on)), on, s.name());
+    // A position inside (or at the end of) a non-empty group, so the extra example joins it.
+    std::vector<std::size_t> slots;
+    for (std::size_t k = 0, first = 0; k < p.lay.groups.size(); first += p.lay.groups[k++])
+      if (p.lay.groups[k] > 0)
+        for (std::size_t i = first; i <= first + p.lay.groups[k]; ++i) slots.push_back(i);
+    const std::size_t at = *rc::gen::elementOf(slots);
+    const mat<exact> ex = *gen::columns(p.m.input_dim(), 1);
+    const mat<exact> ey = *gen::columns(p.m.output_dim(), 1);
+    return masked_extra_problem{std::move(p), at, vec<exact>(ex.col(0)), vec<exact>(ey.col(0))};
+  });
+}
+
+} // namespace gradlaws::props

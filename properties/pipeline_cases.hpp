@@ -1,0 +1,132 @@
+#pragma once
+// Cases shared by the training-pipeline families (pipeline_*.cpp): a problem run through a
+// pipeline strategy under a layout, and a problem probed for batch coupling.
+
+#include "cases.hpp"
+
+#include <gradlaws/coupling.hpp>
+#include <gradlaws/pipeline_gen.hpp>
+#include <gradlaws/strategy.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gradlaws::props {
+
+/// A problem whose batch is laid out in groups and computed by the strategy under test and
+/// by a reference strategy (the full-batch gradient, usually).
+struct pipeline_problem : problem {
+  layout lay;
+  const strategy *tested = nullptr;
+  const strategy *reference = nullptr;
+
+  std::string describe() const;
+  /// Both strategies' formulas and exact weight vectors, the forward passes when the model
+  /// is batch coupled, and ∇L_i per example on the exact rung.
+  std::vector<std::pair<std::string, std::string>> details() const;
+};
+
+/// Draws a model, θ (offsets from the initialisation) and a batch of `max_items` examples
+/// shrunk jointly (gen::drawn_batches), then a layout, which keeps the batch's first
+/// lay.size() examples. The batch shrinks before the layout: a witness's data is made
+/// minimal first, then the layout shrinks around it and never has to redraw it (a redrawn
+/// batch may by chance hide the bug, stranding the layout). Throws gradlaws::error if a
+/// layout holds more than `max_items`.
+rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t max_items,
+                                            rc::Gen<model> models, rung on,
+                                            const std::string &tested,
+                                            const std::string &reference = "batched_mean");
+
+/// The tested and the reference strategy's gradients on rung T.
+template <class T> sides<T> pipeline_sides(const pipeline_problem &p) {
+  const auto l = lift<T>(p);
+  return {p.tested->gradient<T>(p.m, l.theta, l.x, l.y, p.lay),
+          p.reference->gradient<T>(p.m, l.theta, l.x, l.y, p.lay)};
+}
+
+/// MLPs (0–1 hidden layers of width ≤ 2, any activation and loss of the rung) for the
+/// pipeline laws, with an optional normalisation layer in the hidden layer.
+gen::problem_options pipeline_options(rung on, normalisation norm = normalisation::none);
+
+/// The model of the weight-vector fallacies: the seed's linear regression m·x + b under the
+/// squared error. The weights are the whole story there, and law strategy_weights shows for
+/// every MLP that a strategy's gradient is its weighted sum of per-example gradients; a fixed
+/// model keeps the shrinker on the layout and the data. At m = b = 0, x = 0 and y = 1 the
+/// gradient is (0, -2): the witness's sides read as -2 × the weight each gives example 1.
+rc::Gen<model> weight_witness_models();
+
+/// ∇L_i of every example by isolated passes, exactly (the model must run on the exact rung).
+std::vector<vec<exact>> example_gradients(const problem &p);
+
+/// A problem probed by the coupling detector: move example `perturbed` by δ and watch the
+/// in-batch gradient of example `observed` (both numbered from 0).
+struct coupling_problem : problem {
+  std::size_t observed = 0, perturbed = 1;
+  vec<exact> delta;
+  std::string describe() const;
+};
+/// N ∈ [2, max_batch] examples for the models drawn, with an observed example i, a
+/// perturbed j ≠ i (shrinking to i = 1, j = 2) and a shift δ of x_j.
+rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std::size_t max_batch);
+
+/// A fixed list of variant names.
+std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names);
+/// Parses "<normalisation>_<rung>", e.g. "batch_norm_high".
+struct norm_variant {
+  normalisation norm;
+  rung on;
+};
+norm_variant parse_norm_variant(const std::string &variant);
+/// Parses "<strategy>_<rung>", e.g. "accumulate_weighted_exact".
+std::pair<const strategy *, rung> parse_strategy_variant(const std::string &variant);
+
+/// "" when v is the list of values, else "x = [..] instead of [..]" (for shape checks).
+std::string expect_values(const std::string &what, const std::vector<exact> &got,
+                          const std::vector<exact> &want);
+/// Row r of a batch matrix as a list.
+std::vector<exact> row_values(const mat<exact> &m, Eigen::Index r = 0);
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+/// "" when θ = 0 and exactly one example — the first — has a non-zero gradient; otherwise
+/// says what differs. The shape of a weight-vector witness: the bug shows as that one
+/// example's weight.
+std::string single_first_gradient_shape(const pipeline_problem &p);
+
+/// "" when the layout is exactly `groups` with no mask, else what it is instead.
+std::string layout_shape(const pipeline_problem &p, const std::vector<std::size_t> &groups);
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+/// Layouts that suit strategy s: micro-batches, shards or sequences by its family, every
+/// non-empty group keeping a valid item (so every strategy can take its means).
+rc::Gen<layout> layouts_for(const strategy &s);
+/// The most items layouts_for(s) holds.
+std::size_t max_items_for(const strategy &s);
+
+/// A pipeline problem and one extra example, masked, inserted into a group at `at`.
+struct masked_extra_problem : pipeline_problem {
+  std::size_t at = 0; ///< position of the extra example in the extended batch
+  vec<exact> extra_x, extra_y;
+  std::string describe() const;
+  /// The layout with the extra example in it, masked.
+  layout extended() const;
+};
+rc::Gen<masked_extra_problem> masked_extras(const strategy &s, rung on);
+
+/// c inserted as column `at` of m.
+template <class T> mat<T> insert_column(const mat<T> &m, std::size_t at, const vec<T> &c) {
+  mat<T> out(m.rows(), m.cols() + 1);
+  const auto a = Eigen::Index(at);
+  out.leftCols(a) = m.leftCols(a);
+  out.col(a) = c;
+  out.rightCols(m.cols() - a) = m.rightCols(m.cols() - a);
+  return out;
+}
+
+} // namespace gradlaws::props
