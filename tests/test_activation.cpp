@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -20,6 +22,8 @@
 
 namespace gradlaws {
 namespace {
+
+using gradlaws::testing_support::message_of;
 
 /// Roughly the roundings in one evaluation of f or f′ (an exp or erf, a division, the chain
 /// rule); scales the rounding floor 10^(1-D) into a tolerance.
@@ -32,20 +36,6 @@ std::vector<exact> grid() {
   for (int n = -12; n <= 12; ++n) g.push_back(exact(n, 4));
   for (const exact &q : {exact(1, 1024), exact(-1, 1024), exact(5), exact(-5)}) g.push_back(q);
   return g;
-}
-
-/// The message of the E that f throws; fails the test if f throws nothing or something else.
-template <class E, class F> std::string message_of(F &&f) {
-  try {
-    f();
-  } catch (const E &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    ADD_FAILURE() << "threw the wrong type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
 }
 
 vec<high> one(high x) {

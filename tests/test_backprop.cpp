@@ -8,6 +8,8 @@
 #include <gradlaws/verdict.hpp>
 
 #include <gtest/gtest.h>
+
+#include "support.hpp"
 #include <rapidcheck/gtest.h>
 
 #include <limits>
@@ -17,21 +19,7 @@
 namespace gradlaws {
 namespace {
 
-template <class E, class F> std::string message_of(F &&f) {
-  try {
-    f();
-  } catch (const E &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    ADD_FAILURE() << "threw the wrong type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
-}
-
-#define EXPECT_MESSAGE(text, needle)                                                          \
-  EXPECT_NE((text).find(needle), std::string::npos) << "message: " << (text)
+using gradlaws::testing_support::message_of;
 
 template <class T> vec<T> column(std::initializer_list<T> xs) {
   vec<T> out(Eigen::Index(xs.size()));

@@ -8,28 +8,19 @@
 
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <string>
 #include <vector>
 
 namespace gradlaws {
 namespace {
 
+using gradlaws::testing_support::message_of;
+
 /// Roughly the roundings in one loss value or gradient per output component (an exp or log,
 /// a few products); scales the rounding floor 10^(1-D) into a tolerance.
 constexpr double operations_per_output = 64;
-
-template <class E, class F> std::string message_of(F &&f) {
-  try {
-    f();
-  } catch (const E &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    ADD_FAILURE() << "threw the wrong type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
-}
 
 vec<exact> v(std::initializer_list<exact> xs) {
   vec<exact> out(Eigen::Index(xs.size()));

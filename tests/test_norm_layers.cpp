@@ -10,6 +10,8 @@
 #include <gradlaws/verdict.hpp>
 
 #include <gtest/gtest.h>
+
+#include "support.hpp"
 #include <rapidcheck/gtest.h>
 
 #include <string>
@@ -18,21 +20,7 @@
 namespace gradlaws {
 namespace {
 
-template <class E, class F> std::string message_of(F &&f) {
-  try {
-    f();
-  } catch (const E &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    ADD_FAILURE() << "threw the wrong type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
-}
-
-#define EXPECT_MESSAGE(text, needle)                                                          \
-  EXPECT_NE((text).find(needle), std::string::npos) << "message: " << (text)
+using gradlaws::testing_support::message_of;
 
 /// A 1 × N row of examples, given exactly and lifted to T.
 template <class T> mat<T> row(const std::vector<exact> &xs) {

@@ -8,6 +8,8 @@
 #include <gradlaws/strategy.hpp>
 
 #include <gtest/gtest.h>
+
+#include "support.hpp"
 #include <rapidcheck/gtest.h>
 
 #include <string>
@@ -16,21 +18,7 @@
 namespace gradlaws {
 namespace {
 
-template <class E, class F> std::string message_of(F &&f) {
-  try {
-    f();
-  } catch (const E &e) {
-    return e.what();
-  } catch (const std::exception &e) {
-    ADD_FAILURE() << "threw the wrong type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
-}
-
-#define EXPECT_MESSAGE(text, needle)                                                          \
-  EXPECT_NE((text).find(needle), std::string::npos) << "message: " << (text)
+using gradlaws::testing_support::message_of;
 
 std::vector<exact> q(std::initializer_list<exact> xs) { return xs; }
 exact frac(long n, long d) { return exact(n, d); }
