@@ -4,11 +4,12 @@
 // activations then picks it up on every rung it supports.
 //
 //   struct my_square {
+//     static constexpr bool rational = true; // only + - * / and comparisons: runs exact
 //     template <class T> static T f(const T &z) { return z * z; }
 //     template <class T> static T df(const T &z) { return T(2) * z; }
 //   };
 //   gradlaws::register_activation<my_square>({.name = "my_square", .formula = "z²",
-//                                             .derivative = "2z", .rational = true});
+//                                             .derivative = "2z", .affine_derivative = true});
 
 #include "gradlaws/dual.hpp"
 #include "gradlaws/error.hpp"
