@@ -5,6 +5,7 @@
 
 #include <gradlaws/backprop.hpp>
 #include <gradlaws/gen.hpp>
+#include <gradlaws/property.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
+#include <set>
 #include <vector>
 
 namespace gradlaws {
@@ -303,6 +305,26 @@ TEST(Gen, ModelOptionsThatContradictThemselvesThrow) {
   o.min_hidden = 3;
   o.max_hidden = 1;
   EXPECT_THROW((void)gen::models(o), error);
+}
+
+} // namespace
+} // namespace gradlaws
+
+namespace gradlaws {
+namespace {
+
+TEST(Gen, AHundredCasesOfEveryLawVariantCoverEveryLossOnItsRung) {
+  // The laws draw the loss per case rather than fanning out over it, so coverage of the loss
+  // registry rests on the generator: 100 cases at RapidCheck's sizes 0..99 must meet every loss.
+  for (const std::string &variant : activation_variants()()) {
+    const gen::problem_options o = options_for(variant);
+    const rc::Gen<problem> g = gen::problems(o);
+    std::set<std::string> seen;
+    for (int k = 0; k < 100; ++k)
+      seen.insert(g(rc::Random(std::uint64_t(k) + 1), k).value().m.objective_loss().name());
+    for (const loss *l : losses_on(o.on))
+      EXPECT_TRUE(seen.count(l->name())) << variant << " never drew the loss " << l->name();
+  }
 }
 
 } // namespace
