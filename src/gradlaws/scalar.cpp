@@ -81,17 +81,4 @@ template <class F> std::string machine_string(F x, int digits) {
 std::string to_string(double x, int digits) { return machine_string(x, digits); }
 std::string to_string(float x, int digits) { return machine_string(x, digits); }
 
-std::string to_decimal(const exact &q, int digits) {
-  precision_scope scope(std::max(digits + 10, 30));
-  return from_exact<high>(q).str(digits);
-}
-
-void require_finite(const high &x, std::string_view what) {
-  if (!boost::multiprecision::isfinite(x))
-    throw nonfinite_error(std::string(what) + " is NaN or infinite");
-}
-void require_finite(double x, std::string_view what) {
-  if (!std::isfinite(x)) throw nonfinite_error(std::string(what) + " is NaN or infinite");
-}
-
 } // namespace gradlaws

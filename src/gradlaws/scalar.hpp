@@ -129,15 +129,10 @@ std::string to_significant(const high &x, int digits);
 std::string to_string(const interval &x, int digits = 0);
 std::string to_string(double x, int digits = 0);
 std::string to_string(float x, int digits = 0);
-/// Prints q as a decimal with `digits` significant digits ("0.2350037122").
-std::string to_decimal(const exact &q, int digits);
 
 /// Prints a vector as "[a, b, c]" with each element printed by to_string.
 template <class T> std::string to_string(const vec<T> &v, int digits = 0);
 
-/// Throws gradlaws::error if x is NaN or infinite, naming `what`.
-void require_finite(const high &x, std::string_view what);
-void require_finite(double x, std::string_view what);
 
 // ---------------------------------------------------------------------------------------------
 // Definitions
