@@ -48,7 +48,7 @@ const bool at_mean = register_property<problem>(
                        "{(0, 0), (1, 1)}: ∂/∂m is -1/2 at the mean example against -1",
      .explanation = "for MSE, ∂L/∂m = -2x(y - mx - b) is quadratic in (x, y): its mean differs "
                     "from its value at the mean by 2·Cov(x, y - mx - b)"},
-    single_variant_list(model_variants()), model_variant_problems,
+    variant_list(model_variants()), model_variant_problems,
     []<class T>(const problem &p) -> sides<T> { return gradient_at_mean_sides<T>(p); },
     mean_shape);
 
@@ -66,7 +66,7 @@ const bool at_mean_boundary = register_property<problem>(
      .rhs_code = "gradient<T>(m, theta, x, y)",
      .boundary = "gradient_at_mean_example",
      .explanation = "an affine function commutes with the mean"},
-    single_variant_list(boundary_variants()), model_variant_problems,
+    variant_list(boundary_variants()), model_variant_problems,
     []<class T>(const problem &p) -> sides<T> { return gradient_at_mean_sides<T>(p); });
 
 const bool mean_error = register_property<problem>(
@@ -86,7 +86,7 @@ const bool mean_error = register_property<problem>(
      .explanation = "backward is linear in the error only at fixed activations (law "
                     "upstream_linearity): each example's error must travel back through its own "
                     "activations and inputs; ē·x̄ ≠ mean(e_i·x_i) unless Cov(e, x) = 0"},
-    single_variant_list(model_variants()), model_variant_problems,
+    variant_list(model_variants()), model_variant_problems,
     []<class T>(const problem &p) -> sides<T> { return mean_error_sides<T>(p); }, mean_shape);
 
 const bool mean_error_boundary = register_property<problem>(
@@ -102,7 +102,7 @@ const bool mean_error_boundary = register_property<problem>(
      .rhs_code = "gradient<T>(m, theta, x, y)",
      .boundary = "mean_error_backprop",
      .explanation = "constant errors and affine layers commute with the mean"},
-    single_variant_list(boundary_variants()), model_variant_problems,
+    variant_list(boundary_variants()), model_variant_problems,
     []<class T>(const problem &p) -> sides<T> { return mean_error_sides<T>(p); });
 
 } // namespace

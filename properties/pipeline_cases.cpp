@@ -118,10 +118,6 @@ rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std:
   });
 }
 
-std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names) {
-  return [names = std::move(names)] { return names; };
-}
-
 norm_variant parse_norm_variant(const std::string &variant) {
   const auto cut = variant.rfind('_');
   if (cut == std::string::npos)

@@ -70,8 +70,6 @@ struct coupling_problem : problem {
 /// perturbed j ≠ i (shrinking to i = 1, j = 2) and a shift δ of x_j.
 rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std::size_t max_batch);
 
-/// A fixed list of variant names.
-std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names);
 /// Parses "<normalisation>_<rung>", e.g. "batch_norm_high".
 struct norm_variant {
   normalisation norm;

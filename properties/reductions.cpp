@@ -66,7 +66,7 @@ const bool nonlinear = register_property<reduction_case>(
      .expected_shape = "two examples with different losses",
      .explanation = "the chain rule weights each ∇L_i by g′ at the mean (or by softmax(L)), not "
                     "by g′(L_i)/N; the two agree only when g′ is constant"},
-    single_variant_list({"rmse", "log_mean_exp"}), reduction_cases,
+    variant_list({"rmse", "log_mean_exp"}), reduction_cases,
     []<class T>(const reduction_case &c) -> sides<T> { return reduction_sides<T>(c); },
     two_different_losses);
 
@@ -81,7 +81,7 @@ const bool affine = register_property<reduction_case>(
      .rhs = "mean of ∇ g(L_i)",
      .boundary = "nonlinear_reduction",
      .explanation = "g′ is constant"},
-    single_variant_list({"affine"}), reduction_cases,
+    variant_list({"affine"}), reduction_cases,
     []<class T>(const reduction_case &c) -> sides<T> { return reduction_sides<T>(c); });
 
 } // namespace

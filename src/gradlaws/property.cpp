@@ -41,7 +41,7 @@ best_rung_activation_variants(std::function<bool(const activation &)> keep) {
   };
 }
 
-std::function<std::vector<std::string>()> single_variant_list(std::vector<std::string> names) {
+std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names) {
   return [names = std::move(names)] { return names; };
 }
 

@@ -102,7 +102,7 @@ std::function<std::vector<std::string>()> activation_variants();
 std::function<std::vector<std::string>()>
 best_rung_activation_variants(std::function<bool(const activation &)> keep = {});
 /// A fixed list of variant names.
-std::function<std::vector<std::string>()> single_variant_list(std::vector<std::string> names);
+std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names);
 
 struct activation_variant {
   const activation *act;
