@@ -21,7 +21,7 @@ const bool upstream_linearity = register_property<upstream_problem>(
       const auto l = lift<T>(p);
       tape<T> t;
       forward<T>(p.m, l.theta, l.x, &t);
-      const mat<T> u = detail::lift_matrix<T>(p.u), v = detail::lift_matrix<T>(p.v);
+      const mat<T> u = lift<T>(p.u), v = lift<T>(p.v);
       return {backward<T>(p.m, l.theta, t, mat<T>(u + v)),
               vec<T>(backward<T>(p.m, l.theta, t, u) + backward<T>(p.m, l.theta, t, v))};
     });

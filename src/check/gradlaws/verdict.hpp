@@ -1,0 +1,119 @@
+#pragma once
+// Verdicts: the outcome of comparing two gradients, as a value that carries its numbers —
+// what was compared, on which rung and at how many digits, the measured distance, the
+// tolerance and its derivation, and the evidence of the confirming re-evaluation or of the
+// interval check. The text of a verdict is computed from these values; nothing is parsed back.
+//
+//   exact rung      a == b componentwise, or the exact difference
+//   high rung       distance d = max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1) (relative to the
+//                   larger side, absolute below 1 where a gradient cancels to 0) against the
+//                   rounding floor  tol(D) = operations × 10^(1-D); equality is confirmed by
+//                   re-evaluating at D' = D + tolerances::extra_digits: a true identity's
+//                   distance stays under the floor there too, or — when the sides cancel
+//                   down to a small result — falls by at least half the added digits; a real
+//                   difference does not move.
+//   interval rung   certified different when some component's enclosures are disjoint.
+//
+// This header is light (no Eigen, no Boost.Multiprecision): reports and the command line use
+// it. The judges that make verdicts from vectors on a rung are in gradlaws/judge.hpp.
+
+#include "gradlaws/rung.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradlaws {
+
+/// Named tolerance settings with their defaults.
+struct tolerances {
+  /// Digits added for the confirming re-evaluation on the high rung.
+  int extra_digits = 25;
+  /// Significant digits shown for high-rung values in reports (at least 20).
+  int shown_digits = 25;
+};
+
+enum class verdict_kind {
+  exactly_equal,       ///< exact rung, a == b
+  equal_to_precision,  ///< high rung, under the rounding floor and confirmed at higher precision
+  different,           ///< a ≠ b (exactly, or above the floor and stable under more precision)
+  certified_different, ///< interval enclosures of the two sides are disjoint
+  not_certified        ///< interval enclosures overlap: the difference is not proven
+};
+
+std::string_view to_string(verdict_kind k);
+
+/// A non-negative number m × 10^e with a double mantissa m ∈ [1, 10) (or 0) and a decimal
+/// exponent, so that distances far below double's range (1e-400 at 500 digits) stay values.
+struct magnitude {
+  double mantissa = 0;
+  long exponent = 0;
+
+  /// The value as a double (0 or ∞ where it is out of double's range).
+  double to_double() const;
+  /// "1.17e-02": two decimals, at least two exponent digits.
+  std::string scientific() const;
+};
+/// Compares magnitudes by value.
+bool operator<(const magnitude &a, const magnitude &b);
+bool operator<=(const magnitude &a, const magnitude &b);
+
+/// The high rung's tolerance and its derivation: operations × 10^(1 - digits).
+struct rounding_floor {
+  double operations = 1;
+  int digits = default_digits;
+  magnitude value;
+};
+
+/// What the confirming re-evaluation at a higher precision found.
+struct confirmation {
+  enum class finding {
+    at_floor,       ///< under the floor at both precisions
+    shrank,         ///< the distance fell with the precision (cancellation)
+    did_not_shrink  ///< the distance kept its size: a real difference
+  };
+  int digits = 0;    ///< the higher precision
+  magnitude distance;
+  magnitude floor;
+  finding found = finding::did_not_shrink;
+};
+
+struct verdict {
+  std::string lhs_name, rhs_name; ///< what was compared, e.g. "batched backprop of J"
+  rung on = rung::exact;
+  int digits = 0;                 ///< working precision (0 on the exact rung)
+  verdict_kind kind = verdict_kind::different;
+  /// Both sides and their difference, component by component: exact fractions, or
+  /// shown_digits significant digits (the difference with 6).
+  std::vector<std::string> lhs, rhs, difference;
+  std::optional<magnitude> distance;      ///< high rung: the relative distance
+  std::optional<rounding_floor> floor;    ///< high rung: the tolerance
+  std::optional<confirmation> confirmed;  ///< high rung: the re-evaluation
+  /// Interval rung: the first component whose enclosures are disjoint.
+  std::optional<std::size_t> disjoint_component;
+  /// Set when no comparison could be made (e.g. no interval evaluation): why not.
+  std::string unavailable;
+
+  /// True for exactly_equal and equal_to_precision.
+  bool equal() const;
+  /// "exact (GMP rational)", "high (MPFR, 50 digits)", "interval (MPFI, 50 digits)".
+  std::string rung_name() const;
+  /// "[a, b]" for lhs, rhs and difference.
+  std::string lhs_text() const;
+  std::string rhs_text() const;
+  std::string difference_text() const;
+  /// The distance as "1.17e-02", or "" where there is none.
+  std::string distance_text() const;
+  /// The tolerance and its derivation, e.g. "3.20e-48 = 32 operations × 10^(1-50)".
+  std::string tolerance_text() const;
+  /// What the re-evaluation or the interval check showed, or why there was none.
+  std::string evidence_text() const;
+  /// One line: "equal to working precision: relative distance 3e-49, 4e-47 = …".
+  std::string summary() const;
+  /// The full multi-line account (used in GoogleTest messages and the terminal report).
+  std::string to_text() const;
+};
+
+} // namespace gradlaws

@@ -1,0 +1,151 @@
+#include "gradlaws/property.hpp"
+
+#include <rapidcheck/detail/Configuration.h>
+
+#include <cctype>
+
+namespace gradlaws {
+
+namespace detail {
+std::string tally_string(const std::map<verdict_kind, int> &tally) {
+  std::string s;
+  for (const auto &[k, n] : tally) s += (s.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(to_string(k));
+  return s.empty() ? "no cases" : s;
+}
+} // namespace detail
+
+namespace {
+std::string variant_name(const activation &a, rung r) {
+  return a.name() + "_" + std::string(to_string(r));
+}
+} // namespace
+
+std::function<std::vector<std::string>()> activation_variants() {
+  return [] {
+    std::vector<std::string> out;
+    for (const auto *a : activations())
+      for (rung r : {rung::exact, rung::high})
+        if (a->supports(r)) out.push_back(variant_name(*a, r));
+    return out;
+  };
+}
+
+std::function<std::vector<std::string>()>
+best_rung_activation_variants(std::function<bool(const activation &)> keep) {
+  return [keep = std::move(keep)] {
+    std::vector<std::string> out;
+    for (const auto *a : activations())
+      if (!keep || keep(*a))
+        out.push_back(variant_name(*a, a->supports(rung::exact) ? rung::exact : rung::high));
+    return out;
+  };
+}
+
+std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names) {
+  return [names = std::move(names)] { return names; };
+}
+
+activation_variant parse_activation_variant(const std::string &variant) {
+  const auto cut = variant.rfind('_');
+  if (cut == std::string::npos)
+    throw error("variant '" + variant + "' is not of the form <activation>_<rung>, e.g. relu_exact");
+  const activation &a = find_activation(variant.substr(0, cut));
+  const rung r = parse_rung(variant.substr(cut + 1));
+  if (!a.supports(r))
+    throw unsupported_rung_error("activation " + a.name() + " does not run on the " +
+                                 std::string(to_string(r)) + " rung");
+  return {&a, r};
+}
+
+gen::problem_options options_for(const std::string &variant) {
+  const auto v = parse_activation_variant(variant);
+  gen::problem_options o;
+  o.on = v.on;
+  o.activation = v.act->name();
+  o.min_hidden = 1;
+  return o;
+}
+
+namespace {
+std::string identifier(const std::string &s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+std::string quoted_list(const std::vector<std::string> &items) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", \"" : "\"") + items[i] + "\"";
+  return s + "}";
+}
+
+std::string matrix_code(const std::string &name, const mat<exact> &m) {
+  std::vector<std::string> items;
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i) items.push_back(to_string(m(i, j)));
+  return "    const mat<T> " + name + " = matrix_of<T>(" + std::to_string(m.rows()) + ", " +
+         std::to_string(m.cols()) + ", " + quoted_list(items) + ");\n";
+}
+} // namespace
+
+std::string draft_regression(const property_info &info, const std::string &test, rung on,
+                             int digits, double operations, const std::string &setup,
+                             const verdict &found) {
+  if (info.lhs_code.empty() || info.rhs_code.empty()) return "";
+  const bool fallacy = info.kind == entry_kind::fallacy;
+  std::string s;
+  s += "// Drafted by gradlaws from the shrunk counterexample of " + test + ".\n";
+  s += "#include <gradlaws/gradlaws.hpp>\n#include <gtest/gtest.h>\n\n";
+  s += "TEST(GradlawsRegression, " + identifier(test) + ") {\n";
+  s += "  using namespace gradlaws;\n";
+  s += std::string("  using T = ") + (on == rung::exact ? "exact" : "high") + ";\n";
+  if (on != rung::exact) s += "  const precision_scope scope(" + std::to_string(digits) + ");\n";
+  s += "  const auto sides_of_claim = [] {\n" + setup;
+  s += "    return sides<T>{" + info.lhs_code + ",\n                    " + info.rhs_code + "};\n  };\n";
+  if (on == rung::exact) {
+    s += "  const auto s = sides_of_claim();\n";
+    s += "  EXPECT_EQ(s.lhs, vector_of<T>(" + quoted_list(found.lhs) + ")); // " + info.lhs + "\n";
+    s += "  EXPECT_EQ(s.rhs, vector_of<T>(" + quoted_list(found.rhs) + ")); // " + info.rhs + "\n";
+    s += fallacy ? "  EXPECT_NE(s.lhs, s.rhs); // the fallacy: the two sides differ\n"
+                 : "  EXPECT_EQ(s.lhs, s.rhs); // the law\n";
+  } else {
+    s += "  const verdict v = judge_high(\"" + info.lhs + "\", \"" + info.rhs + "\", " +
+         std::to_string(digits) + ", " + std::to_string(long(operations)) + ", sides_of_claim);\n";
+    s += std::string(fallacy ? "  EXPECT_FALSE" : "  EXPECT_TRUE") + "(v.equal()) << v.to_text();\n";
+  }
+  s += "}\n";
+  return s;
+}
+
+std::string draft_problem_regression(const problem &p, const property_info &info,
+                                     const std::string &test, int digits, const verdict &found) {
+  const std::string construction = p.m.construction_code();
+  if (construction.empty()) return "";
+  std::vector<std::string> theta;
+  for (Eigen::Index k = 0; k < p.theta.size(); ++k) theta.push_back(to_string(p.theta[k]));
+  std::string setup = "    const model m = " + construction + ";\n";
+  setup += "    const vec<T> theta = vector_of<T>(" + quoted_list(theta) + ");\n";
+  setup += matrix_code("x", p.x) + matrix_code("y", p.y);
+  return draft_regression(info, test, p.on, digits, p.operations(), setup, found);
+}
+
+std::uint64_t default_seed(const std::string &test) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : test) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string reproduce_line(const std::string &test, const rc::detail::Reproduce &r) {
+  rc::detail::Configuration config;
+  config.reproduce[test] = r;
+  // Only the reproduce key: a seed would be ignored while reproducing anyway.
+  std::string params = rc::detail::configToMinimalString(config);
+  if (const auto at = params.find(" seed="); at != std::string::npos)
+    params.erase(at, params.find(' ', at + 1) - at);
+  return "RC_PARAMS=\"" + params + "\"";
+}
+
+} // namespace gradlaws

@@ -1,0 +1,179 @@
+#pragma once
+// Definitions of the backprop engine's templates (declared in gradlaws/backprop.hpp), included
+// by the rung sources that instantiate them once per scalar.
+
+#include "gradlaws/backprop.hpp"
+
+#include <cmath>
+#include <string>
+
+
+namespace gradlaws {
+
+template <class T>
+void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y) {
+  if (x.cols() == 0) throw empty_batch_error("empty batch: X has no examples (columns)");
+  if (std::size_t(theta.size()) != m.parameter_count())
+    throw dimension_error("θ has " + std::to_string(theta.size()) + " entries but the model (" +
+                          m.describe() + ") has " + std::to_string(m.parameter_count()) +
+                          " parameters");
+  if (std::size_t(x.rows()) != m.input_dim())
+    throw dimension_error("X has " + std::to_string(x.rows()) + " rows but the model takes " +
+                          std::to_string(m.input_dim()) + " inputs");
+  if (std::size_t(y.rows()) != m.output_dim())
+    throw dimension_error("Y has " + std::to_string(y.rows()) + " rows but the model has " +
+                          std::to_string(m.output_dim()) + " outputs");
+  if (x.cols() != y.cols())
+    throw dimension_error("X has " + std::to_string(x.cols()) + " examples but Y has " +
+                          std::to_string(y.cols()));
+  for (Eigen::Index k = 0; k < theta.size(); ++k)
+    if (!is_finite_value(theta[k]))
+      throw nonfinite_error("parameter θ[" + std::to_string(k) + "] (" +
+                            m.parameter_names()[std::size_t(k)] + ") is NaN or infinite");
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+      if (!is_finite_value(x(i, j)))
+        throw nonfinite_error("input x_" + std::to_string(j + 1) + "[" + std::to_string(i) +
+                              "] is NaN or infinite");
+    for (Eigen::Index i = 0; i < y.rows(); ++i)
+      if (!is_finite_value(y(i, j)))
+        throw nonfinite_error("target y_" + std::to_string(j + 1) + "[" + std::to_string(i) +
+                              "] is NaN or infinite");
+  }
+}
+
+template <class T>
+mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *keep) {
+  if (x.cols() == 0) throw empty_batch_error("empty batch: X has no examples (columns)");
+  if (std::size_t(x.rows()) != m.input_dim())
+    throw dimension_error("X has " + std::to_string(x.rows()) + " rows but the model takes " +
+                          std::to_string(m.input_dim()) + " inputs");
+  if (std::size_t(theta.size()) != m.parameter_count())
+    throw dimension_error("θ has " + std::to_string(theta.size()) + " entries but the model has " +
+                          std::to_string(m.parameter_count()) + " parameters");
+  if (keep) keep->inputs.clear();
+  mat<T> a = x;
+  const auto &layers = m.layers();
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    mat<T> next = layers[k]->forward(a, theta.data() + m.offsets()[k]);
+    if (keep) keep->inputs.push_back(std::move(a));
+    a = std::move(next);
+  }
+  if (keep) keep->output = a;
+  return a;
+}
+
+template <class T>
+vec<T> backward(const model &m, const vec<T> &theta, const tape<T> &t, const mat<T> &upstream) {
+  if (upstream.rows() != t.output.rows() || upstream.cols() != t.output.cols())
+    throw dimension_error("upstream error is " + std::to_string(upstream.rows()) + "×" +
+                          std::to_string(upstream.cols()) + " but the output is " +
+                          std::to_string(t.output.rows()) + "×" + std::to_string(t.output.cols()));
+  vec<T> g = vec<T>::Constant(theta.size(), T(0));
+  mat<T> up = upstream;
+  const auto &layers = m.layers();
+  for (std::size_t k = layers.size(); k-- > 0;)
+    up = layers[k]->backward(t.inputs[k], theta.data() + m.offsets()[k], up,
+                             g.data() + m.offsets()[k]);
+  return g;
+}
+
+template <class T> mat<T> output_errors(const model &m, const mat<T> &yhat, const mat<T> &y) {
+  mat<T> e(yhat.rows(), yhat.cols());
+  const loss &l = m.objective_loss();
+  for (Eigen::Index i = 0; i < yhat.cols(); ++i)
+    e.col(i) = l.gradient(vec<T>(yhat.col(i)), vec<T>(y.col(i)));
+  return e;
+}
+
+template <class T>
+vec<T> example_losses(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y) {
+  check_inputs(m, theta, x, y);
+  const mat<T> yhat = forward(m, theta, x);
+  vec<T> out(x.cols());
+  for (Eigen::Index i = 0; i < x.cols(); ++i)
+    out[i] = m.objective_loss().value(vec<T>(yhat.col(i)), vec<T>(y.col(i)));
+  return out;
+}
+
+template <class T>
+T objective(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+            const reduction &r) {
+  check_inputs(m, theta, x, y);
+  const auto c = r.coefficients(std::size_t(x.cols()));
+  const mat<T> yhat = forward(m, theta, x);
+  T j(0);
+  for (Eigen::Index i = 0; i < x.cols(); ++i)
+    j += from_exact<T>(c[std::size_t(i)]) *
+         m.objective_loss().value(vec<T>(yhat.col(i)), vec<T>(y.col(i)));
+  return j;
+}
+
+template <class T>
+vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+                const reduction &r) {
+  check_inputs(m, theta, x, y);
+  const auto c = r.coefficients(std::size_t(x.cols()));
+  tape<T> t;
+  const mat<T> yhat = forward(m, theta, x, &t);
+  mat<T> up = output_errors(m, yhat, y);
+  for (Eigen::Index i = 0; i < up.cols(); ++i) up.col(i) *= from_exact<T>(c[std::size_t(i)]);
+  return backward(m, theta, t, up);
+}
+
+template <class T>
+vec<T> example_gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+                        Eigen::Index i) {
+  if (i < 0 || i >= x.cols())
+    throw dimension_error("example index " + std::to_string(i) + " is outside a batch of " +
+                          std::to_string(x.cols()));
+  return gradient(m, theta, mat<T>(x.col(i)), mat<T>(y.col(i)), reduction::sum());
+}
+
+template <class T>
+vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<T> &x,
+                                 const mat<T> &y) {
+  check_inputs(m, theta, x, y);
+  vec<T> g = vec<T>::Constant(theta.size(), T(0));
+  for (Eigen::Index i = 0; i < x.cols(); ++i) g += example_gradient(m, theta, x, y, i);
+  return g / T(int(x.cols()));
+}
+
+template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const mat<T> &y) {
+  if (x.cols() == 0) throw empty_batch_error("empty batch: the mean example of no examples");
+  const T n = T(int(x.cols()));
+  return {mat<T>(x.rowwise().sum() / n), mat<T>(y.rowwise().sum() / n)};
+}
+
+template <class T>
+vec<T> gradient_at_mean_example(const model &m, const vec<T> &theta, const mat<T> &x,
+                                const mat<T> &y) {
+  check_inputs(m, theta, x, y);
+  const auto [xm, ym] = mean_example(x, y);
+  return gradient(m, theta, xm, ym);
+}
+
+template <class T>
+vec<T> mean_error_backprop(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y) {
+  check_inputs(m, theta, x, y);
+  const mat<T> e = output_errors(m, forward(m, theta, x), y);
+  const mat<T> mean_error = e.rowwise().sum() / T(int(x.cols()));
+  const auto [xm, ym] = mean_example(x, y);
+  tape<T> t;
+  forward(m, theta, xm, &t);
+  return backward(m, theta, t, mean_error);
+}
+
+template <class T>
+vec<T> in_batch_example_gradient(const model &m, const vec<T> &theta, const mat<T> &x,
+                                 const mat<T> &y, Eigen::Index i) {
+  if (i < 0 || i >= x.cols())
+    throw dimension_error("example index " + std::to_string(i) + " is outside a batch of " +
+                          std::to_string(x.cols()));
+  // ∇ Σ_j c_j L_j with c = e_i: every example rides in the forward pass, only L_i counts.
+  std::vector<exact> c(std::size_t(x.cols()), exact(0));
+  c[std::size_t(i)] = 1;
+  return gradient(m, theta, x, y, reduction::given(std::move(c)));
+}
+
+} // namespace gradlaws

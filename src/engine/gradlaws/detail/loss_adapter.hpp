@@ -1,0 +1,39 @@
+#pragma once
+// Binds a struct of function templates to the loss interface on every ladder scalar.
+
+#include "gradlaws/detail/activation_adapter.hpp"
+#include "gradlaws/loss.hpp"
+
+namespace gradlaws::detail {
+
+template <class Impl> class loss_adapter final : public loss {
+public:
+  using loss::loss;
+
+#define GRADLAWS_DEFINE_VALUE(T)                                                              \
+  T value(const vec<T> &yhat, const vec<T> &y) const override {                               \
+    if constexpr (unsupported_on<Impl, T>()) throw_unsupported<T>(name());                    \
+    else return Impl::value(yhat, y);                                                         \
+  }
+#define GRADLAWS_DEFINE_GRAD(T)                                                               \
+  vec<T> gradient(const vec<T> &yhat, const vec<T> &y) const override {                       \
+    if constexpr (unsupported_on<Impl, T>()) throw_unsupported<T>(name());                    \
+    else return Impl::gradient(yhat, y);                                                      \
+  }
+  GRADLAWS_FORWARD_SCALARS(GRADLAWS_DEFINE_VALUE)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_GRAD)
+#undef GRADLAWS_DEFINE_VALUE
+#undef GRADLAWS_DEFINE_GRAD
+};
+
+} // namespace gradlaws::detail
+
+namespace gradlaws {
+template <class Impl> bool register_loss(loss_info info) {
+  static_assert(requires { Impl::rational; },
+                "a loss struct needs `static constexpr bool rational` (true when value and "
+                "gradient use only + - * / and comparisons, so they run on the exact rung)");
+  info.rational = Impl::rational;
+  return register_loss(std::make_unique<detail::loss_adapter<Impl>>(std::move(info)));
+}
+} // namespace gradlaws

@@ -1,0 +1,157 @@
+#pragma once
+// Layers: the pieces a model is made of. A layer maps a batch (one example per column) to a
+// batch, owns a contiguous block of the model's flat parameter vector, and back-propagates an
+// upstream error. New layers derive from layer_base<Derived> and write two member templates:
+//
+//   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
+//   template <class T> mat<T> backward_impl(const mat<T> &x, const T *params,
+//                                           const mat<T> &upstream, T *param_grad) const;
+//
+// backward_impl returns ∂/∂x of Σ upstream ⊙ forward(x) and adds the parameter gradient into
+// param_grad. A layer whose output for one example depends on other examples (BatchNorm) says
+// so with batch_coupled().
+
+#include "gradlaws/activation.hpp"
+#include "gradlaws/dual.hpp"
+#include "gradlaws/scalar.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gradlaws {
+
+class layer {
+public:
+  virtual ~layer() = default;
+
+  /// Short description for reports, e.g. "Dense(2→3)" or "relu".
+  virtual std::string describe() const = 0;
+  virtual std::size_t in_dim() const = 0;
+  virtual std::size_t out_dim() const = 0;
+  virtual std::size_t parameter_count() const { return 0; }
+  /// Names of this layer's parameters; `index` numbers layers of the same kind from 1.
+  virtual std::vector<std::string> parameter_names(std::size_t index) const;
+  /// True if one example's output depends on the other examples of the batch.
+  virtual bool batch_coupled() const { return false; }
+  /// True if the layer's formulas run on rung r.
+  virtual bool supports(rung) const { return true; }
+  /// Layers of the same kind share a numbering in parameter names ("W1", "W2").
+  virtual std::string kind() const = 0;
+  /// A C++ expression that builds this layer as a std::shared_ptr<const layer>, for drafted
+  /// regression tests; empty if the layer cannot print itself.
+  virtual std::string construction_code() const { return ""; }
+
+#define GRADLAWS_DECLARE_FORWARD(T)                                                           \
+  virtual mat<T> forward(const mat<T> &x, const T *params) const = 0;
+#define GRADLAWS_DECLARE_BACKWARD(T)                                                          \
+  virtual mat<T> backward(const mat<T> &x, const T *params, const mat<T> &upstream,          \
+                          T *param_grad) const = 0;
+  GRADLAWS_FORWARD_SCALARS(GRADLAWS_DECLARE_FORWARD)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DECLARE_BACKWARD)
+#undef GRADLAWS_DECLARE_FORWARD
+#undef GRADLAWS_DECLARE_BACKWARD
+};
+
+namespace detail {
+/// True unless Derived restricts the scalars it runs on with
+/// `template <class T> static constexpr bool runs_on = …;`.
+template <class Derived, class T> constexpr bool layer_runs_on() {
+  if constexpr (requires { Derived::template runs_on<T>; }) return Derived::template runs_on<T>;
+  else return true;
+}
+/// Throws unsupported_rung_error: `what` does not run on T's rung.
+[[noreturn]] void refuse_rung(const std::string &what, rung r, bool dual);
+} // namespace detail
+
+/// Implements layer's per-scalar virtuals by calling Derived's member templates. On a scalar
+/// Derived::runs_on<T> excludes, the virtual throws unsupported_rung_error and Derived's
+/// formulas are not instantiated. A layer used from many sources can keep its formulas out of
+/// them: declare `extern template class gradlaws::layer_base<Derived>;` and the member
+/// templates extern in its header, and instantiate them once per rung (src/engine/rungs/ does
+/// this for the built-in layers).
+template <class Derived> class layer_base : public layer {
+public:
+#define GRADLAWS_DEFINE_FORWARD(T)                                                            \
+  mat<T> forward(const mat<T> &x, const T *params) const override {                           \
+    if constexpr (detail::layer_runs_on<Derived, T>())                                        \
+      return static_cast<const Derived &>(*this).template forward_impl<T>(x, params);         \
+    else                                                                                      \
+      detail::refuse_rung(describe(), scalar_traits<T>::kind, scalar_traits<T>::is_dual);     \
+  }
+#define GRADLAWS_DEFINE_BACKWARD(T)                                                           \
+  mat<T> backward(const mat<T> &x, const T *params, const mat<T> &upstream, T *param_grad)    \
+      const override {                                                                        \
+    if constexpr (detail::layer_runs_on<Derived, T>())                                        \
+      return static_cast<const Derived &>(*this).template backward_impl<T>(x, params, upstream, \
+                                                                           param_grad);       \
+    else                                                                                      \
+      detail::refuse_rung(describe(), scalar_traits<T>::kind, false);                         \
+  }
+  GRADLAWS_FORWARD_SCALARS(GRADLAWS_DEFINE_FORWARD)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_BACKWARD)
+#undef GRADLAWS_DEFINE_FORWARD
+#undef GRADLAWS_DEFINE_BACKWARD
+};
+
+/// Affine layer y = W x + b with W (out × in, stored row-major first) and b (out).
+class dense final : public layer_base<dense> {
+public:
+  /// names: optional parameter names (in × out weights then out biases), e.g. {"m", "b"}.
+  dense(std::size_t in, std::size_t out, std::vector<std::string> names = {});
+  std::string describe() const override;
+  std::string kind() const override { return "dense"; }
+  std::size_t in_dim() const override { return in_; }
+  std::size_t out_dim() const override { return out_; }
+  std::size_t parameter_count() const override { return out_ * in_ + out_; }
+  std::vector<std::string> parameter_names(std::size_t index) const override;
+  std::string construction_code() const override;
+
+  template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
+  template <class T>
+  mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
+                       T *param_grad) const;
+
+private:
+  std::size_t in_, out_;
+  std::vector<std::string> names_;
+};
+
+/// Elementwise activation σ from the registry.
+class activation_layer final : public layer_base<activation_layer> {
+public:
+  activation_layer(std::size_t width, const activation &a);
+  std::string describe() const override { return act_->name(); }
+  std::string kind() const override { return "activation"; }
+  std::size_t in_dim() const override { return width_; }
+  std::size_t out_dim() const override { return width_; }
+  bool supports(rung r) const override { return act_->supports(r); }
+  const activation &fn() const { return *act_; }
+  std::string construction_code() const override;
+
+  template <class T> mat<T> forward_impl(const mat<T> &x, const T *) const;
+  template <class T>
+  mat<T> backward_impl(const mat<T> &x, const T *, const mat<T> &upstream, T *) const;
+
+private:
+  std::size_t width_;
+  const activation *act_;
+};
+
+// The formulas of the built-in layers are compiled once per rung (src/engine/rungs/).
+extern template class layer_base<dense>;
+extern template class layer_base<activation_layer>;
+#define GRADLAWS_EXTERN_LAYER_FORWARD(T)                                                      \
+  extern template mat<T> dense::forward_impl<T>(const mat<T> &, const T *) const;             \
+  extern template mat<T> activation_layer::forward_impl<T>(const mat<T> &, const T *) const;
+#define GRADLAWS_EXTERN_LAYER_BACKWARD(T)                                                     \
+  extern template mat<T> dense::backward_impl<T>(const mat<T> &, const T *, const mat<T> &,   \
+                                                 T *) const;                                  \
+  extern template mat<T> activation_layer::backward_impl<T>(const mat<T> &, const T *,        \
+                                                            const mat<T> &, T *) const;
+GRADLAWS_FORWARD_SCALARS(GRADLAWS_EXTERN_LAYER_FORWARD)
+GRADLAWS_BACKWARD_SCALARS(GRADLAWS_EXTERN_LAYER_BACKWARD)
+#undef GRADLAWS_EXTERN_LAYER_FORWARD
+#undef GRADLAWS_EXTERN_LAYER_BACKWARD
+
+} // namespace gradlaws

@@ -1,0 +1,171 @@
+#pragma once
+// Normalisation layers. Each normalises a set of values to mean 0 (and, except batch
+// centring, variance 1), then scales and shifts by learnable γ and β (one pair per feature;
+// θ holds the γs, then the βs):
+//
+//   layer            normalises over                 formula                          rungs
+//   BatchNorm        the batch, per feature          γ (x - μ_B)/√(σ²_B + ε) + β      high, machine
+//   LayerNorm        the features, per example       γ (x - μ_ex)/√(σ²_ex + ε) + β    high, machine
+//   batch centring   the batch, per feature          γ (x - μ_B) + β                  every rung
+//
+// BatchNorm is in training mode: μ_B and σ²_B are the statistics of the batch the forward
+// pass sees, so one example's output depends on the others (batch_coupled() is true). Batch
+// centring keeps exactly that coupling without the square root, so the coupling laws run on
+// the exact rung too. LayerNorm never looks across examples.
+//
+// With ε = 0 a set of values without spread (a batch of one, equal inputs) has no normalised
+// value; the forward pass throws zero_variance_error instead of dividing 0 by 0.
+
+#include "gradlaws/layer.hpp"
+#include "gradlaws/model.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradlaws {
+
+/// The normalisation layers gradlaws knows, as a generator option (gen::problem_options).
+enum class normalisation { none, batch_norm, layer_norm, batch_centring };
+
+/// "none", "batch_norm", "layer_norm" or "batch_centring".
+std::string_view to_string(normalisation n);
+/// Parses a normalisation name; throws unknown_name_error listing the valid ones.
+normalisation parse_normalisation(std::string_view name);
+/// Every normalisation, none first.
+std::vector<normalisation> normalisations();
+/// True for the layers whose output for one example depends on the rest of the batch.
+bool couples_batch(normalisation n);
+/// True when the layer's formulas run on rung r (BatchNorm and LayerNorm need √: not exact).
+bool runs_on(normalisation n, rung r);
+
+/// ε of generated BatchNorm and LayerNorm layers: 1/100000, PyTorch's default 1e-5 as an
+/// exact fraction.
+exact default_norm_epsilon();
+
+/// What every normalisation layer shares: its kind and its width.
+class normalisation_layer {
+public:
+  virtual ~normalisation_layer() = default;
+  virtual normalisation type() const = 0;
+  virtual std::size_t width() const = 0;
+};
+
+/// BatchNorm in training mode: y_ij = γ_i (x_ij - μ_i)/√(σ²_i + ε) + β_i, with μ_i and σ²_i
+/// the mean and (biased) variance of feature i over the batch.
+class batch_norm final : public layer_base<batch_norm>, public normalisation_layer {
+public:
+  /// ε ≥ 0; with ε = 0 a feature without spread over the batch throws zero_variance_error.
+  explicit batch_norm(std::size_t width, exact epsilon = exact(0));
+  std::string describe() const override;
+  std::string kind() const override { return "norm"; }
+  std::size_t in_dim() const override { return width_; }
+  std::size_t out_dim() const override { return width_; }
+  std::size_t parameter_count() const override { return 2 * width_; }
+  std::vector<std::string> parameter_names(std::size_t index) const override;
+  bool batch_coupled() const override { return true; }
+  bool supports(rung r) const override { return runs_on(normalisation::batch_norm, r); }
+  normalisation type() const override { return normalisation::batch_norm; }
+  std::size_t width() const override { return width_; }
+  const exact &epsilon() const { return epsilon_; }
+
+  template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
+  template <class T>
+  mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
+                       T *param_grad) const;
+
+private:
+  std::size_t width_;
+  exact epsilon_;
+};
+
+/// LayerNorm: y_ij = γ_i (x_ij - μ_j)/√(σ²_j + ε) + β_i, with μ_j and σ²_j the mean and
+/// (biased) variance of example j's features. Not batch coupled.
+class layer_norm final : public layer_base<layer_norm>, public normalisation_layer {
+public:
+  /// ε ≥ 0; with ε = 0 an example whose features are all equal (or a width of 1) throws
+  /// zero_variance_error.
+  explicit layer_norm(std::size_t width, exact epsilon = exact(0));
+  std::string describe() const override;
+  std::string kind() const override { return "norm"; }
+  std::size_t in_dim() const override { return width_; }
+  std::size_t out_dim() const override { return width_; }
+  std::size_t parameter_count() const override { return 2 * width_; }
+  std::vector<std::string> parameter_names(std::size_t index) const override;
+  bool supports(rung r) const override { return runs_on(normalisation::layer_norm, r); }
+  normalisation type() const override { return normalisation::layer_norm; }
+  std::size_t width() const override { return width_; }
+  const exact &epsilon() const { return epsilon_; }
+
+  template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
+  template <class T>
+  mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
+                       T *param_grad) const;
+
+private:
+  std::size_t width_;
+  exact epsilon_;
+};
+
+/// Batch centring: y_ij = γ_i (x_ij - μ_i) + β_i, μ_i the mean of feature i over the batch.
+/// BatchNorm's coupling without its square root: rational, so it runs on the exact rung.
+class batch_centring final : public layer_base<batch_centring>, public normalisation_layer {
+public:
+  explicit batch_centring(std::size_t width);
+  std::string describe() const override;
+  std::string kind() const override { return "norm"; }
+  std::size_t in_dim() const override { return width_; }
+  std::size_t out_dim() const override { return width_; }
+  std::size_t parameter_count() const override { return 2 * width_; }
+  std::vector<std::string> parameter_names(std::size_t index) const override;
+  bool batch_coupled() const override { return true; }
+  normalisation type() const override { return normalisation::batch_centring; }
+  std::size_t width() const override { return width_; }
+
+  template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
+  template <class T>
+  mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
+                       T *param_grad) const;
+
+private:
+  std::size_t width_;
+};
+
+/// A normalisation layer of the given kind and width (ε ignored by batch centring); throws
+/// gradlaws::error for normalisation::none.
+std::shared_ptr<const layer> make_normalisation(normalisation n, std::size_t width,
+                                                exact epsilon = default_norm_epsilon());
+
+/// make_mlp with a normalisation layer after every hidden affine layer, before its
+/// activation: Dense → Norm → σ → … → Dense. With normalisation::none it is make_mlp.
+model make_normalised_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+                          const std::vector<std::string> &activations, std::size_t output,
+                          std::string_view loss_name, normalisation n);
+
+/// The conventional initialisation of m's parameters: γ = 1 in normalisation layers, every
+/// other parameter 0. Generators draw θ as small offsets from it, so shrinking heads for
+/// γ = 1, β = 0.
+vec<exact> initial_parameters(const model &m);
+
+// The formulas are compiled once per rung (src/engine/rungs/).
+extern template class layer_base<batch_norm>;
+extern template class layer_base<layer_norm>;
+extern template class layer_base<batch_centring>;
+#define GRADLAWS_EXTERN_NORM(T)                                                               \
+  extern template mat<T> batch_norm::forward_impl<T>(const mat<T> &, const T *) const;        \
+  extern template mat<T> layer_norm::forward_impl<T>(const mat<T> &, const T *) const;        \
+  extern template mat<T> batch_centring::forward_impl<T>(const mat<T> &, const T *) const;
+#define GRADLAWS_EXTERN_NORM_BACKWARD(T)                                                      \
+  extern template mat<T> batch_norm::backward_impl<T>(const mat<T> &, const T *,              \
+                                                      const mat<T> &, T *) const;             \
+  extern template mat<T> layer_norm::backward_impl<T>(const mat<T> &, const T *,              \
+                                                      const mat<T> &, T *) const;             \
+  extern template mat<T> batch_centring::backward_impl<T>(const mat<T> &, const T *,          \
+                                                          const mat<T> &, T *) const;
+GRADLAWS_FORWARD_SCALARS(GRADLAWS_EXTERN_NORM)
+GRADLAWS_BACKWARD_SCALARS(GRADLAWS_EXTERN_NORM_BACKWARD)
+#undef GRADLAWS_EXTERN_NORM
+#undef GRADLAWS_EXTERN_NORM_BACKWARD
+
+} // namespace gradlaws

@@ -1,0 +1,194 @@
+#pragma once
+// The precision ladder: every model, loss, strategy and oracle in gradlaws is written once,
+// generic over a scalar type, and runs on each rung below.
+//
+//   rung      type                 used for
+//   exact     gradlaws::exact      rational models; laws checked with ==
+//   high      gradlaws::high       transcendental models; precision-scaling verdicts
+//   interval  gradlaws::interval   certifying that two sides really differ
+//   machine   double, float        what floating point does
+//
+// Generated inputs are exact rationals (small dyadic fractions), converted to a rung with
+// from_exact<T>, so a case can be re-evaluated at any precision without changing its meaning.
+
+#include <boost/multiprecision/gmp.hpp>
+#include <boost/multiprecision/mpfi.hpp>
+#include <boost/multiprecision/mpfr.hpp>
+
+#include "gradlaws/rung.hpp"
+
+#include <Eigen/Core>
+#include <boost/multiprecision/eigen.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace gradlaws {
+
+namespace mp = boost::multiprecision;
+
+/// Exact rung: GMP rationals. Expression templates are off so generic code may use `auto`.
+using exact = mp::number<mp::gmp_rational, mp::et_off>;
+/// High rung: MPFR floats whose precision is set at run time (see precision_scope).
+using high = mp::number<mp::mpfr_float_backend<0>, mp::et_off>;
+/// Interval rung: MPFI intervals at the same run-time precision as `high`.
+using interval = mp::number<mp::mpfi_float_backend<0>, mp::et_off>;
+
+template <class T> struct dual;
+
+/// Dense column vector and matrix over a ladder scalar; batches store one example per column.
+template <class T> using vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+template <class T> using mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+
+/// Sets the working precision of `high` and `interval` values created on this thread for the
+/// lifetime of the scope, and restores the previous precision afterwards.
+class precision_scope {
+public:
+  explicit precision_scope(int digits);
+  ~precision_scope();
+  precision_scope(const precision_scope &) = delete;
+  precision_scope &operator=(const precision_scope &) = delete;
+
+private:
+  unsigned previous_high_;
+  unsigned previous_interval_;
+};
+
+/// The current working precision of `high`, in decimal digits.
+int working_digits();
+
+// ---------------------------------------------------------------------------------------------
+// Traits
+
+template <class T> struct scalar_traits; // specialised below for every ladder scalar
+
+template <> struct scalar_traits<exact> {
+  static constexpr bool is_exact = true;
+  static constexpr rung kind = rung::exact;
+  static constexpr bool is_dual = false;
+  static std::string name() { return "exact (GMP rational)"; }
+};
+template <> struct scalar_traits<high> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::high;
+  static constexpr bool is_dual = false;
+  static std::string name();
+};
+template <> struct scalar_traits<interval> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::interval;
+  static constexpr bool is_dual = false;
+  static std::string name();
+};
+template <> struct scalar_traits<double> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::machine;
+  static constexpr bool is_dual = false;
+  static std::string name() { return "machine (double)"; }
+};
+template <> struct scalar_traits<float> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::machine;
+  static constexpr bool is_dual = false;
+  static std::string name() { return "machine (float)"; }
+};
+
+/// True when arithmetic on T is exact (rationals, and dual numbers over rationals).
+template <class T> inline constexpr bool is_exact_v = scalar_traits<T>::is_exact;
+
+/// Decimal digits carried by T now (0 for exact rationals, meaning unlimited).
+template <class T> int digits_of() {
+  if constexpr (std::is_same_v<T, double>) return 15;
+  else if constexpr (std::is_same_v<T, float>) return 6;
+  else if constexpr (is_exact_v<T>) return 0;
+  else return working_digits();
+}
+
+/// Converts an exact rational to T (rounded to nearest at T's precision; exact for dyadic
+/// values within range).
+template <class T> T from_exact(const exact &q);
+
+/// False for NaN and ±∞ (either end of an interval, either part of a dual number).
+template <class T> bool is_finite_value(const T &v);
+
+/// An exact matrix or vector on rung T (each entry by from_exact).
+template <class T> mat<T> lift(const mat<exact> &m);
+template <class T> vec<T> lift(const vec<exact> &v);
+
+/// Prints q as an exact fraction ("-3/4", "2").
+std::string to_string(const exact &q);
+/// Prints x with `digits` significant decimal digits (0: the working precision).
+std::string to_string(const high &x, int digits = 0);
+/// Prints x with exactly `digits` significant digits, trailing zeros kept ("0.23500").
+std::string to_significant(const high &x, int digits);
+/// Prints an interval as [lower, upper] with `digits` significant digits.
+std::string to_string(const interval &x, int digits = 0);
+std::string to_string(double x, int digits = 0);
+std::string to_string(float x, int digits = 0);
+
+/// Prints a vector as "[a, b, c]" with each element printed by to_string.
+template <class T> std::string to_string(const vec<T> &v, int digits = 0);
+
+
+// ---------------------------------------------------------------------------------------------
+// Definitions
+
+template <class T> T from_exact(const exact &q) {
+  if constexpr (std::is_same_v<T, exact>) {
+    return q;
+  } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+    return q.template convert_to<T>();
+  } else if constexpr (std::is_same_v<T, high>) {
+    high r; // at the current working precision; rounded once, to nearest
+    mpfr_set_q(r.backend().data(), q.backend().data(), MPFR_RNDN);
+    return r;
+  } else if constexpr (std::is_same_v<T, interval>) {
+    interval r; // the tightest enclosure of q at the current working precision
+    mpfi_set_q(r.backend().data(), q.backend().data());
+    return r;
+  } else if constexpr (scalar_traits<T>::is_dual) {
+    return T(from_exact<typename T::value_type>(q));
+  } else {
+    static_assert(sizeof(T) == 0, "from_exact: T is not a ladder scalar");
+  }
+}
+
+template <class T> bool is_finite_value(const T &v) {
+  if constexpr (std::is_floating_point_v<T>) return std::isfinite(v);
+  else if constexpr (std::is_same_v<T, high>) return boost::multiprecision::isfinite(v);
+  else if constexpr (scalar_traits<T>::is_dual) return is_finite_value(v.v) && is_finite_value(v.d);
+  else if constexpr (std::is_same_v<T, interval>)
+    return boost::multiprecision::isfinite(lower(v)) && boost::multiprecision::isfinite(upper(v));
+  else return true; // rationals are always finite
+}
+
+template <class T> mat<T> lift(const mat<exact> &m) {
+  return m.unaryExpr([](const exact &q) { return from_exact<T>(q); });
+}
+
+template <class T> vec<T> lift(const vec<exact> &v) {
+  return v.unaryExpr([](const exact &q) { return from_exact<T>(q); });
+}
+
+template <class T> std::string to_string(const vec<T> &v, int digits) {
+  std::string out = "[";
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    if (i) out += ", ";
+    if constexpr (std::is_same_v<T, exact>) out += to_string(v[i]);
+    else out += to_string(v[i], digits);
+  }
+  return out + "]";
+}
+
+} // namespace gradlaws
+
+// The scalar lists every registry entry is instantiated for. FORWARD scalars run forward
+// passes (including the dual numbers of the oracle); BACKWARD scalars also run backprop.
+#define GRADLAWS_BACKWARD_SCALARS(X)                                                          \
+  X(::gradlaws::exact) X(::gradlaws::high) X(::gradlaws::interval) X(double) X(float)
+#define GRADLAWS_DUAL_SCALARS(X)                                                              \
+  X(::gradlaws::dual<::gradlaws::exact>) X(::gradlaws::dual<::gradlaws::high>)
+#define GRADLAWS_FORWARD_SCALARS(X) GRADLAWS_BACKWARD_SCALARS(X) GRADLAWS_DUAL_SCALARS(X)

@@ -1,0 +1,169 @@
+#include "gradlaws/norm_layers.hpp"
+
+#include "gradlaws/dual.hpp"
+#include "gradlaws/error.hpp"
+
+#include <cmath>
+
+namespace gradlaws {
+
+std::string_view to_string(normalisation n) {
+  switch (n) {
+  case normalisation::none: return "none";
+  case normalisation::batch_norm: return "batch_norm";
+  case normalisation::layer_norm: return "layer_norm";
+  case normalisation::batch_centring: return "batch_centring";
+  }
+  return "?";
+}
+
+std::vector<normalisation> normalisations() {
+  return {normalisation::none, normalisation::batch_norm, normalisation::layer_norm,
+          normalisation::batch_centring};
+}
+
+normalisation parse_normalisation(std::string_view name) {
+  std::vector<std::string> known;
+  for (normalisation n : normalisations()) {
+    if (to_string(n) == name) return n;
+    known.emplace_back(to_string(n));
+  }
+  throw unknown_name_error("normalisation", name, known);
+}
+
+bool couples_batch(normalisation n) {
+  return n == normalisation::batch_norm || n == normalisation::batch_centring;
+}
+
+bool runs_on(normalisation n, rung r) {
+  return r != rung::exact || n == normalisation::none || n == normalisation::batch_centring;
+}
+
+exact default_norm_epsilon() { return exact(1, 100000); }
+
+namespace {
+
+void require_width(std::size_t width, std::string_view what) {
+  if (width == 0) throw dimension_error(std::string(what) + ": width must be positive");
+}
+
+void require_epsilon(const exact &epsilon, std::string_view what) {
+  if (epsilon < 0)
+    throw error(std::string(what) + ": ε = " + to_string(epsilon) + " is negative; ε must be ≥ 0");
+}
+
+std::vector<std::string> gamma_beta_names(std::size_t width, std::size_t index) {
+  std::vector<std::string> out;
+  const std::string k = std::to_string(index);
+  for (const char *p : {"γ", "β"})
+    for (std::size_t i = 0; i < width; ++i) out.push_back(p + k + "[" + std::to_string(i) + "]");
+  return out;
+}
+
+std::string epsilon_words(const exact &epsilon) { return "ε = " + to_string(epsilon); }
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// BatchNorm
+
+batch_norm::batch_norm(std::size_t width, exact epsilon) : width_(width), epsilon_(std::move(epsilon)) {
+  require_width(width, "BatchNorm");
+  require_epsilon(epsilon_, "BatchNorm");
+}
+
+std::string batch_norm::describe() const {
+  return "BatchNorm(" + std::to_string(width_) + ", " + epsilon_words(epsilon_) + ")";
+}
+
+std::vector<std::string> batch_norm::parameter_names(std::size_t index) const {
+  return gamma_beta_names(width_, index);
+}
+
+
+
+// ---------------------------------------------------------------------------------------------
+// LayerNorm
+
+layer_norm::layer_norm(std::size_t width, exact epsilon) : width_(width), epsilon_(std::move(epsilon)) {
+  require_width(width, "LayerNorm");
+  require_epsilon(epsilon_, "LayerNorm");
+}
+
+std::string layer_norm::describe() const {
+  return "LayerNorm(" + std::to_string(width_) + ", " + epsilon_words(epsilon_) + ")";
+}
+
+std::vector<std::string> layer_norm::parameter_names(std::size_t index) const {
+  return gamma_beta_names(width_, index);
+}
+
+
+
+// ---------------------------------------------------------------------------------------------
+// Batch centring
+
+batch_centring::batch_centring(std::size_t width) : width_(width) {
+  require_width(width, "batch centring");
+}
+
+std::string batch_centring::describe() const {
+  return "BatchCentring(" + std::to_string(width_) + ")";
+}
+
+std::vector<std::string> batch_centring::parameter_names(std::size_t index) const {
+  return gamma_beta_names(width_, index);
+}
+
+
+
+// ---------------------------------------------------------------------------------------------
+
+std::shared_ptr<const layer> make_normalisation(normalisation n, std::size_t width, exact epsilon) {
+  switch (n) {
+  case normalisation::batch_norm: return std::make_shared<batch_norm>(width, std::move(epsilon));
+  case normalisation::layer_norm: return std::make_shared<layer_norm>(width, std::move(epsilon));
+  case normalisation::batch_centring: return std::make_shared<batch_centring>(width);
+  case normalisation::none: break;
+  }
+  throw error("make_normalisation: 'none' is not a layer");
+}
+
+model make_normalised_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+                          const std::vector<std::string> &activations, std::size_t output,
+                          std::string_view loss_name, normalisation n) {
+  if (n == normalisation::none) return make_mlp(input, widths, activations, output, loss_name);
+  if (activations.size() != widths.size())
+    throw dimension_error("make_normalised_mlp: " + std::to_string(widths.size()) +
+                          " hidden widths but " + std::to_string(activations.size()) +
+                          " activations");
+  std::vector<std::shared_ptr<const layer>> layers;
+  std::size_t w = input;
+  for (std::size_t k = 0; k < widths.size(); ++k) {
+    layers.push_back(std::make_shared<dense>(w, widths[k]));
+    layers.push_back(make_normalisation(n, widths[k]));
+    layers.push_back(std::make_shared<activation_layer>(widths[k], find_activation(activations[k])));
+    w = widths[k];
+  }
+  layers.push_back(std::make_shared<dense>(w, output));
+  return model(input, std::move(layers), find_loss(loss_name));
+}
+
+vec<exact> initial_parameters(const model &m) {
+  vec<exact> theta = vec<exact>::Constant(Eigen::Index(m.parameter_count()), exact(0));
+  for (std::size_t k = 0; k < m.layers().size(); ++k)
+    if (const auto *norm = dynamic_cast<const normalisation_layer *>(m.layers()[k].get()))
+      for (std::size_t i = 0; i < norm->width(); ++i) theta[Eigen::Index(m.offsets()[k] + i)] = 1;
+  return theta;
+}
+
+
+} // namespace gradlaws
+
+namespace gradlaws {
+// The normalisation layers' per-scalar virtuals, compiled here once; their formulas are
+// compiled once per rung (rungs/).
+template class layer_base<batch_norm>;
+template class layer_base<layer_norm>;
+template class layer_base<batch_centring>;
+} // namespace gradlaws

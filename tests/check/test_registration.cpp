@@ -1,0 +1,69 @@
+// Registration that cannot be lost: an activation registered by a static in this test's own
+// source file is in the registry at run time, and every law of the built-in catalogue that
+// quantifies over the activation registry picks it up — and holds on it.
+
+#include <gradlaws/activation.hpp>
+#include <gradlaws/catalogue.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// f(z) = z³ + z: rational, with a derivative that is not affine (so the fallacy
+/// derivative_at_mean applies to it as well).
+struct test_cubic {
+  static constexpr bool rational = true;
+  template <class T> static T f(const T &z) { return z * z * z + z; }
+  template <class T> static T df(const T &z) { return T(3) * z * z + T(1); }
+};
+
+const bool registered = gradlaws::register_activation<test_cubic>(
+    {.name = "test_cubic", .formula = "z³ + z", .derivative = "3z² + 1"});
+
+bool has(const std::vector<std::string> &v, const std::string &s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST(Registration, AnActivationRegisteredInATestSourceIsFoundByName) {
+  ASSERT_TRUE(registered);
+  const gradlaws::activation &a = gradlaws::find_activation("test_cubic");
+  EXPECT_EQ(a.info().formula, "z³ + z");
+  EXPECT_TRUE(a.supports(gradlaws::rung::exact));
+  EXPECT_EQ(a.df(gradlaws::exact(2)), gradlaws::exact(13));
+}
+
+TEST(Registration, EveryLawOverTheActivationRegistryRunsOnTheNewActivationAndHolds) {
+  gradlaws::run_options o;
+  o.cases = 20;
+  std::vector<std::string> laws;
+  for (const gradlaws::entry *e : gradlaws::catalogue()) {
+    const auto variants = e->variants();
+    // An entry quantifies over the activation registry when it has a variant for every
+    // rational built-in on the exact rung (from the first, identity, to the last, softsign).
+    if (!has(variants, "identity_exact") || !has(variants, "softsign_exact")) continue;
+    SCOPED_TRACE(e->name);
+    ASSERT_TRUE(has(variants, "test_cubic_exact")) << e->name << " does not see test_cubic";
+    const gradlaws::run_result r = e->run("test_cubic_exact", o);
+    EXPECT_TRUE(r.passed) << e->name << ": " << r.message;
+    if (e->kind != gradlaws::entry_kind::fallacy) laws.push_back(e->name);
+  }
+  // linearity, oracle agreement, reduction scale, accumulation, the invariances, weighted
+  // mean, loss linearity and upstream linearity.
+  EXPECT_GE(laws.size(), 10u);
+}
+
+TEST(Registration, TheDerivativeAtTheMeanFallacyFindsTheNewActivationsJensenGap) {
+  const auto variants = gradlaws::find_entry("derivative_at_mean").variants();
+  ASSERT_TRUE(has(variants, "test_cubic_exact"));
+  gradlaws::run_options o;
+  o.seed = 1;
+  const auto r = gradlaws::find_entry("derivative_at_mean").run("test_cubic_exact", o);
+  EXPECT_EQ(r.status, gradlaws::run_status::falsified);
+  EXPECT_TRUE(r.passed) << r.shape_problem;
+}
+
+} // namespace

@@ -1,0 +1,181 @@
+// Unit tests of verdicts: exact comparison, the precision-scaling verdict of the high rung
+// (it must catch a planted difference far below double precision and accept true
+// identities), interval certificates, and the words a verdict prints.
+
+#include <gradlaws/error.hpp>
+#include <gradlaws/judge.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace gradlaws {
+namespace {
+
+template <class T> vec<T> column(std::initializer_list<T> xs) {
+  vec<T> out(Eigen::Index(xs.size()));
+  Eigen::Index i = 0;
+  for (const T &x : xs) out[i++] = x;
+  return out;
+}
+
+exact power_of_ten(int e) {
+  exact p(1);
+  for (int i = 0; i < e; ++i) p *= 10;
+  return p;
+}
+
+bool contains(const std::string &text, const std::string &needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+/// Roughly the roundings in building one side of the small identities below.
+constexpr double small_operations = 16;
+
+// ---------------------------------------------------------------------------------------------
+// Exact rung
+
+TEST(Verdict, RationalEqualityIsExact) {
+  const auto v = judge_exact("a", "b", {column({exact(1, 3), exact(2)}), column({exact(2, 6), exact(4, 2)})});
+  EXPECT_EQ(v.kind, verdict_kind::exactly_equal); // 2/6 = 1/3 and 4/2 = 2 as rationals
+  EXPECT_TRUE(v.equal());
+  EXPECT_EQ(v.difference_text(), "[0, 0]");
+  EXPECT_TRUE(contains(v.tolerance_text(), "exact")) << v.tolerance_text();
+}
+
+TEST(Verdict, RationalDifferenceIsReportedExactly) {
+  const auto v = judge_exact("batched", "per-example", {column({exact(1, 3), exact(1)}),
+                                                        column({exact(1, 4), exact(1)})});
+  EXPECT_EQ(v.kind, verdict_kind::different);
+  EXPECT_FALSE(v.equal());
+  EXPECT_EQ(v.lhs_text(), "[1/3, 1]");
+  EXPECT_EQ(v.rhs_text(), "[1/4, 1]");
+  EXPECT_EQ(v.difference_text(), "[1/12, 0]"); // 1/3 - 1/4
+  const std::string text = v.to_text();
+  EXPECT_TRUE(contains(text, "batched")) << text;
+  EXPECT_TRUE(contains(text, "per-example")) << text;
+  EXPECT_TRUE(contains(text, "different")) << text;
+  EXPECT_TRUE(contains(v.summary(), "different")) << v.summary();
+}
+
+TEST(Verdict, SidesOfDifferentLengthsRaiseDimensionError) {
+  EXPECT_THROW((void)judge_exact("a", "b", {column({exact(1)}), column({exact(1), exact(2)})}),
+               dimension_error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// High rung
+
+TEST(Verdict, HighRungDetectsADifferenceInTheFortiethSignificantDigit) {
+  // 1/3 against 1/3 + 10^-40: they part in the 40th significant digit (1/3 = 0.333…, whose
+  // 40th significant digit is in the 10^-40 place). Both sides are made from exact rationals
+  // inside the lambda, so each precision judge_high tries rounds them afresh.
+  const exact third(1, 3);
+  const exact planted = third + exact(1) / power_of_ten(40);
+  const auto v = judge_high("x", "x + 10^-40", 50, small_operations, [&] {
+    return sides<high>{column({from_exact<high>(third)}), column({from_exact<high>(planted)})};
+  });
+  EXPECT_EQ(v.kind, verdict_kind::different) << v.to_text();
+  EXPECT_FALSE(v.equal());
+  EXPECT_TRUE(contains(v.evidence_text(), "did not shrink")) << v.evidence_text();
+}
+
+TEST(Verdict, HighRungAcceptsASumOfThirdsComputedTwoWays) {
+  // 1/3 + 1/3 + 1/3 (three roundings) against 3 · (1/3) (two) and against 1.
+  const auto v = judge_high("1/3 + 1/3 + 1/3", "3 · 1/3", 50, small_operations, [] {
+    const high t = from_exact<high>(exact(1, 3));
+    return sides<high>{column({high(t + t + t), high(t + t + t + t + t + t + t)}),
+                       column({high(3 * t), high(7 * t)})};
+  });
+  EXPECT_EQ(v.kind, verdict_kind::equal_to_precision) << v.to_text();
+  EXPECT_TRUE(v.equal());
+}
+
+TEST(Verdict, HighRungAcceptsAnIdentityThatCancelsToZero) {
+  // (1/3 + 1/7) - 1/3 - 1/7 = 0: a difference of rounding errors that shrinks with precision.
+  const auto v = judge_high("(a + b) - a - b", "0", 50, small_operations, [] {
+    const high a = from_exact<high>(exact(1, 3)), b = from_exact<high>(exact(1, 7));
+    return sides<high>{column({high((a + b) - a - b)}), column({high(0)})};
+  });
+  EXPECT_TRUE(v.equal()) << v.to_text();
+}
+
+TEST(Verdict, HighRungVerdictTextNamesTheToleranceAndTheDigits) {
+  const auto v = judge_high("left", "right", 50, small_operations, [] {
+    return sides<high>{column({from_exact<high>(exact(1, 3))}), column({from_exact<high>(exact(1, 3))})};
+  });
+  EXPECT_TRUE(contains(v.rung_name(), "50 digits")) << v.rung_name();
+  EXPECT_TRUE(contains(v.tolerance_text(), "16 operations × 10^(1-50)")) << v.tolerance_text();
+  EXPECT_TRUE(contains(v.evidence_text(), "re-evaluated at 75 digits")) << v.evidence_text(); // 50 + 25 extra
+  const std::string text = v.to_text();
+  for (const std::string &needle : {std::string("tolerance: ") + v.tolerance_text(), std::string("50 digits"),
+                                    std::string("75 digits"), std::string("left"), std::string("right")})
+    EXPECT_TRUE(contains(text, needle)) << needle << " missing from\n" << text;
+  EXPECT_TRUE(contains(v.summary(), v.tolerance_text())) << v.summary();
+}
+
+TEST(Verdict, ExtraDigitsAreANamedTolerance) {
+  tolerances tol;
+  tol.extra_digits = 10;
+  const auto v = judge_high("a", "b", 30, small_operations, [] {
+    return sides<high>{column({from_exact<high>(exact(2, 3))}), column({from_exact<high>(exact(2, 3))})};
+  }, tol);
+  EXPECT_TRUE(v.equal());
+  EXPECT_TRUE(contains(v.evidence_text(), "re-evaluated at 40 digits")) << v.evidence_text(); // 30 + 10
+  EXPECT_TRUE(contains(v.tolerance_text(), "10^(1-30)")) << v.tolerance_text();
+}
+
+TEST(Verdict, RelativeDistanceIsAbsoluteBelowOne) {
+  precision_scope scope(50);
+  const vec<high> a = column({high(0), high(4)}), b = column({high(1) / 1024, high(3)});
+  EXPECT_EQ(relative_distance(a, b), high(1) / 4);                         // |4 - 3| / 4
+  EXPECT_EQ(relative_distance(column({high(0)}), column({high(1) / 8})), high(1) / 8); // scale 1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interval rung
+
+TEST(Verdict, IntervalCertifiesDisjointEnclosures) {
+  precision_scope scope(50);
+  const exact third(1, 3);
+  const sides<interval> s{column({from_exact<interval>(third), from_exact<interval>(third)}),
+                          column({from_exact<interval>(third),
+                                  from_exact<interval>(third + exact(1) / power_of_ten(40))})};
+  const auto v = judge_interval("x", "x + 10^-40", 50, s);
+  EXPECT_EQ(v.kind, verdict_kind::certified_different) << v.to_text();
+  EXPECT_FALSE(v.equal());
+  EXPECT_TRUE(contains(v.evidence_text(), "component 1")) << v.evidence_text();
+  EXPECT_TRUE(contains(v.rung_name(), "50 digits")) << v.rung_name();
+}
+
+TEST(Verdict, IntervalReportsOverlappingEnclosuresAsNotCertified) {
+  precision_scope scope(50);
+  const sides<interval> s{column({interval(0, 1)}), column({interval(0.5, 2)})};
+  const auto v = judge_interval("a", "b", 50, s);
+  EXPECT_EQ(v.kind, verdict_kind::not_certified) << v.to_text();
+  EXPECT_FALSE(v.equal()); // not certified is not a claim of equality either
+  EXPECT_TRUE(contains(v.evidence_text(), "overlap")) << v.evidence_text();
+}
+
+TEST(Verdict, IntervalCannotCertifyADifferenceBelowItsPrecision) {
+  // The same 10^-40 gap at 20 digits: both enclosures are wider than the gap and overlap.
+  precision_scope scope(20);
+  const exact third(1, 3);
+  const sides<interval> s{column({from_exact<interval>(third)}),
+                          column({from_exact<interval>(third + exact(1) / power_of_ten(40))})};
+  const auto v = judge_interval("x", "x + 10^-40", 20, s);
+  EXPECT_EQ(v.kind, verdict_kind::not_certified) << v.to_text();
+  EXPECT_TRUE(contains(v.rung_name(), "20 digits")) << v.rung_name();
+  EXPECT_TRUE(contains(v.tolerance_text(), "enclosures")) << v.tolerance_text();
+}
+
+TEST(Verdict, KindsHaveTheirNames) {
+  EXPECT_EQ(to_string(verdict_kind::exactly_equal), "exactly equal");
+  EXPECT_EQ(to_string(verdict_kind::equal_to_precision), "equal to working precision");
+  EXPECT_EQ(to_string(verdict_kind::different), "different");
+  EXPECT_EQ(to_string(verdict_kind::certified_different), "certified different");
+  EXPECT_EQ(to_string(verdict_kind::not_certified), "not certified");
+}
+
+} // namespace
+} // namespace gradlaws

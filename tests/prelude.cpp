@@ -1,0 +1,1 @@
+// The unit tests' precompiled prelude is built with this (empty) source.
