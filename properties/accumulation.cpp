@@ -1,34 +1,31 @@
 // Law 4: gradient accumulation over micro-batches, weighted by their sizes, is the full-batch
-// gradient for every split.
+// gradient for every split. The accumulation is the strategy accumulate_weighted's schedule,
+// its passes run on the batch-gradient subject.
 
 #include "cases.hpp"
 
 namespace gradlaws::props {
 namespace {
 
-const bool accumulation = register_property<partitioned_problem>(
-    {.name = "accumulation",
-     .kind = entry_kind::law,
-     .family = "accumulation",
-     .claim = "accumulating micro-batch mean gradients weighted by their sizes n_k/N gives the "
-              "full-batch gradient, for any split into micro-batches",
-     .formula = "Σ_k (n_k/N) ∇J_k = ∇J",
-     .lhs = "Σ_k (n_k/N) × backprop of micro-batch mean J_k",
-     .rhs = "batched backprop of J",
-     .explanation = "each example keeps weight (n_k/N)(1/n_k) = 1/N"},
-    activation_variants(), [](const std::string &v) { return partitioned(options_for(v)); },
-    []<class T>(const partitioned_problem &p) -> sides<T> {
-      const auto l = lift<T>(p);
-      const T n(int(p.batch_size()));
-      vec<T> acc = vec<T>::Constant(l.theta.size(), T(0));
-      std::size_t begin = 0;
-      for (std::size_t size : p.sizes) {
-        acc += (T(int(size)) / n) *
-               gradient<T>(p.m, l.theta, slice(l.x, begin, size), slice(l.y, begin, size));
-        begin += size;
-      }
-      return {acc, gradient<T>(p.m, l.theta, l.x, l.y)};
-    });
+const bool accumulation_law = register_law(
+    make_law<gradient_subject, partitioned_problem>(
+        {.name = "accumulation",
+         .kind = entry_kind::law,
+         .family = "accumulation",
+         .claim = "accumulating micro-batch mean gradients weighted by their sizes n_k/N gives "
+                  "the full-batch gradient, for any split into micro-batches",
+         .formula = "Σ_k (n_k/N) ∇J_k = ∇J",
+         .lhs = "Σ_k (n_k/N) × backprop of micro-batch mean J_k",
+         .rhs = "batched backprop of J",
+         .explanation = "each example keeps weight (n_k/N)(1/n_k) = 1/N"},
+        [](const variant &v) { return partitioned(options_for(v)); },
+        []<class T>(const gradient_subject &g, const partitioned_problem &p) -> sides<T> {
+          const auto l = lift<T>(p);
+          const strategy &weighted = find_strategy("accumulate_weighted");
+          return {weighted.gradient<T>(p.m, l.theta, l.x, l.y, layout::split(p.sizes), on<T>(g)),
+                  gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
+        }),
+    activation_variants, builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -102,7 +102,7 @@ std::string activation_case::describe() const {
 std::vector<std::pair<std::string, std::string>> activation_case::details() const {
   // Five significant digits: the precision at which the seed thread quotes its numbers.
   precision_scope scope(default_digits);
-  const auto s = derivative_at_mean_sides<high>(*this);
+  const auto s = derivative_at_mean_sides<high>(*act, *this);
   return {{"σ′(mean z) ≈", to_significant(s.lhs[0], 5)},
           {"mean σ′(z) ≈", to_significant(s.rhs[0], 5)}};
 }
@@ -116,12 +116,13 @@ std::string activation_regression(const activation_case &c, const property_info 
   return draft_regression(info, test, c.on, default_digits, c.operations(), setup, found);
 }
 
-rc::Gen<activation_case> activation_cases(const std::string &variant) {
-  const auto v = parse_activation_variant(variant);
-  return rc::gen::exec([v] {
+rc::Gen<activation_case> activation_cases(const variant &v) {
+  const activation *act = variant_activation(v);
+  const rung on = v.rung_or(rung::exact);
+  return rc::gen::exec([act, on] {
     const auto n = *gen::count(1, 4);
     auto z = *rc::gen::container<std::vector<exact>>(n, gen::dyadic());
-    return activation_case{v.act, std::move(z), v.on};
+    return activation_case{act, std::move(z), on};
   });
 }
 
@@ -129,14 +130,10 @@ rc::Gen<activation_case> activation_cases(const std::string &variant) {
 
 namespace gradlaws::props {
 
-rc::Gen<problem> model_variant_problems(const std::string &variant) {
-  std::string v = variant;
-  const std::string one = "one_example_";
-  const bool single = v.rfind(one, 0) == 0;
-  if (single) v = v.substr(one.size());
+rc::Gen<problem> model_variant_problems(const variant &v) {
   gen::problem_options o;
-  if (single) o.max_batch = 1;
-  if (v == "linear_regression") {
+  if (v.one_example) o.max_batch = 1;
+  if (v.family == "linear_regression") {
     // Targets are drawn as prediction + residual, y = m·x + b + r, so that m and b shrink
     // without moving the residuals that witness a fallacy.
     return rc::gen::exec([o] {
@@ -149,12 +146,12 @@ rc::Gen<problem> model_variant_problems(const std::string &variant) {
       return problem{m, vec<exact>(theta.col(0)), std::move(x), std::move(y), rung::exact};
     });
   }
-  if (v == "linear_model_linear_loss") {
+  if (v.family == "linear_model_linear_loss") {
     o.max_hidden = 0;
     o.loss = "linear";
     return gen::problems(o);
   }
-  gen::problem_options a = options_for(v);
+  gen::problem_options a = options_for(v); // an activation variant
   a.loss = "mse";
   a.max_batch = o.max_batch;
   return gen::problems(a);
@@ -186,11 +183,12 @@ std::vector<std::pair<std::string, std::string>> reduction_case::details() const
   return {{"per-example losses L_i =", to_string(li)}};
 }
 
-rc::Gen<reduction_case> reduction_cases(const std::string &g) {
+rc::Gen<reduction_case> reduction_cases(const variant &v) {
+  const std::string g = v.reduction_name;
   if (g != "rmse" && g != "log_mean_exp" && g != "affine")
-    throw unknown_name_error("reduction", g, {"rmse", "log_mean_exp", "affine"});
+    throw unknown_name_error("reduction", g, reductions());
   const rung on = g == "affine" ? rung::exact : rung::high;
-  auto base = model_variant_problems("linear_regression");
+  auto base = model_variant_problems(variant::model_family("linear_regression"));
   if (g == "rmse") {
     // √ has no derivative at 0: keep every L_i > 0.
     base = rc::gen::suchThat(base, [](const problem &p) {

@@ -8,6 +8,16 @@
 
 namespace gradlaws::props {
 
+/// Variants by name, parsed (variant::parse) when the catalogue asks for them, once the
+/// registries are complete.
+inline std::function<std::vector<variant>()> variants_named(std::vector<std::string> names) {
+  return [names = std::move(names)] {
+    std::vector<variant> out;
+    for (const auto &n : names) out.push_back(variant::parse(n));
+    return out;
+  };
+}
+
 /// The examples of columns [begin, begin + count) of a batch matrix.
 template <class T> mat<T> slice(const mat<T> &m, std::size_t begin, std::size_t count) {
   return m.middleCols(Eigen::Index(begin), Eigen::Index(count));
@@ -70,13 +80,13 @@ struct activation_case {
   std::vector<std::pair<std::string, std::string>> details() const;
 };
 /// z_1..z_N (1 ≤ N ≤ 4) of small dyadics for the activation of an activation variant.
-rc::Gen<activation_case> activation_cases(const std::string &variant);
+rc::Gen<activation_case> activation_cases(const variant &v);
 
-/// σ′(mean z) and mean σ′(z) on rung T.
-template <class T> sides<T> derivative_at_mean_sides(const activation_case &c) {
+/// σ′(mean z) and mean σ′(z) on rung T, for the activation under test.
+template <class T> sides<T> derivative_at_mean_sides(const activation &a, const activation_case &c) {
   vec<T> z(Eigen::Index(c.z.size()));
   for (std::size_t i = 0; i < c.z.size(); ++i) z[Eigen::Index(i)] = from_exact<T>(c.z[i]);
-  return {derivative_at_mean(*c.act, z), mean_derivative(*c.act, z)};
+  return {derivative_at_mean(a, z), mean_derivative(a, z)};
 }
 
 /// A regression test pinning an activation case (see draft_regression).
@@ -90,8 +100,8 @@ namespace gradlaws::props {
 /// Problems for a model variant: "linear_regression" (the seed's m·x + b under MSE, exact
 /// rung), "linear_model_linear_loss" (Dense layers only, linear loss, exact rung), or an
 /// activation variant "<activation>_<rung>" (an MLP with that activation under MSE). A
-/// "one_example_" prefix restricts the batch to a single example.
-rc::Gen<problem> model_variant_problems(const std::string &variant);
+/// "one_example_" variant restricts the batch to a single example.
+rc::Gen<problem> model_variant_problems(const variant &v);
 
 /// True when the problem is the seed's linear regression with m = b = 0 and the batch
 /// {(0, 0), (1, 1)}; otherwise says what differs.
@@ -104,6 +114,6 @@ struct reduction_case : problem {
   std::string describe() const;
   std::vector<std::pair<std::string, std::string>> details() const;
 };
-rc::Gen<reduction_case> reduction_cases(const std::string &g);
+rc::Gen<reduction_case> reduction_cases(const variant &v);
 
 } // namespace gradlaws::props

@@ -1,5 +1,6 @@
 // The seed's first confusion, one layer down: averaging pre-activations before the
 // nonlinearity. σ′(mean z) = mean σ′(z) only when σ′ is affine, i.e. σ is at most quadratic.
+// Written over an activation subject: every activation of the registry, or a user's.
 
 #include "cases.hpp"
 
@@ -7,6 +8,7 @@ namespace gradlaws::props {
 namespace {
 
 bool affine_derivative(const activation &a) { return a.info().affine_derivative; }
+bool curved_derivative(const activation &a) { return !a.info().affine_derivative; }
 
 property_info fallacy_info() {
   return {.name = "derivative_at_mean",
@@ -19,7 +21,6 @@ property_info fallacy_info() {
           .rhs = "mean σ′(z)",
           .lhs_code = "derivative_at_mean<T>(act, z)",
           .rhs_code = "mean_derivative<T>(act, z)",
-          .boundary = "derivative_at_mean_quadratic",
           .expected_shape = "two pre-activations z = {0, 1} (sigmoid: 0.23500 against 0.22331; "
                             "cube: exactly 3/4 against 3/2)",
           .explanation = "σ′ is not affine, so it does not commute with the mean (Jensen's gap); "
@@ -36,31 +37,24 @@ std::string derivative_shape(const activation_case &c, const verdict &) {
   return "";
 }
 
-const bool fallacy = register_property<activation_case>(
-    fallacy_info(),
-    best_rung_activation_variants([](const activation &a) { return !affine_derivative(a); }),
-    activation_cases,
-    []<class T>(const activation_case &c) -> sides<T> { return derivative_at_mean_sides<T>(c); },
-    derivative_shape,
-    [](const activation_case &c, const std::string &test, const verdict &found) {
-      return activation_regression(c, fallacy_info(), test, found);
-    });
-
-const bool boundary = register_property<activation_case>(
+const bool registered = register_fallacy(
+    make_law<const activation *, activation_case>(
+        fallacy_info(), activation_cases,
+        []<class T>(const activation *a, const activation_case &c) -> sides<T> {
+          return derivative_at_mean_sides<T>(*a, c);
+        },
+        derivative_shape,
+        [](const activation_case &c, const std::string &test, const verdict &found) {
+          return activation_regression(c, fallacy_info(), test, found);
+        }),
+    [] { return best_rung_activation_variants(curved_derivative); },
     {.name = "derivative_at_mean_quadratic",
-     .kind = entry_kind::boundary_law,
-     .family = "averaging before the nonlinearity",
      .claim = "for an activation at most quadratic (σ′ affine), the derivative at the mean "
               "pre-activation equals the mean derivative",
      .formula = "σ′ affine ⇒ σ′((1/N) Σ_i z_i) = (1/N) Σ_i σ′(z_i)",
-     .lhs = "σ′(mean z)",
-     .rhs = "mean σ′(z)",
-     .lhs_code = "derivative_at_mean<T>(act, z)",
-     .rhs_code = "mean_derivative<T>(act, z)",
-     .boundary = "derivative_at_mean",
-     .explanation = "an affine function commutes with the mean"},
-    best_rung_activation_variants(affine_derivative), activation_cases,
-    []<class T>(const activation_case &c) -> sides<T> { return derivative_at_mean_sides<T>(c); });
+     .explanation = "an affine function commutes with the mean",
+     .cases = activation_cases},
+    [] { return best_rung_activation_variants(affine_derivative); }, variant_activation);
 
 } // namespace
 } // namespace gradlaws::props

@@ -7,83 +7,79 @@
 namespace gradlaws::props {
 namespace {
 
-const bool accumulation_correct = register_property<pipeline_problem>(
-    {.name = "accumulation_correct",
-     .kind = entry_kind::law,
-     .family = "accumulation",
-     .claim = "gradient accumulation with the right weights — each micro-batch's mean loss "
-              "scaled by n_k/N, or each micro-batch's summed loss divided by the number N of "
-              "valid examples (tokens) in the whole accumulated batch — gives the full-batch "
-              "gradient, for every split into micro-batches and every mask",
-     .formula = "Σ_k (n_k/N) ∇J_k = Σ_k ∇(Σ_{i∈k} L_i)/N = ∇J",
-     .lhs = "accumulated gradient (the variant's strategy)",
-     .rhs = "batched backprop of J over the valid examples",
-     .explanation = "every valid example keeps weight (n_k/N)(1/n_k) = 1/N; masked examples "
-                    "have weight 0 in both, and a micro-batch without valid examples adds "
-                    "nothing"},
-    variant_list({"accumulate_weighted_exact", "accumulate_global_count_exact",
-                  "accumulate_weighted_high", "accumulate_global_count_high"}),
-    [](const std::string &v) {
-      const auto [s, r] = parse_strategy_variant(v);
-      return pipeline_problems(gen::any_split(5, gen::masking::any), 5,
-                               gen::models(pipeline_options(r)), r, s->name());
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); });
+const bool accumulation_correct = register_law(
+    make_law<pipeline_subject, pipeline_problem>(
+        {.name = "accumulation_correct",
+         .kind = entry_kind::law,
+         .family = "accumulation",
+         .claim = "gradient accumulation with the right weights — each micro-batch's mean loss "
+                  "scaled by n_k/N, or each micro-batch's summed loss divided by the number N of "
+                  "valid examples (tokens) in the whole accumulated batch — gives the full-batch "
+                  "gradient, for every split into micro-batches and every mask",
+         .formula = "Σ_k (n_k/N) ∇J_k = Σ_k ∇(Σ_{i∈k} L_i)/N = ∇J",
+         .lhs = "accumulated gradient (the variant's strategy)",
+         .rhs = "batched backprop of J over the valid examples",
+         .explanation = "every valid example keeps weight (n_k/N)(1/n_k) = 1/N; masked examples "
+                        "have weight 0 in both, and a micro-batch without valid examples adds "
+                        "nothing"},
+        [](const variant &v) {
+          const strategy *s = v.strat;
+          const rung r = v.rung_or(rung::exact);
+          return pipeline_problems(gen::any_split(5, gen::masking::any), 5,
+                                   gen::models(pipeline_options(r)), r, s->name());
+        },
+        pipeline_law_sides),
+    variants_named({"accumulate_weighted_exact", "accumulate_global_count_exact",
+                  "accumulate_weighted_high", "accumulate_global_count_high"}), variant_strategy_subject);
 
-const bool mean_of_means = register_property<pipeline_problem>(
-    {.name = "accumulation_mean_of_means",
-     .kind = entry_kind::fallacy,
-     .family = "accumulation",
-     .claim = "gradient accumulation may divide each micro-batch's mean loss by the number of "
-              "micro-batches K: the mean of the micro-batch mean gradients is the full-batch "
-              "gradient",
-     .formula = "(1/K) Σ_k ∇J_k = ∇J,   J_k = (1/n_k) Σ_{i∈k} L_i",
-     .lhs = "mean of micro-batch mean gradients (accumulate_naive)",
-     .rhs = "full-batch gradient ∇J (batched_mean)",
-     .boundary = "accumulation_equal_sizes",
-     .expected_shape = "micro-batch sizes (1, 2), linear regression at m = b = 0, and one non-zero "
-                       "per-example gradient, in the 1-example micro-batch: weights "
-                       "[1/2, 1/4, 1/4] against [1/3, 1/3, 1/3]",
-     .explanation =
-         "wrong formula: loss_k = (1/n_k) Σ_{i∈k} L_i, divided by K accumulation steps, gives "
-         "example i of micro-batch k the weight 1/(K·n_k), so examples in short micro-batches "
-         "(with per-token losses: tokens in micro-batches with few valid tokens) count more. "
-         "Right formula: weight every example 1/N — scale micro-batch k's mean loss by n_k/N, "
-         "or sum each micro-batch's per-example (per-token) losses and divide by the number N "
-         "of valid examples (tokens) in the whole accumulated batch, counted before the first "
-         "backward pass (strategies accumulate_weighted, accumulate_global_count). The two "
-         "agree only when every micro-batch has the same number of valid items (boundary law "
-         "accumulation_equal_sizes)."},
-    variant_list({"exact"}),
-    [](const std::string &v) {
-      const rung r = parse_rung(v);
-      return pipeline_problems(gen::ascending_split(3, 3), 9, weight_witness_models(), r,
-                               "accumulate_naive", "batched_mean");
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); },
-    [](const pipeline_problem &p, const verdict &) {
-      if (auto s = layout_shape(p, {1, 2}); !s.empty()) return s;
-      return single_first_gradient_shape(p);
-    });
-
-const bool equal_sizes = register_property<pipeline_problem>(
+const bool mean_of_means = register_fallacy(
+    make_law<pipeline_subject, pipeline_problem>(
+        {.name = "accumulation_mean_of_means",
+         .kind = entry_kind::fallacy,
+         .family = "accumulation",
+         .claim = "gradient accumulation may divide each micro-batch's mean loss by the number of "
+                  "micro-batches K: the mean of the micro-batch mean gradients is the full-batch "
+                  "gradient",
+         .formula = "(1/K) Σ_k ∇J_k = ∇J,   J_k = (1/n_k) Σ_{i∈k} L_i",
+         .lhs = "mean of micro-batch mean gradients (accumulate_naive)",
+         .rhs = "full-batch gradient ∇J (batched_mean)",
+         .expected_shape = "micro-batch sizes (1, 2), linear regression at m = b = 0, and one non-zero "
+                           "per-example gradient, in the 1-example micro-batch: weights "
+                           "[1/2, 1/4, 1/4] against [1/3, 1/3, 1/3]",
+         .explanation =
+             "wrong formula: loss_k = (1/n_k) Σ_{i∈k} L_i, divided by K accumulation steps, gives "
+             "example i of micro-batch k the weight 1/(K·n_k), so examples in short micro-batches "
+             "(with per-token losses: tokens in micro-batches with few valid tokens) count more. "
+             "Right formula: weight every example 1/N — scale micro-batch k's mean loss by n_k/N, "
+             "or sum each micro-batch's per-example (per-token) losses and divide by the number N "
+             "of valid examples (tokens) in the whole accumulated batch, counted before the first "
+             "backward pass (strategies accumulate_weighted, accumulate_global_count). The two "
+             "agree only when every micro-batch has the same number of valid items (boundary law "
+             "accumulation_equal_sizes)."},
+        [](const variant &v) {
+          const rung r = v.rung_or(rung::exact);
+          return pipeline_problems(gen::ascending_split(3, 3), 9, weight_witness_models(), r,
+                                   "accumulate_naive", "batched_mean");
+        },
+        pipeline_law_sides,
+        [](const pipeline_problem &p, const verdict &) {
+          if (auto s = layout_shape(p, {1, 2}); !s.empty()) return s;
+          return single_first_gradient_shape(p);
+        }),
+    variants_named({"exact"}),
     {.name = "accumulation_equal_sizes",
-     .kind = entry_kind::boundary_law,
-     .family = "accumulation",
      .claim = "with micro-batches of equal size, the mean of the micro-batch mean gradients is "
               "the full-batch gradient",
      .formula = "n_k = N/K for every k  ⇒  (1/K) Σ_k ∇J_k = ∇J",
-     .lhs = "mean of micro-batch mean gradients (accumulate_naive)",
-     .rhs = "full-batch gradient ∇J (batched_mean)",
-     .boundary = "accumulation_mean_of_means",
-     .explanation = "1/(K·n_k) = 1/(K·N/K) = 1/N for every example"},
-    variant_list({"exact", "high"}),
-    [](const std::string &v) {
-      const rung r = parse_rung(v);
+     .explanation = "1/(K·n_k) = 1/(K·N/K) = 1/N for every example",
+     .cases = [](const variant &v) {
+      const rung r = v.rung_or(rung::exact);
       return pipeline_problems(gen::equal_split(3, 3), 9, gen::models(pipeline_options(r)), r,
                                "accumulate_naive");
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); });
+    }},
+    variants_named({"exact", "high"}), fixed_strategy("accumulate_naive"));
+
+
 
 } // namespace
 } // namespace gradlaws::props

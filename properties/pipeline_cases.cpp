@@ -118,23 +118,16 @@ rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std:
   });
 }
 
-norm_variant parse_norm_variant(const std::string &variant) {
-  const auto cut = variant.rfind('_');
-  if (cut == std::string::npos)
-    throw error("variant '" + variant + "' is not of the form <normalisation>_<rung>, e.g. batch_norm_high");
-  const normalisation n = parse_normalisation(variant.substr(0, cut));
-  const rung r = parse_rung(variant.substr(cut + 1));
-  if (!runs_on(n, r))
-    throw unsupported_rung_error(std::string(to_string(n)) + " does not run on the " +
-                                 std::string(to_string(r)) + " rung");
-  return {n, r};
+norm_axes norm_of(const variant &v) {
+  if (!v.norm || !v.on)
+    throw error("variant '" + v.name() + "' is not of the form <normalisation>_<rung>, e.g. "
+                "batch_norm_high");
+  return {*v.norm, *v.on};
 }
 
-std::pair<const strategy *, rung> parse_strategy_variant(const std::string &variant) {
-  const auto cut = variant.rfind('_');
-  if (cut == std::string::npos)
-    throw error("variant '" + variant + "' is not of the form <strategy>_<rung>, e.g. accumulate_weighted_exact");
-  return {&find_strategy(variant.substr(0, cut)), parse_rung(variant.substr(cut + 1))};
+subject_for<pipeline_subject> fixed_strategy(const std::string &name) {
+  const strategy *s = &find_strategy(name);
+  return [s](const variant &) { return strategy_subject(*s); };
 }
 
 std::string expect_values(const std::string &what, const std::vector<exact> &got,

@@ -38,12 +38,28 @@ rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t
                                             const std::string &tested,
                                             const std::string &reference = "batched_mean");
 
-/// The tested and the reference strategy's gradients on rung T.
-template <class T> sides<T> pipeline_sides(const pipeline_problem &p) {
+/// The pipeline under test and the reference strategy's gradients on rung T.
+template <class T> sides<T> pipeline_sides(const pipeline_subject &s, const pipeline_problem &p) {
   const auto l = lift<T>(p);
-  return {p.tested->gradient<T>(p.m, l.theta, l.x, l.y, p.lay),
+  return {s.on<T>()(p.m, l.theta, l.x, l.y, p.lay),
           p.reference->gradient<T>(p.m, l.theta, l.x, l.y, p.lay)};
 }
+
+/// The generic sides of a pipeline law: pipeline_sides on every rung.
+inline constexpr auto pipeline_law_sides = []<class T>(const pipeline_subject &s,
+                                                        const pipeline_problem &p) {
+  return pipeline_sides<T>(s, p);
+};
+
+/// The normalisation layer and the rung of a "<normalisation>_<rung>" variant.
+struct norm_axes {
+  normalisation norm;
+  rung on;
+};
+norm_axes norm_of(const variant &v);
+
+/// The subject of every variant: the named strategy, run on gradlaws's backprop.
+subject_for<pipeline_subject> fixed_strategy(const std::string &name);
 
 /// MLPs (0–1 hidden layers of width ≤ 2, any activation and loss of the rung) for the
 /// pipeline laws, with an optional normalisation layer in the hidden layer.
@@ -69,15 +85,6 @@ struct coupling_problem : problem {
 /// N ∈ [2, max_batch] examples for the models drawn, with an observed example i, a
 /// perturbed j ≠ i (shrinking to i = 1, j = 2) and a shift δ of x_j.
 rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std::size_t max_batch);
-
-/// Parses "<normalisation>_<rung>", e.g. "batch_norm_high".
-struct norm_variant {
-  normalisation norm;
-  rung on;
-};
-norm_variant parse_norm_variant(const std::string &variant);
-/// Parses "<strategy>_<rung>", e.g. "accumulate_weighted_exact".
-std::pair<const strategy *, rung> parse_strategy_variant(const std::string &variant);
 
 /// "" when v is the list of values, else "x = [..] instead of [..]" (for shape checks).
 std::string expect_values(const std::string &what, const std::vector<exact> &got,

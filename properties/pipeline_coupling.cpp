@@ -16,11 +16,11 @@ namespace {
 // gradient ŷ - y is the normalised value itself when γ = 1, β = 0 and y = 0.
 const std::string coupled_loss = "huber";
 
-rc::Gen<model> coupled_models(const norm_variant &v) {
+rc::Gen<model> coupled_models(const norm_axes &v) {
   return gen::around_normalisation(v.norm, v.on, coupled_loss);
 }
 
-rc::Gen<model> uncoupled_models(const norm_variant &v) {
+rc::Gen<model> uncoupled_models(const norm_axes &v) {
   return gen::models(pipeline_options(v.on, v.norm));
 }
 
@@ -44,205 +44,188 @@ std::string epsilon_note() {
   return "ε = " + to_string(default_norm_epsilon()) + " (PyTorch's 1e-5)";
 }
 
-const bool isolated = register_property<pipeline_problem>(
-    {.name = "batchnorm_isolated_examples",
-     .kind = entry_kind::fallacy,
-     .family = "batch coupling",
-     .claim = "with a BatchNorm layer, averaging the gradients of isolated per-example passes "
-              "gives the batch gradient",
-     .formula = "(1/N) Σ_i ∇L_i(x_i alone) = ∇J(x_1..N)",
-     .lhs = "mean of isolated per-example backprops (per_example_mean)",
-     .rhs = "batched backprop of J (batched_mean)",
-     .boundary = "layernorm_isolated_examples",
-     .expected_shape =
-         "two examples x = {0, 1}, the normalisation layer alone at γ = 1, β = 0, Huber loss, "
-         "targets 0: ∂J/∂γ is 0 from isolated passes (alone, x̂ = 0) against 1/(1 + 4ε) ≈ "
-         "0.99996 in the batch (x̂ = ∓1/√(1 + 4ε)); 1/4 with batch centring",
-     .explanation =
-         "in training mode BatchNorm normalises with the statistics of the batch its forward "
-         "pass sees, so L_i depends on every example and ∇L_i(x_i alone) is not the i-th piece "
-         "of ∇J: alone, x̂ = (x - x)/√ε = 0 and γ gets no gradient; in the batch x̂ = ∓1/√(1+4ε). "
-         "The weights agree ([1/2, 1/2] both); the forward passes differ. The design's "
-         "x = {0, 2} gives ∂J/∂γ = 1/(1 + ε) in the batch; the shrinker reaches the smaller "
-         "x = {0, 1}, the same witness up to BatchNorm's scale invariance. ε = 0 would make the "
-         "batch value exactly 1 but an isolated pass 0/0, so the layers use " +
-         epsilon_note() + "."},
-    variant_list({"batch_norm_high", "batch_centring_exact"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
-      return pipeline_problems(gen::equal_split(1, 3), 3, coupled_models(nv), nv.on,
-                               "per_example_mean");
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); },
-    [](const pipeline_problem &p, const verdict &) {
-      if (auto s = bare_layer_shape(p); !s.empty()) return s;
-      return expect_values("x", sorted(row_values(p.x)), {exact(0), exact(1)});
-    });
-
-const bool isolated_boundary = register_property<pipeline_problem>(
+const bool isolated = register_fallacy(
+    make_law<pipeline_subject, pipeline_problem>(
+        {.name = "batchnorm_isolated_examples",
+         .kind = entry_kind::fallacy,
+         .family = "batch coupling",
+         .claim = "with a BatchNorm layer, averaging the gradients of isolated per-example passes "
+                  "gives the batch gradient",
+         .formula = "(1/N) Σ_i ∇L_i(x_i alone) = ∇J(x_1..N)",
+         .lhs = "mean of isolated per-example backprops (per_example_mean)",
+         .rhs = "batched backprop of J (batched_mean)",
+         .expected_shape =
+             "two examples x = {0, 1}, the normalisation layer alone at γ = 1, β = 0, Huber loss, "
+             "targets 0: ∂J/∂γ is 0 from isolated passes (alone, x̂ = 0) against 1/(1 + 4ε) ≈ "
+             "0.99996 in the batch (x̂ = ∓1/√(1 + 4ε)); 1/4 with batch centring",
+         .explanation =
+             "in training mode BatchNorm normalises with the statistics of the batch its forward "
+             "pass sees, so L_i depends on every example and ∇L_i(x_i alone) is not the i-th piece "
+             "of ∇J: alone, x̂ = (x - x)/√ε = 0 and γ gets no gradient; in the batch x̂ = ∓1/√(1+4ε). "
+             "The weights agree ([1/2, 1/2] both); the forward passes differ. The design's "
+             "x = {0, 2} gives ∂J/∂γ = 1/(1 + ε) in the batch; the shrinker reaches the smaller "
+             "x = {0, 1}, the same witness up to BatchNorm's scale invariance. ε = 0 would make the "
+             "batch value exactly 1 but an isolated pass 0/0, so the layers use " +
+             epsilon_note() + "."},
+        [](const variant &v) {
+          const auto nv = norm_of(v);
+          return pipeline_problems(gen::equal_split(1, 3), 3, coupled_models(nv), nv.on,
+                                   "per_example_mean");
+        },
+        pipeline_law_sides,
+        [](const pipeline_problem &p, const verdict &) {
+          if (auto s = bare_layer_shape(p); !s.empty()) return s;
+          return expect_values("x", sorted(row_values(p.x)), {exact(0), exact(1)});
+        }),
+    variants_named({"batch_norm_high", "batch_centring_exact"}),
     {.name = "layernorm_isolated_examples",
-     .kind = entry_kind::boundary_law,
-     .family = "batch coupling",
      .claim = "without a batch-coupled layer (LayerNorm included), the mean of isolated "
               "per-example backprops is the batch gradient",
      .formula = "no coupling  ⇒  (1/N) Σ_i ∇L_i(x_i alone) = ∇J(x_1..N)",
-     .lhs = "mean of isolated per-example backprops (per_example_mean)",
-     .rhs = "batched backprop of J (batched_mean)",
-     .boundary = "batchnorm_isolated_examples",
      .explanation = "LayerNorm normalises each example over its own features, so L_i depends on "
-                    "example i alone and linearity does the rest"},
-    variant_list({"layer_norm_high", "none_exact"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
+                    "example i alone and linearity does the rest",
+     .cases = [](const variant &v) {
+      const auto nv = norm_of(v);
       return pipeline_problems(gen::equal_split(1, 4), 4, uncoupled_models(nv), nv.on,
                                "per_example_mean");
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); });
+    }},
+    variants_named({"layer_norm_high", "none_exact"}), fixed_strategy("per_example_mean"));
 
-const bool accumulation = register_property<pipeline_problem>(
-    {.name = "batchnorm_accumulation",
-     .kind = entry_kind::fallacy,
-     .family = "batch coupling",
-     .claim = "with a BatchNorm layer, gradient accumulation over equal micro-batches (weighted "
-              "correctly) gives the full-batch gradient",
-     .formula = "Σ_k (n_k/N) ∇J_k = ∇J   with BatchNorm statistics per micro-batch",
-     .lhs = "accumulated micro-batch gradients (accumulate_weighted)",
-     .rhs = "batched backprop of J (batched_mean)",
-     .boundary = "layernorm_accumulation",
-     .expected_shape =
-         "four examples split (2, 2), the normalisation layer alone at γ = 1, β = 0, Huber "
-         "loss, targets 0, x three 0s and one 1: one micro-batch has no spread, so its x̂ = 0",
-     .explanation =
-         "each micro-batch normalises with its own mean and variance, not the full batch's, so "
-         "the examples' normalised values — and every gradient through them — change with the "
-         "split even though the weights are right ([1/4]·4 both). With x = {0, 0, 0, 1} in "
-         "halves, ∂J/∂γ is 1/(2(1 + 4ε)) ≈ 1/2 accumulated against (1 + √3)/4 ≈ 0.683 "
-         "(BatchNorm; 1/8 against 3/16 with batch centring). The design's x = {0, 2, 4, 6} "
-         "(each half's x̂ = ∓1, the batch's x̂ = (∓3, ∓1)/√5) is another witness; the shrinker "
-         "reaches the smaller one. Only a micro-batch that is the full batch, or a layer "
-         "without coupling (boundary law layernorm_accumulation), restores the equality."},
-    variant_list({"batch_norm_high", "batch_centring_exact"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
-      // BatchNorm training needs more than one value per micro-batch (PyTorch refuses one):
-      // K ≥ 2 micro-batches of b ≥ 2 examples.
-      const auto halves = rc::gen::apply(
-          [](std::size_t k, std::size_t b) { return layout::split(std::vector<std::size_t>(k, b)); },
-          gen::count(2, 3), gen::count(2, 3));
-      return pipeline_problems(halves, 9, coupled_models(nv), nv.on, "accumulate_weighted");
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); },
-    [](const pipeline_problem &p, const verdict &) {
-      if (auto s = layout_shape(p, {2, 2}); !s.empty()) return s;
-      if (auto s = bare_layer_shape(p); !s.empty()) return s;
-      return expect_values("x (sorted)", sorted(row_values(p.x)),
-                           {exact(0), exact(0), exact(0), exact(1)});
-    });
 
-const bool accumulation_boundary = register_property<pipeline_problem>(
+
+const bool accumulation = register_fallacy(
+    make_law<pipeline_subject, pipeline_problem>(
+        {.name = "batchnorm_accumulation",
+         .kind = entry_kind::fallacy,
+         .family = "batch coupling",
+         .claim = "with a BatchNorm layer, gradient accumulation over equal micro-batches (weighted "
+                  "correctly) gives the full-batch gradient",
+         .formula = "Σ_k (n_k/N) ∇J_k = ∇J   with BatchNorm statistics per micro-batch",
+         .lhs = "accumulated micro-batch gradients (accumulate_weighted)",
+         .rhs = "batched backprop of J (batched_mean)",
+         .expected_shape =
+             "four examples split (2, 2), the normalisation layer alone at γ = 1, β = 0, Huber "
+             "loss, targets 0, x three 0s and one 1: one micro-batch has no spread, so its x̂ = 0",
+         .explanation =
+             "each micro-batch normalises with its own mean and variance, not the full batch's, so "
+             "the examples' normalised values — and every gradient through them — change with the "
+             "split even though the weights are right ([1/4]·4 both). With x = {0, 0, 0, 1} in "
+             "halves, ∂J/∂γ is 1/(2(1 + 4ε)) ≈ 1/2 accumulated against (1 + √3)/4 ≈ 0.683 "
+             "(BatchNorm; 1/8 against 3/16 with batch centring). The design's x = {0, 2, 4, 6} "
+             "(each half's x̂ = ∓1, the batch's x̂ = (∓3, ∓1)/√5) is another witness; the shrinker "
+             "reaches the smaller one. Only a micro-batch that is the full batch, or a layer "
+             "without coupling (boundary law layernorm_accumulation), restores the equality."},
+        [](const variant &v) {
+          const auto nv = norm_of(v);
+          // BatchNorm training needs more than one value per micro-batch (PyTorch refuses one):
+          // K ≥ 2 micro-batches of b ≥ 2 examples.
+          const auto halves = rc::gen::apply(
+              [](std::size_t k, std::size_t b) { return layout::split(std::vector<std::size_t>(k, b)); },
+              gen::count(2, 3), gen::count(2, 3));
+          return pipeline_problems(halves, 9, coupled_models(nv), nv.on, "accumulate_weighted");
+        },
+        pipeline_law_sides,
+        [](const pipeline_problem &p, const verdict &) {
+          if (auto s = layout_shape(p, {2, 2}); !s.empty()) return s;
+          if (auto s = bare_layer_shape(p); !s.empty()) return s;
+          return expect_values("x (sorted)", sorted(row_values(p.x)),
+                               {exact(0), exact(0), exact(0), exact(1)});
+        }),
+    variants_named({"batch_norm_high", "batch_centring_exact"}),
     {.name = "layernorm_accumulation",
-     .kind = entry_kind::boundary_law,
-     .family = "batch coupling",
      .claim = "without a batch-coupled layer (LayerNorm included), correctly weighted "
               "accumulation over any split gives the full-batch gradient",
      .formula = "no coupling  ⇒  Σ_k (n_k/N) ∇J_k = ∇J",
-     .lhs = "accumulated micro-batch gradients (accumulate_weighted)",
-     .rhs = "batched backprop of J (batched_mean)",
-     .boundary = "batchnorm_accumulation",
      .explanation = "per-example normalisation sees no other example, so a micro-batch's forward "
-                    "pass gives each example the same loss as the full batch's"},
-    variant_list({"layer_norm_high"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
+                    "pass gives each example the same loss as the full batch's",
+     .cases = [](const variant &v) {
+      const auto nv = norm_of(v);
       return pipeline_problems(gen::any_split(4, gen::masking::none), 4, uncoupled_models(nv), nv.on,
                                "accumulate_weighted");
-    },
-    []<class T>(const pipeline_problem &p) { return pipeline_sides<T>(p); });
+    }},
+    variants_named({"layer_norm_high"}), fixed_strategy("accumulate_weighted"));
 
-template <class T> sides<T> probe_sides(const coupling_problem &p) {
+
+
+template <class T> sides<T> probe_sides(const gradient_subject &g, const coupling_problem &p) {
   const auto l = lift<T>(p);
-  const vec<T> d = p.delta.unaryExpr([](const exact &q) { return from_exact<T>(q); });
   return coupling_probe<T>(p.m, l.theta, l.x, l.y, Eigen::Index(p.observed),
-                           Eigen::Index(p.perturbed), d);
+                           Eigen::Index(p.perturbed), lift<T>(p.delta), on<T>(g));
 }
 
-const bool coupled = register_property<coupling_problem>(
-    {.name = "batchnorm_examples_independent",
-     .kind = entry_kind::fallacy,
-     .family = "batch coupling",
-     .claim = "with a BatchNorm layer, moving one example of the batch leaves the other "
-              "examples' gradients (computed in the batch) unchanged",
-     .formula = "∇_θ L_i(x_1..x_j + δ..x_N) = ∇_θ L_i(x_1..x_N) for i ≠ j",
-     .lhs = "∇L_i in the batch after moving x_j",
-     .rhs = "∇L_i in the batch",
-     .boundary = "no_batch_coupling",
-     .expected_shape =
-         "two examples x = {0, 0}, move x_2 by δ = 1 and watch example 1; the normalisation "
-         "layer alone at γ = 1, β = 0, Huber loss, targets 0: ∇L_1 goes from [0, 0] to "
-         "[1/(1+4ε), -1/√(1+4ε)] ≈ [0.99996, -0.99998] ([1/4, -1/2] with batch centring)",
-     .explanation =
-         "the coupling detector's witness: example 1's normalised value depends on example 2 "
-         "through the batch mean and variance, so example 2 moving from 0 to 1 turns x̂_1 from 0 "
-         "into about -1. Per-example gradients of a coupled model are not a property of the "
-         "example; uses of them (per-example clipping, importance weights, gradient noise "
-         "estimates) see the batch."},
-    variant_list({"batch_norm_high", "batch_centring_exact"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
-      return coupling_problems(coupled_models(nv), nv.on, 3);
-    },
-    []<class T>(const coupling_problem &p) { return probe_sides<T>(p); },
-    [](const coupling_problem &p, const verdict &) {
-      if (auto s = bare_layer_shape(p); !s.empty()) return s;
-      if (auto s = expect_values("x", row_values(p.x), {exact(0), exact(0)}); !s.empty()) return s;
-      if (p.observed != 0 || p.perturbed != 1)
-        return "watching example " + std::to_string(p.observed + 1) + " and moving example " +
-               std::to_string(p.perturbed + 1) + " instead of 1 and 2";
-      return expect_values("δ", {p.delta[0]}, {exact(1)});
-    });
-
-const bool uncoupled = register_property<coupling_problem>(
+const bool coupled = register_fallacy(
+    make_law<gradient_subject, coupling_problem>(
+        {.name = "batchnorm_examples_independent",
+         .kind = entry_kind::fallacy,
+         .family = "batch coupling",
+         .claim = "with a BatchNorm layer, moving one example of the batch leaves the other "
+                  "examples' gradients (computed in the batch) unchanged",
+         .formula = "∇_θ L_i(x_1..x_j + δ..x_N) = ∇_θ L_i(x_1..x_N) for i ≠ j",
+         .lhs = "∇L_i in the batch after moving x_j",
+         .rhs = "∇L_i in the batch",
+         .expected_shape =
+             "two examples x = {0, 0}, move x_2 by δ = 1 and watch example 1; the normalisation "
+             "layer alone at γ = 1, β = 0, Huber loss, targets 0: ∇L_1 goes from [0, 0] to "
+             "[1/(1+4ε), -1/√(1+4ε)] ≈ [0.99996, -0.99998] ([1/4, -1/2] with batch centring)",
+         .explanation =
+             "the coupling detector's witness: example 1's normalised value depends on example 2 "
+             "through the batch mean and variance, so example 2 moving from 0 to 1 turns x̂_1 from 0 "
+             "into about -1. Per-example gradients of a coupled model are not a property of the "
+             "example; uses of them (per-example clipping, importance weights, gradient noise "
+             "estimates) see the batch."},
+        [](const variant &v) {
+          const auto nv = norm_of(v);
+          return coupling_problems(coupled_models(nv), nv.on, 3);
+        },
+        []<class T>(const gradient_subject &g, const coupling_problem &p) { return probe_sides<T>(g, p); },
+        [](const coupling_problem &p, const verdict &) {
+          if (auto s = bare_layer_shape(p); !s.empty()) return s;
+          if (auto s = expect_values("x", row_values(p.x), {exact(0), exact(0)}); !s.empty()) return s;
+          if (p.observed != 0 || p.perturbed != 1)
+            return "watching example " + std::to_string(p.observed + 1) + " and moving example " +
+                   std::to_string(p.perturbed + 1) + " instead of 1 and 2";
+          return expect_values("δ", {p.delta[0]}, {exact(1)});
+        }),
+    variants_named({"batch_norm_high", "batch_centring_exact"}),
     {.name = "no_batch_coupling",
-     .kind = entry_kind::boundary_law,
-     .family = "batch coupling",
      .claim = "without a batch-coupled layer (LayerNorm included), moving one example leaves "
               "every other example's gradient unchanged: the coupling detector finds nothing",
      .formula = "no coupling  ⇒  ∇_θ L_i(x_1..x_j + δ..x_N) = ∇_θ L_i(x_1..x_N) for i ≠ j",
-     .lhs = "∇L_i in the batch after moving x_j",
-     .rhs = "∇L_i in the batch",
-     .boundary = "batchnorm_examples_independent",
-     .explanation = "L_i depends on θ and (x_i, y_i) only"},
-    variant_list({"layer_norm_high", "none_exact"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
+     .explanation = "L_i depends on θ and (x_i, y_i) only",
+     .cases = [](const variant &v) {
+      const auto nv = norm_of(v);
       return coupling_problems(uncoupled_models(nv), nv.on, 4);
-    },
-    []<class T>(const coupling_problem &p) { return probe_sides<T>(p); });
+    }},
+    variants_named({"layer_norm_high", "none_exact"}), builtin_gradient_subject);
 
-const bool norm_oracle = register_property<problem>(
-    {.name = "normalisation_oracle_agreement",
-     .kind = entry_kind::law,
-     .family = "batch coupling",
-     .claim = "batched backprop through normalisation layers (BatchNorm, LayerNorm, batch "
-              "centring) equals forward-mode differentiation of J",
-     .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by forward mode, through batch statistics",
-     .lhs = "batched backprop of J",
-     .rhs = "forward-mode oracle ∇J",
-     .explanation = "the hand-written backward of each layer (the paths through μ and σ² "
-                    "included) agrees with dual numbers pushed through its forward pass"},
-    variant_list({"batch_norm_high", "layer_norm_high", "batch_centring_exact"}),
-    [](const std::string &v) {
-      const auto nv = parse_norm_variant(v);
-      return gen::problems(pipeline_options(nv.on, nv.norm));
-    },
-    []<class T>(const problem &p) -> sides<T> {
-      if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
-        const auto l = lift<T>(p);
-        return {gradient<T>(p.m, l.theta, l.x, l.y), oracle_gradient<T>(p.m, l.theta, l.x, l.y)};
-      } else {
-        throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
-      }
-    });
+
+
+const bool norm_oracle = register_law(
+    make_law<gradient_subject, problem>(
+        {.name = "normalisation_oracle_agreement",
+         .kind = entry_kind::law,
+         .family = "batch coupling",
+         .claim = "batched backprop through normalisation layers (BatchNorm, LayerNorm, batch "
+                  "centring) equals forward-mode differentiation of J",
+         .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by forward mode, through batch statistics",
+         .lhs = "batched backprop of J",
+         .rhs = "forward-mode oracle ∇J",
+         .explanation = "the hand-written backward of each layer (the paths through μ and σ² "
+                        "included) agrees with dual numbers pushed through its forward pass"},
+        [](const variant &v) {
+          const auto nv = norm_of(v);
+          return gen::problems(pipeline_options(nv.on, nv.norm));
+        },
+        []<class T>(const gradient_subject &subject, const problem &p) -> sides<T> {
+          if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
+            const auto l = lift<T>(p);
+            return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(subject)),
+                    oracle_gradient<T>(p.m, l.theta, l.x, l.y)};
+          } else {
+            throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
+          }
+        }),
+    variants_named({"batch_norm_high", "layer_norm_high", "batch_centring_exact"}), builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -6,7 +6,7 @@
 namespace gradlaws::props {
 namespace {
 
-template <class T> sides<T> reduction_sides(const reduction_case &c) {
+template <class T> sides<T> reduction_sides(const gradient_subject &g, const reduction_case &c) {
   using std::exp;
   using std::log;
   using std::sqrt;
@@ -14,7 +14,7 @@ template <class T> sides<T> reduction_sides(const reduction_case &c) {
   const Eigen::Index n = l.x.cols();
   const vec<T> li = example_losses<T>(c.m, l.theta, l.x, l.y);
   std::vector<vec<T>> gi;
-  for (Eigen::Index i = 0; i < n; ++i) gi.push_back(example_gradient<T>(c.m, l.theta, l.x, l.y, i));
+  for (Eigen::Index i = 0; i < n; ++i) gi.push_back(example_gradient<T>(c.m, l.theta, l.x, l.y, i, on<T>(g)));
   const T count = T(int(n));
   vec<T> lhs = vec<T>::Constant(l.theta.size(), T(0)), rhs = lhs;
   if constexpr (is_exact_v<T>) {
@@ -22,7 +22,7 @@ template <class T> sides<T> reduction_sides(const reduction_case &c) {
   } else if (c.g == "rmse") {
     // ∇√J = ∇J / (2√J)   against   mean ∇√L_i = mean ∇L_i / (2√L_i)
     const T j = li.sum() / count;
-    const vec<T> grad_j = gradient<T>(c.m, l.theta, l.x, l.y);
+    const vec<T> grad_j = gradient<T>(c.m, l.theta, l.x, l.y, on<T>(g));
     lhs = grad_j / (T(2) * sqrt(j));
     for (Eigen::Index i = 0; i < n; ++i) rhs += gi[std::size_t(i)] / (T(2) * sqrt(li[i]));
     rhs /= count;
@@ -38,7 +38,7 @@ template <class T> sides<T> reduction_sides(const reduction_case &c) {
   }
   if (c.g == "affine") {
     // g(t) = 2t + 1: ∇g(J) = 2∇J   against   mean ∇g(L_i) = mean 2∇L_i
-    lhs = T(2) * gradient<T>(c.m, l.theta, l.x, l.y);
+    lhs = T(2) * gradient<T>(c.m, l.theta, l.x, l.y, on<T>(g));
     for (Eigen::Index i = 0; i < n; ++i) rhs += T(2) * gi[std::size_t(i)];
     rhs /= count;
   }
@@ -53,36 +53,34 @@ std::string two_different_losses(const reduction_case &c, const verdict &) {
   return "";
 }
 
-const bool nonlinear = register_property<reduction_case>(
-    {.name = "nonlinear_reduction",
-     .kind = entry_kind::fallacy,
-     .family = "reductions",
-     .claim = "the gradient of a nonlinear reduction g of the mean loss equals the mean of the "
-              "per-example gradients of g(L_i)",
-     .formula = "∇ g((1/N) Σ_i L_i) = (1/N) Σ_i ∇ g(L_i)   for g = √ (RMSE), log-mean-exp",
-     .lhs = "∇ g(J)",
-     .rhs = "mean of ∇ g(L_i)",
-     .boundary = "affine_reduction",
-     .expected_shape = "two examples with different losses",
-     .explanation = "the chain rule weights each ∇L_i by g′ at the mean (or by softmax(L)), not "
-                    "by g′(L_i)/N; the two agree only when g′ is constant"},
-    variant_list({"rmse", "log_mean_exp"}), reduction_cases,
-    []<class T>(const reduction_case &c) -> sides<T> { return reduction_sides<T>(c); },
-    two_different_losses);
-
-const bool affine = register_property<reduction_case>(
+const bool nonlinear = register_fallacy(
+    make_law<gradient_subject, reduction_case>(
+        {.name = "nonlinear_reduction",
+         .kind = entry_kind::fallacy,
+         .family = "reductions",
+         .claim = "the gradient of a nonlinear reduction g of the mean loss equals the mean of the "
+                  "per-example gradients of g(L_i)",
+         .formula = "∇ g((1/N) Σ_i L_i) = (1/N) Σ_i ∇ g(L_i)   for g = √ (RMSE), log-mean-exp",
+         .lhs = "∇ g(J)",
+         .rhs = "mean of ∇ g(L_i)",
+         .expected_shape = "two examples with different losses",
+         .explanation = "the chain rule weights each ∇L_i by g′ at the mean (or by softmax(L)), not "
+                        "by g′(L_i)/N; the two agree only when g′ is constant"},
+        reduction_cases,
+        []<class T>(const gradient_subject &g, const reduction_case &c) -> sides<T> {
+          return reduction_sides<T>(g, c);
+        },
+        two_different_losses),
+    variants_named({"rmse", "log_mean_exp"}),
     {.name = "affine_reduction",
-     .kind = entry_kind::boundary_law,
-     .family = "reductions",
      .claim = "for an affine reduction g(t) = 2t + 1 the gradient of g(J) is the mean of the "
               "gradients of g(L_i)",
      .formula = "∇(2J + 1) = (1/N) Σ_i ∇(2L_i + 1)",
-     .lhs = "∇ g(J)",
-     .rhs = "mean of ∇ g(L_i)",
-     .boundary = "nonlinear_reduction",
-     .explanation = "g′ is constant"},
-    variant_list({"affine"}), reduction_cases,
-    []<class T>(const reduction_case &c) -> sides<T> { return reduction_sides<T>(c); });
+     .explanation = "g′ is constant",
+     .cases = reduction_cases},
+    variants_named({"affine"}), builtin_gradient_subject);
+
+
 
 } // namespace
 } // namespace gradlaws::props

@@ -4,7 +4,8 @@ namespace gradlaws {
 
 template <class T>
 sides<T> coupling_probe(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
-                        Eigen::Index i, Eigen::Index j, const vec<T> &delta) {
+                        Eigen::Index i, Eigen::Index j, const vec<T> &delta,
+                        const batch_gradient_fn<T> &g) {
   if (j < 0 || j >= x.cols())
     throw dimension_error("perturbed example index " + std::to_string(j) +
                           " is outside a batch of " + std::to_string(x.cols()));
@@ -16,8 +17,17 @@ sides<T> coupling_probe(const model &m, const vec<T> &theta, const mat<T> &x, co
                           " entries but an example has " + std::to_string(x.rows()) + " inputs");
   mat<T> moved = x;
   moved.col(j) += delta;
-  return {in_batch_example_gradient<T>(m, theta, moved, y, i),
-          in_batch_example_gradient<T>(m, theta, x, y, i)};
+  if (!g)
+    return {in_batch_example_gradient<T>(m, theta, moved, y, i),
+            in_batch_example_gradient<T>(m, theta, x, y, i)};
+  if (i < 0 || i >= x.cols())
+    throw dimension_error("example index " + std::to_string(i) + " is outside a batch of " +
+                          std::to_string(x.cols()));
+  // ∇ L_i in the batch: the subject's gradient of Σ c_j L_j with c = e_i.
+  std::vector<exact> c(std::size_t(x.cols()), exact(0));
+  c[std::size_t(i)] = 1;
+  const reduction only_i = reduction::given(std::move(c));
+  return {g(m, theta, moved, y, only_i), g(m, theta, x, y, only_i)};
 }
 
 std::optional<coupling_finding> detect_coupling(const problem &p, const mat<exact> &delta,
@@ -55,7 +65,7 @@ std::optional<coupling_finding> detect_coupling(const problem &p, const mat<exac
 #define GRADLAWS_INSTANTIATE_COUPLING(T)                                                      \
   template sides<T> coupling_probe<T>(const model &, const vec<T> &, const mat<T> &,          \
                                       const mat<T> &, Eigen::Index, Eigen::Index,             \
-                                      const vec<T> &);
+                                      const vec<T> &, const batch_gradient_fn<T> &);
 GRADLAWS_BACKWARD_SCALARS(GRADLAWS_INSTANTIATE_COUPLING)
 
 } // namespace gradlaws

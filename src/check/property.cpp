@@ -14,53 +14,21 @@ std::string tally_string(const std::map<verdict_kind, int> &tally) {
 }
 } // namespace detail
 
-namespace {
-std::string variant_name(const activation &a, rung r) {
-  return a.name() + "_" + std::string(to_string(r));
-}
-} // namespace
-
-std::function<std::vector<std::string>()> activation_variants() {
-  return [] {
-    std::vector<std::string> out;
-    for (const auto *a : activations())
-      for (rung r : {rung::exact, rung::high})
-        if (a->supports(r)) out.push_back(variant_name(*a, r));
-    return out;
-  };
+pipeline_subject variant_strategy_subject(const variant &v) {
+  if (!v.strat) throw error("variant '" + v.name() + "' names no strategy");
+  return strategy_subject(*v.strat);
 }
 
-std::function<std::vector<std::string>()>
-best_rung_activation_variants(std::function<bool(const activation &)> keep) {
-  return [keep = std::move(keep)] {
-    std::vector<std::string> out;
-    for (const auto *a : activations())
-      if (!keep || keep(*a))
-        out.push_back(variant_name(*a, a->supports(rung::exact) ? rung::exact : rung::high));
-    return out;
-  };
+const activation *variant_activation(const variant &v) {
+  if (!v.act) throw error("variant '" + v.name() + "' names no activation");
+  return v.act;
 }
 
-std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names) {
-  return [names = std::move(names)] { return names; };
-}
-
-activation_variant parse_activation_variant(const std::string &variant) {
-  const auto cut = variant.rfind('_');
-  if (cut == std::string::npos)
-    throw error("variant '" + variant + "' is not of the form <activation>_<rung>, e.g. relu_exact");
-  const activation &a = find_activation(variant.substr(0, cut));
-  const rung r = parse_rung(variant.substr(cut + 1));
-  if (!a.supports(r))
-    throw unsupported_rung_error("activation " + a.name() + " does not run on the " +
-                                 std::string(to_string(r)) + " rung");
-  return {&a, r};
-}
-
-gen::problem_options options_for(const std::string &variant) {
-  const auto v = parse_activation_variant(variant);
+gen::problem_options options_for(const variant &v) {
+  if (!v.act || !v.on)
+    throw error("variant '" + v.name() + "' is not of the form <activation>_<rung>, e.g. relu_exact");
   gen::problem_options o;
-  o.on = v.on;
+  o.on = *v.on;
   o.activation = v.act->name();
   o.min_hidden = 1;
   return o;

@@ -57,16 +57,30 @@ const property_info missing_mean_info = law_info(
     "batched backprop of Σ L_i (1/N forgotten)", "mean of per-example backprops",
     "planted bug: the reduction is a sum where a mean is meant");
 
+/// The planted bug as a subject: a batch gradient whose mean is a sum.
+gradient_subject missing_mean_subject() {
+  return make_gradient_subject("backprop without 1/N",
+                               []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                                           const mat<T> &y, const reduction &r) {
+                                 const bool mean = r.k == reduction::kind::mean;
+                                 return gradient<T>(m, theta, x, y, mean ? reduction::sum() : r);
+                               });
+}
+
+/// The linearity law, written over a subject, applied to the buggy subject.
 entry missing_mean_law() {
-  return make_property<problem>(
-      missing_mean_info,
-      [] { return std::vector<std::string>{"relu_exact", "sigmoid_high"}; },
-      [](const std::string &v) { return gen::problems(options_for(v)); },
-      []<class T>(const problem &p) -> sides<T> {
-        const auto l = lift<T>(p);
-        return {gradient<T>(p.m, l.theta, l.x, l.y, reduction::sum()),
-                mean_of_example_gradients<T>(p.m, l.theta, l.x, l.y)};
-      });
+  return make_entry(
+      make_law<gradient_subject, problem>(
+          missing_mean_info, [](const variant &v) { return gen::problems(options_for(v)); },
+          []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
+            const auto l = lift<T>(p);
+            return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)),
+                    mean_of_example_gradients<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
+          }),
+      [] {
+        return std::vector<variant>{variant::parse("relu_exact"), variant::parse("sigmoid_high")};
+      },
+      [](const variant &) { return missing_mean_subject(); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,11 +115,11 @@ const property_info bad_derivative_info = law_info(
     "planted bug: the hand-written derivative of z³ is 2z², not 3z²");
 
 entry bad_derivative_law() {
-  return make_property<problem>(
+  return make_entry(
+      make_law<gradient_subject, problem>(
       bad_derivative_info,
-      [] { return std::vector<std::string>{bad_cube_name() + "_exact"}; },
-      [](const std::string &v) { return gen::problems(options_for(v)); },
-      []<class T>(const problem &p) -> sides<T> {
+      [](const variant &v) { return gen::problems(options_for(v)); },
+      []<class T>(const gradient_subject &, const problem &p) -> sides<T> {
         if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
           const auto l = lift<T>(p);
           vec<T> mean = vec<T>::Zero(l.theta.size());
@@ -117,7 +131,9 @@ entry bad_derivative_law() {
         } else {
           throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
         }
-      });
+      }),
+      [] { return std::vector<variant>{variant::parse(bad_cube_name() + "_exact")}; },
+      builtin_gradient_subject);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -316,8 +316,9 @@ namespace {
 TEST(Gen, AHundredCasesOfEveryLawVariantCoverEveryLossOnItsRung) {
   // The laws draw the loss per case rather than fanning out over it, so coverage of the loss
   // registry rests on the generator: 100 cases at RapidCheck's sizes 0..99 must meet every loss.
-  for (const std::string &variant : activation_variants()()) {
-    const gen::problem_options o = options_for(variant);
+  for (const variant &v : activation_variants()) {
+    const std::string variant = v.name();
+    const gen::problem_options o = options_for(v);
     const rc::Gen<problem> g = gen::problems(o);
     std::set<std::string> seen;
     for (int k = 0; k < 100; ++k)

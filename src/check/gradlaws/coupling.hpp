@@ -12,11 +12,13 @@
 
 namespace gradlaws {
 
-/// The detector's two sides for one pair: ∇_θ L_i(batch) after and before x_j += δ.
+/// The detector's two sides for one pair: ∇_θ L_i(batch) after and before x_j += δ, by the
+/// batch gradient `g` (gradlaws's own when empty).
 /// Throws dimension_error for i = j, an index outside the batch, or a δ of the wrong height.
 template <class T>
 sides<T> coupling_probe(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
-                        Eigen::Index i, Eigen::Index j, const vec<T> &delta);
+                        Eigen::Index i, Eigen::Index j, const vec<T> &delta,
+                        const batch_gradient_fn<T> &g = {});
 
 /// What the detector found: perturbing example `perturbed` changed the gradient of
 /// `example` (both numbered from 0), with the verdict that says so.
@@ -34,7 +36,7 @@ std::optional<coupling_finding> detect_coupling(const problem &p, const mat<exac
 #define GRADLAWS_EXTERN_COUPLING(T)                                                           \
   extern template sides<T> coupling_probe<T>(const model &, const vec<T> &, const mat<T> &,   \
                                              const mat<T> &, Eigen::Index, Eigen::Index,      \
-                                             const vec<T> &);
+                                             const vec<T> &, const batch_gradient_fn<T> &);
 GRADLAWS_BACKWARD_SCALARS(GRADLAWS_EXTERN_COUPLING)
 #undef GRADLAWS_EXTERN_COUPLING
 

@@ -1,16 +1,20 @@
 #pragma once
-// Laws and fallacies as RapidCheck properties, written once and registered in the catalogue.
+// Laws and fallacies as RapidCheck properties, written once over a subject — the code under
+// test (gradlaws/subject.hpp) — and applied to subjects by the catalogue.
 //
-// A property is: a Case type, a generator of cases per variant, and a generic `sides` function
-// that computes both sides of the claimed equality on any rung:
+// A law is: its words, a generator of cases per variant, and a generic `sides` function that
+// computes both sides of the claimed equality from the subject and a case, on any rung:
 //
-//   gradlaws::register_property<gradlaws::problem>(
-//       {.name = "linearity", .kind = gradlaws::entry_kind::law, .family = "linearity",
-//        .claim = "…", .formula = "∇J = (1/N) Σ ∇L_i",
-//        .lhs = "batched backprop of J", .rhs = "mean of per-example backprops"},
-//       gradlaws::activation_variants(),
-//       [](const std::string &v) { return gradlaws::gen::problems(gradlaws::options_for(v)); },
-//       []<class T>(const gradlaws::problem &p) -> gradlaws::sides<T> { … });
+//   const gradlaws::law<gradlaws::gradient_subject, gradlaws::problem> linearity =
+//       gradlaws::make_law<gradlaws::gradient_subject, gradlaws::problem>(
+//           {.name = "linearity", .kind = gradlaws::entry_kind::law, .family = "linearity",
+//            .claim = "…", .formula = "∇J = (1/N) Σ ∇L_i",
+//            .lhs = "batched backprop of J", .rhs = "mean of per-example backprops"},
+//           [](const gradlaws::variant &v) { return gradlaws::gen::problems(options_for(v)); },
+//           []<class T>(const gradlaws::gradient_subject &g, const gradlaws::problem &p)
+//               -> gradlaws::sides<T> { … });
+//   const bool registered = gradlaws::register_law(linearity, gradlaws::activation_variants,
+//                                                  gradlaws::builtin_gradient_subject);
 //
 // A law passes when every case is judged equal. A fallacy passes when a case is judged
 // different AND its shrunk counterexample has the expected shape (the `shape` check returns
@@ -25,6 +29,8 @@
 #include "gradlaws/gen.hpp"
 #include "gradlaws/problem.hpp"
 #include "gradlaws/judge.hpp"
+#include "gradlaws/subject.hpp"
+#include "gradlaws/variant.hpp"
 
 #include <rapidcheck.h>
 
@@ -61,57 +67,130 @@ struct property_info {
   std::string explanation;     ///< why the sides agree or part, in words
 };
 
-template <class Case> using case_generator = std::function<rc::Gen<Case>(const std::string &variant)>;
+template <class Case> using case_generator = std::function<rc::Gen<Case>(const variant &)>;
 template <class Case> using shape_check = std::function<std::string(const Case &, const verdict &)>;
 /// Drafts a regression test for a falsified case: (case, test name, its verdict) → C++ source.
 template <class Case>
 using regression_writer =
     std::function<std::string(const Case &, const std::string &test, const verdict &found)>;
 
-/// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict).
-template <property_case Case, class Sides>
-verdict evaluate(const Case &c, const Sides &s, const property_info &info, const run_options &opt);
+/// Both sides of a law on each rung it is judged on (exact, high, and interval for
+/// certificates), from one generic function `[]<class T>(const Subject &, const Case &) ->
+/// sides<T>`, instantiated where the law is written.
+template <class Subject, class Case> struct law_sides {
+  std::function<sides<exact>(const Subject &, const Case &)> on_exact;
+  std::function<sides<high>(const Subject &, const Case &)> on_high;
+  std::function<sides<interval>(const Subject &, const Case &)> on_interval;
 
-/// Runs a property for one variant and returns everything a report needs.
-template <property_case Case, class Sides>
-run_result run_property(const property_info &info, const std::string &variant,
-                        const rc::Gen<Case> &gen, const Sides &s, const shape_check<Case> &shape,
-                        const regression_writer<Case> &regression, const run_options &opt);
+  template <class F> static law_sides from(const F &f) {
+    return {[f](const Subject &s, const Case &c) { return f.template operator()<exact>(s, c); },
+            [f](const Subject &s, const Case &c) { return f.template operator()<high>(s, c); },
+            [f](const Subject &s, const Case &c) { return f.template operator()<interval>(s, c); }};
+  }
+  template <class T> sides<T> on(const Subject &s, const Case &c) const {
+    if constexpr (std::is_same_v<T, exact>) return on_exact(s, c);
+    else if constexpr (std::is_same_v<T, high>) return on_high(s, c);
+    else return on_interval(s, c);
+  }
+};
 
-/// A catalogue entry for the property (not registered).
-template <property_case Case, class Sides>
-entry make_property(property_info info, std::function<std::vector<std::string>()> variants,
-                    case_generator<Case> gen, Sides s, shape_check<Case> shape = {},
-                    regression_writer<Case> regression = {});
+/// A law or fallacy written once over a subject of type Subject, on cases of type Case.
+template <class Subject, property_case Case> struct law {
+  property_info info;
+  case_generator<Case> cases;
+  law_sides<Subject, Case> sides;
+  shape_check<Case> shape;
+  regression_writer<Case> regression;
+};
 
-/// make_property + register_entry.
-template <property_case Case, class Sides>
-bool register_property(property_info info, std::function<std::vector<std::string>()> variants,
-                       case_generator<Case> gen, Sides s, shape_check<Case> shape = {},
-                       regression_writer<Case> regression = {}) {
-  return register_entry(make_property<Case>(std::move(info), std::move(variants), std::move(gen),
-                                            std::move(s), std::move(shape), std::move(regression)));
+/// A law from its words, cases, generic sides and (fallacy) shape check and regression writer.
+template <class Subject, property_case Case, class Sides>
+law<Subject, Case> make_law(property_info info, case_generator<Case> cases, const Sides &s,
+                            shape_check<Case> shape = {}, regression_writer<Case> regression = {}) {
+  if (info.lhs.empty() || info.rhs.empty())
+    throw error("law '" + info.name + "' must name both sides of its equality");
+  return {std::move(info), std::move(cases), law_sides<Subject, Case>::from(s), std::move(shape),
+          std::move(regression)};
 }
 
-// ---------------------------------------------------------------------------------------------
-// Variants over the activation registry: "<activation>_<rung>".
+/// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict).
+template <class Subject, property_case Case>
+verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
+                 const run_options &opt);
 
-/// Every registry activation on each of the exact and high rungs it supports.
-std::function<std::vector<std::string>()> activation_variants();
-/// Every registry activation on its most exact rung; `keep` filters.
-std::function<std::vector<std::string>()>
-best_rung_activation_variants(std::function<bool(const activation &)> keep = {});
-/// A fixed list of variant names.
-std::function<std::vector<std::string>()> variant_list(std::vector<std::string> names);
+/// Runs a law on a subject for one variant and returns everything a report needs. `test` is
+/// the name that reproduces the run.
+template <class Subject, property_case Case>
+run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
+                   const std::string &test, const run_options &opt);
 
-struct activation_variant {
-  const activation *act;
-  rung on;
+/// Which subject a variant names: the built-in subject of every variant, or one chosen by it
+/// (the variant's activation or strategy).
+template <class Subject> using subject_for = std::function<Subject(const variant &)>;
+
+/// The catalogue entry of a law applied, for each variant, to the subject it names.
+template <class Subject, property_case Case>
+entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
+                 std::type_identity_t<subject_for<Subject>> subject);
+
+/// make_entry + register_entry.
+template <class Subject, property_case Case>
+bool register_law(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
+                  std::type_identity_t<subject_for<Subject>> subject) {
+  return register_entry(make_entry(std::move(l), std::move(variants), std::move(subject)));
+}
+
+/// What a boundary law adds to its fallacy: its name and words, the cases on the boundary,
+/// and (where they differ from the fallacy's) the names of the two sides.
+template <class Case> struct boundary {
+  std::string name, claim, formula, explanation;
+  case_generator<Case> cases;
+  std::string lhs, rhs; ///< empty: the fallacy's
 };
-/// Parses "<activation>_<rung>"; throws unknown_name_error for unknown parts.
-activation_variant parse_activation_variant(const std::string &variant);
+
+/// Registers a fallacy and its boundary law as one pair: the boundary law shares the
+/// fallacy's family, sides and side names (unless it names its own), and each names the
+/// other. `boundary_subject` (default: `subject`) picks the boundary law's subjects.
+template <class Subject, property_case Case>
+bool register_fallacy(law<Subject, Case> fallacy, std::function<std::vector<variant>()> variants,
+                      boundary<Case> b, std::function<std::vector<variant>()> boundary_variants,
+                      std::type_identity_t<subject_for<Subject>> subject,
+                      std::type_identity_t<subject_for<Subject>> boundary_subject = {}) {
+  if (fallacy.info.kind != entry_kind::fallacy)
+    throw error("register_fallacy: '" + fallacy.info.name + "' is not a fallacy");
+  law<Subject, Case> bl;
+  bl.info = fallacy.info;
+  bl.info.name = b.name;
+  bl.info.kind = entry_kind::boundary_law;
+  bl.info.claim = std::move(b.claim);
+  bl.info.formula = std::move(b.formula);
+  bl.info.explanation = std::move(b.explanation);
+  bl.info.expected_shape.clear();
+  bl.info.boundary = fallacy.info.name;
+  if (!b.lhs.empty()) bl.info.lhs = std::move(b.lhs);
+  if (!b.rhs.empty()) bl.info.rhs = std::move(b.rhs);
+  bl.cases = std::move(b.cases);
+  bl.sides = fallacy.sides;
+  fallacy.info.boundary = bl.info.name;
+  register_law(std::move(bl), std::move(boundary_variants),
+               boundary_subject ? std::move(boundary_subject) : subject);
+  return register_law(std::move(fallacy), std::move(variants), std::move(subject));
+}
+
+/// Every variant of a fixed list.
+inline std::function<std::vector<variant>()> variant_list(std::vector<variant> v) {
+  return [v = std::move(v)] { return v; };
+}
+
+/// The built-in subjects, for every variant: gradlaws's backprop, backward pass, and the
+/// variant's strategy or activation.
+inline gradient_subject builtin_gradient_subject(const variant &) { return backprop_subject(); }
+inline backward_subject builtin_backward_subject(const variant &) { return backward_pass_subject(); }
+pipeline_subject variant_strategy_subject(const variant &v);
+const activation *variant_activation(const variant &v);
+
 /// problems() options for an activation variant (every hidden layer uses the activation).
-gen::problem_options options_for(const std::string &variant);
+gen::problem_options options_for(const variant &v);
 
 /// A GoogleTest regression test that pins a case. `setup` declares the inputs in terms of a
 /// scalar T (it runs inside a lambda, so that the high rung can re-make them at a second
@@ -123,6 +202,21 @@ std::string draft_regression(const property_info &info, const std::string &test,
 /// print its construction or the property has no side expressions.
 std::string draft_problem_regression(const problem &p, const property_info &info,
                                      const std::string &test, int digits, const verdict &found);
+
+/// Both sides of a problem law as two named engine functions of (m, θ, x, y), each given the
+/// subject's batch gradient: the property evaluates `lhs<T>(m, θ, x, y, g)` and a drafted
+/// regression test calls `lhs<T>(m, theta, x, y)` by the same name, so code and draft cannot
+/// drift. Use as make_law's sides, with GRADLAWS_SIDE_CODES in the law's words.
+#define GRADLAWS_NAMED_SIDES(lhs_fn, rhs_fn)                                                  \
+  []<class T>(const ::gradlaws::gradient_subject &g, const ::gradlaws::problem &p)            \
+      -> ::gradlaws::sides<T> {                                                               \
+    const auto l = ::gradlaws::lift<T>(p);                                                    \
+    return {::gradlaws::lhs_fn<T>(p.m, l.theta, l.x, l.y, ::gradlaws::on<T>(g)),              \
+            ::gradlaws::rhs_fn<T>(p.m, l.theta, l.x, l.y, ::gradlaws::on<T>(g))};             \
+  }
+/// The regression-draft spelling of GRADLAWS_NAMED_SIDES's two functions.
+#define GRADLAWS_SIDE_CODES(lhs_fn, rhs_fn)                                                   \
+  .lhs_code = #lhs_fn "<T>(m, theta, x, y)", .rhs_code = #rhs_fn "<T>(m, theta, x, y)"
 
 /// The deterministic default seed of a test (FNV-1a of its name).
 std::uint64_t default_seed(const std::string &test);

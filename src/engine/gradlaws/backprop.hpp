@@ -9,7 +9,16 @@
 #include "gradlaws/loss.hpp"
 #include "gradlaws/model.hpp"
 
+#include <functional>
+
 namespace gradlaws {
+
+/// A batch-gradient function on T: ∇_θ J(θ; X, Y) for J = Σ c_i L_i under a reduction.
+/// gradient() is gradlaws's own; the functions below that assemble gradients from batch
+/// gradients take another one as an optional last argument (the code under test).
+template <class T>
+using batch_gradient_fn = std::function<vec<T>(const model &, const vec<T> &, const mat<T> &,
+                                               const mat<T> &, const reduction &)>;
 
 /// What a forward pass keeps for the backward pass: the input of every layer.
 template <class T> struct tape {
@@ -42,15 +51,23 @@ template <class T>
 vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
                 const reduction &r = reduction::mean());
 
+/// ∇J of the mean loss by `g`, or by gradient() when g is empty: the batch gradient of the
+/// code under test where one is given.
+template <class T>
+vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+                const batch_gradient_fn<T> &g) {
+  return g ? g(m, theta, x, y, reduction::mean()) : gradient<T>(m, theta, x, y, reduction::mean());
+}
+
 /// ∇L_i by an isolated forward and backward pass over example i alone.
 template <class T>
 vec<T> example_gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
-                        Eigen::Index i);
+                        Eigen::Index i, const batch_gradient_fn<T> &g = {});
 
 /// (1/N) Σ ∇L_i from N isolated per-example passes.
 template <class T>
 vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<T> &x,
-                                 const mat<T> &y);
+                                 const mat<T> &y, const batch_gradient_fn<T> &g = {});
 
 /// The batch's mean input and mean target as a batch of one example (x̄, ȳ).
 template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const mat<T> &y);
@@ -59,7 +76,7 @@ template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const
 /// when the per-example gradient is affine in (x, y)).
 template <class T>
 vec<T> gradient_at_mean_example(const model &m, const vec<T> &theta, const mat<T> &x,
-                                const mat<T> &y);
+                                const mat<T> &y, const batch_gradient_fn<T> &g = {});
 
 /// backward at the activations of x̄ applied to ē = (1/N) Σ_i ∂L_i/∂ŷ_i: the mean output error
 /// of the real forward pass sent back through one set of activations (a fallacy's left side).
@@ -95,11 +112,11 @@ void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const ma
   PREFIX vec<T> gradient<T>(const model &, const vec<T> &, const mat<T> &, const mat<T> &,    \
                             const reduction &);                                               \
   PREFIX vec<T> example_gradient<T>(const model &, const vec<T> &, const mat<T> &,            \
-                                    const mat<T> &, Eigen::Index);                            \
+                                    const mat<T> &, Eigen::Index, const batch_gradient_fn<T> &); \
   PREFIX vec<T> mean_of_example_gradients<T>(const model &, const vec<T> &, const mat<T> &,   \
-                                             const mat<T> &);                                 \
+                                             const mat<T> &, const batch_gradient_fn<T> &);   \
   PREFIX vec<T> gradient_at_mean_example<T>(const model &, const vec<T> &, const mat<T> &,    \
-                                            const mat<T> &);                                  \
+                                            const mat<T> &, const batch_gradient_fn<T> &);    \
   PREFIX vec<T> mean_error_backprop<T>(const model &, const vec<T> &, const mat<T> &,         \
                                        const mat<T> &);                                       \
   PREFIX vec<T> in_batch_example_gradient<T>(const model &, const vec<T> &, const mat<T> &,   \

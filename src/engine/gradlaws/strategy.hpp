@@ -109,10 +109,11 @@ public:
   schedule plan(const layout &l, std::size_t n) const;
   /// w_i = Σ of item i's coefficients over the passes, exactly.
   std::vector<exact> weights(const layout &l) const;
-  /// Σ over the passes of ∇_θ Σ c_i L_i. T: a backward scalar.
+  /// Σ over the passes of ∇_θ Σ c_i L_i, each pass a batch gradient by `g` (gradlaws's own
+  /// gradient() when empty). T: a backward scalar.
   template <class T>
   vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
-                  const layout &l) const;
+                  const layout &l, const batch_gradient_fn<T> &g = {}) const;
 
 private:
   strategy_info info_;
@@ -134,21 +135,23 @@ std::string weights_string(const std::vector<exact> &w);
 /// The forward passes of a schedule as item numbers from 1: "{1}, {2, 3}".
 std::string passes_string(const schedule &s);
 
-/// Σ over the passes of ∇_θ Σ_{i ∈ pass} c_i L_i, each pass its own forward and backward
-/// pass; passes without items contribute 0. T: a backward scalar.
+/// Σ over the passes of ∇_θ Σ_{i ∈ pass} c_i L_i, each pass its own batch gradient by `g`
+/// (gradlaws's own gradient() when empty); passes without items contribute 0. T: a backward
+/// scalar.
 template <class T>
 vec<T> schedule_gradient(const schedule &s, const model &m, const vec<T> &theta, const mat<T> &x,
-                         const mat<T> &y);
+                         const mat<T> &y, const batch_gradient_fn<T> &g = {});
 
 template <class T>
 vec<T> strategy::gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
-                          const layout &l) const {
-  return schedule_gradient<T>(plan(l, std::size_t(x.cols())), m, theta, x, y);
+                          const layout &l, const batch_gradient_fn<T> &g) const {
+  return schedule_gradient<T>(plan(l, std::size_t(x.cols())), m, theta, x, y, g);
 }
 
 #define GRADLAWS_EXTERN_SCHEDULE(T)                                                           \
   extern template vec<T> schedule_gradient<T>(const schedule &, const model &, const vec<T> &, \
-                                              const mat<T> &, const mat<T> &);
+                                              const mat<T> &, const mat<T> &,                 \
+                                              const batch_gradient_fn<T> &);
 GRADLAWS_BACKWARD_SCALARS(GRADLAWS_EXTERN_SCHEDULE)
 #undef GRADLAWS_EXTERN_SCHEDULE
 

@@ -25,36 +25,41 @@ std::string tally_string(const std::map<verdict_kind, int> &tally);
 
 namespace gradlaws {
 
-template <property_case Case, class Sides>
-verdict evaluate(const Case &c, const Sides &s, const property_info &info, const run_options &opt) {
+template <class Subject, property_case Case>
+verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
+                 const run_options &opt) {
   switch (c.on) {
-  case rung::exact: return judge_exact(info.lhs, info.rhs, s.template operator()<exact>(c));
+  case rung::exact:
+    return judge_exact(l.info.lhs, l.info.rhs, l.sides.template on<exact>(subject, c));
   case rung::high:
-    return judge_high(info.lhs, info.rhs, opt.digits, c.operations(),
-                      [&] { return s.template operator()<high>(c); }, opt.tol);
+    return judge_high(l.info.lhs, l.info.rhs, opt.digits, c.operations(),
+                      [&] { return l.sides.template on<high>(subject, c); }, opt.tol);
   default:
     throw error("properties are judged on the exact or the high rung, not the " +
                 std::string(to_string(c.on)) + " rung");
   }
 }
 
-template <property_case Case, class Sides>
-run_result run_property(const property_info &info, const std::string &variant,
-                        const rc::Gen<Case> &gen, const Sides &s, const shape_check<Case> &shape,
-                        const regression_writer<Case> &regression, const run_options &opt) {
+template <class Subject, property_case Case>
+run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
+                   const std::string &test, const run_options &opt) {
+  const property_info &info = l.info;
   const auto start = std::chrono::steady_clock::now();
   run_result r;
   r.entry = info.name;
-  r.variant = variant;
+  r.variant = v.name();
   r.kind = info.kind;
   r.claim = info.claim;
   r.formula = info.formula;
   r.expected_shape = info.expected_shape;
   r.explanation = info.explanation;
-  r.test_name = (info.kind == entry_kind::fallacy ? "fallacy_" : "law_") + info.name + "." + variant;
+  r.test_name = test;
   r.seed = opt.seed ? *opt.seed : default_seed(r.test_name);
 
+  // The one place the working precision becomes MPFR's thread default: generators and
+  // details that build high values see opt.digits; judge_high re-scopes its own evaluations.
   precision_scope scope(opt.digits);
+  const rc::Gen<Case> gen = l.cases(v);
   std::optional<Case> failing;
   std::optional<verdict> failing_verdict;
   std::string failing_error; // non-empty when the last failing case could not be evaluated
@@ -62,21 +67,21 @@ run_result run_property(const property_info &info, const std::string &variant,
 
   const auto property = [&] {
     const Case c = *gen;
-    verdict v;
+    verdict judged;
     try {
-      v = evaluate(c, s, info, opt);
+      judged = evaluate(l, subject, c, opt);
     } catch (const std::exception &e) {
       failing = c;
       failing_verdict.reset();
       failing_error = e.what();
       RC_FAIL(std::string("could not evaluate the case: ") + e.what());
     }
-    ++tally[v.kind];
-    if (!v.equal()) {
+    ++tally[judged.kind];
+    if (!judged.equal()) {
       failing = c;
-      failing_verdict = v;
+      failing_verdict = judged;
       failing_error.clear();
-      RC_FAIL(v.summary());
+      RC_FAIL(judged.summary());
     }
   };
 
@@ -116,12 +121,12 @@ run_result run_property(const property_info &info, const std::string &variant,
       r.status = run_status::falsified;
       r.found = failing_verdict;
       if (info.kind == entry_kind::fallacy) {
-        r.shape_problem = shape ? shape(*failing, *failing_verdict) : "";
+        r.shape_problem = l.shape ? l.shape(*failing, *failing_verdict) : "";
         if (failing->on == rung::high) {
           try {
-            precision_scope certify(opt.digits);
             r.certificate = judge_interval(info.lhs, info.rhs, opt.digits,
-                                           s.template operator()<interval>(*failing), opt.tol);
+                                           l.sides.template on<interval>(subject, *failing),
+                                           opt.tol);
           } catch (const std::exception &e) {
             verdict none;
             none.kind = verdict_kind::not_certified;
@@ -130,12 +135,11 @@ run_result run_property(const property_info &info, const std::string &variant,
           }
         }
       }
-      if (regression) {
-        r.regression = regression(*failing, r.test_name, *failing_verdict);
-      } else if constexpr (std::is_base_of_v<problem, Case>) {
-        if (std::is_same_v<problem, Case>)
-          r.regression = draft_problem_regression(*failing, info, r.test_name, opt.digits,
-                                                  *failing_verdict);
+      if (l.regression) {
+        r.regression = l.regression(*failing, r.test_name, *failing_verdict);
+      } else if constexpr (std::is_same_v<problem, Case>) {
+        r.regression =
+            draft_problem_regression(*failing, info, r.test_name, opt.digits, *failing_verdict);
       }
     }
   } else if (result.template is<rc::detail::GaveUpResult>()) {
@@ -156,23 +160,27 @@ run_result run_property(const property_info &info, const std::string &variant,
   return r;
 }
 
-template <property_case Case, class Sides>
-entry make_property(property_info info, std::function<std::vector<std::string>()> variants,
-                    case_generator<Case> gen, Sides s, shape_check<Case> shape,
-                    regression_writer<Case> regression) {
-  if (info.lhs.empty() || info.rhs.empty())
-    throw error("property '" + info.name + "' must name both sides of its equality");
+template <class Subject, property_case Case>
+entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
+                 std::type_identity_t<subject_for<Subject>> subject) {
   entry e;
-  e.name = info.name;
-  e.kind = info.kind;
-  e.family = info.family;
-  e.claim = info.claim;
-  e.formula = info.formula;
-  e.boundary = info.boundary;
-  e.variants = std::move(variants);
-  e.run = [info = std::move(info), gen = std::move(gen), s = std::move(s), shape = std::move(shape),
-           regression = std::move(regression)](const std::string &variant, const run_options &opt) {
-    return run_property<Case>(info, variant, gen(variant), s, shape, regression, opt);
+  e.name = l.info.name;
+  e.kind = l.info.kind;
+  e.family = l.info.family;
+  e.claim = l.info.claim;
+  e.formula = l.info.formula;
+  e.boundary = l.info.boundary;
+  e.variants = [variants] {
+    std::vector<std::string> names;
+    for (const variant &v : variants()) names.push_back(v.name());
+    return names;
+  };
+  e.run = [l = std::move(l), subject = std::move(subject)](const std::string &name,
+                                                           const run_options &opt) {
+    const variant v = variant::parse(name);
+    const std::string test = (l.info.kind == entry_kind::fallacy ? "fallacy_" : "law_") +
+                             l.info.name + "." + v.name();
+    return run_law(l, subject(v), v, test, opt);
   };
   return e;
 }

@@ -123,20 +123,21 @@ vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<
 
 template <class T>
 vec<T> example_gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
-                        Eigen::Index i) {
+                        Eigen::Index i, const batch_gradient_fn<T> &g) {
   if (i < 0 || i >= x.cols())
     throw dimension_error("example index " + std::to_string(i) + " is outside a batch of " +
                           std::to_string(x.cols()));
-  return gradient(m, theta, mat<T>(x.col(i)), mat<T>(y.col(i)), reduction::sum());
+  const mat<T> xi = x.col(i), yi = y.col(i);
+  return g ? g(m, theta, xi, yi, reduction::sum()) : gradient(m, theta, xi, yi, reduction::sum());
 }
 
 template <class T>
 vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<T> &x,
-                                 const mat<T> &y) {
+                                 const mat<T> &y, const batch_gradient_fn<T> &g) {
   check_inputs(m, theta, x, y);
-  vec<T> g = vec<T>::Constant(theta.size(), T(0));
-  for (Eigen::Index i = 0; i < x.cols(); ++i) g += example_gradient(m, theta, x, y, i);
-  return g / T(int(x.cols()));
+  vec<T> sum = vec<T>::Constant(theta.size(), T(0));
+  for (Eigen::Index i = 0; i < x.cols(); ++i) sum += example_gradient(m, theta, x, y, i, g);
+  return sum / T(int(x.cols()));
 }
 
 template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const mat<T> &y) {
@@ -147,10 +148,10 @@ template <class T> std::pair<mat<T>, mat<T>> mean_example(const mat<T> &x, const
 
 template <class T>
 vec<T> gradient_at_mean_example(const model &m, const vec<T> &theta, const mat<T> &x,
-                                const mat<T> &y) {
+                                const mat<T> &y, const batch_gradient_fn<T> &g) {
   check_inputs(m, theta, x, y);
   const auto [xm, ym] = mean_example(x, y);
-  return gradient(m, theta, xm, ym);
+  return g ? g(m, theta, xm, ym, reduction::mean()) : gradient(m, theta, xm, ym);
 }
 
 template <class T>

@@ -35,5 +35,6 @@
   template mat<T> batch_centring::backward_impl<T>(const mat<T> &, const T *, const mat<T> &,  \
                                                    T *) const;                                \
   template vec<T> schedule_gradient<T>(const schedule &, const model &, const vec<T> &,       \
-                                       const mat<T> &, const mat<T> &);                       \
+                                       const mat<T> &, const mat<T> &,                        \
+                                       const batch_gradient_fn<T> &);                         \
   }

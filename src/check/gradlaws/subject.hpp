@@ -1,0 +1,124 @@
+#pragma once
+// Subjects: the code under test, as a value. A law or fallacy is written once over a subject
+// (see gradlaws/property.hpp); the built-in catalogue applies the laws to gradlaws's own
+// engine, and a user's code is a subject like any other.
+//
+//   kind                 what it computes                                     built-in subject
+//   gradient_subject     ∇_θ J for J = Σ c_i L_i of a model (reduction r)     backprop_subject()
+//   backward_subject     ∂/∂θ Σ U ⊙ ŷ at the forward pass of X                backward_pass_subject()
+//   pipeline_subject     a training pipeline's gradient over a layout         strategy_subject(s)
+//   activation           σ and σ′ (the registry's interface)                  find_activation(name)
+//
+// A subject holds one callable per rung it runs on. Written generically over the scalar, it
+// runs on every rung; written for double only, it runs on the machine rung only, and asking
+// for another rung throws unsupported_rung_error naming the subject.
+//
+//   auto mine = gradlaws::make_gradient_subject("my backprop",
+//       []<class T>(const gradlaws::model &m, const gradlaws::vec<T> &theta,
+//                   const gradlaws::mat<T> &x, const gradlaws::mat<T> &y,
+//                   const gradlaws::reduction &r) { return my_gradient(m, theta, x, y, r); });
+
+#include "gradlaws/backprop.hpp"
+#include "gradlaws/error.hpp"
+#include "gradlaws/strategy.hpp"
+
+#include <functional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace gradlaws {
+
+/// Code under test with signature Signature<T> on each backward scalar T it supports.
+template <template <class> class Signature> class subject {
+public:
+  subject() = default;
+  explicit subject(std::string name) : name_(std::move(name)) {}
+
+  /// How reports name the subject, e.g. "gradlaws backprop".
+  const std::string &name() const { return name_; }
+
+  /// True when the subject has a callable for scalar T.
+  template <class T> bool runs_on() const { return bool(std::get<fn<T>>(fns_)); }
+
+  /// The callable for scalar T; throws unsupported_rung_error if there is none.
+  template <class T> const std::function<Signature<T>> &on() const {
+    const auto &f = std::get<fn<T>>(fns_);
+    if (!f)
+      throw unsupported_rung_error("the subject '" + name_ + "' does not run on the " +
+                                   std::string(to_string(scalar_traits<T>::kind)) + " rung (" +
+                                   scalar_traits<T>::name() + ")");
+    return f;
+  }
+
+  /// Sets the callable for scalar T.
+  template <class T> subject &set(std::function<Signature<T>> f) {
+    std::get<fn<T>>(fns_) = std::move(f);
+    return *this;
+  }
+
+  /// Sets the callable on every backward scalar f can be called with.
+  template <class F> subject &set_generic(F f) {
+    set_each<F, exact, high, interval, double, float>(f);
+    return *this;
+  }
+
+private:
+  template <class T> using fn = std::function<Signature<T>>;
+
+  template <class F, class T, class... Rest> void set_each(const F &f) {
+    if constexpr (std::is_constructible_v<fn<T>, F>) std::get<fn<T>>(fns_) = f;
+    if constexpr (sizeof...(Rest) > 0) set_each<F, Rest...>(f);
+  }
+
+  std::string name_;
+  std::tuple<fn<exact>, fn<high>, fn<interval>, fn<double>, fn<float>> fns_;
+};
+
+/// ∇_θ J(θ; X, Y) for J = Σ c_i L_i under reduction r, of a model gradlaws describes.
+template <class T>
+using batch_gradient_signature = vec<T>(const model &, const vec<T> &theta, const mat<T> &x,
+                                        const mat<T> &y, const reduction &r);
+using gradient_subject = subject<batch_gradient_signature>;
+
+/// ∂/∂θ of Σ_{i,j} U(j,i)·ŷ(j,i) at the forward pass of X (the backward pass of an upstream
+/// error U through the model's activations of X).
+template <class T>
+using backward_signature = vec<T>(const model &, const vec<T> &theta, const mat<T> &x,
+                                  const mat<T> &upstream);
+using backward_subject = subject<backward_signature>;
+
+/// A training pipeline's gradient of a batch laid out in groups (micro-batches, replica
+/// shards, sequences) with a mask.
+template <class T>
+using pipeline_signature = vec<T>(const model &, const vec<T> &theta, const mat<T> &x,
+                                  const mat<T> &y, const layout &l);
+using pipeline_subject = subject<pipeline_signature>;
+
+/// gradlaws's own batch gradient: one batched forward and backward pass (gradient()).
+const gradient_subject &backprop_subject();
+/// gradlaws's own backward pass: forward() keeping the tape, then backward().
+const backward_subject &backward_pass_subject();
+/// A registered strategy run on gradlaws's backprop.
+pipeline_subject strategy_subject(const strategy &s);
+
+/// A gradient subject from a callable: generic over the scalar (a lambda with a template
+/// parameter list or auto parameters) or for some scalars only.
+template <class F> gradient_subject make_gradient_subject(std::string name, F f) {
+  gradient_subject s(std::move(name));
+  s.set_generic(std::move(f));
+  return s;
+}
+template <class F> pipeline_subject make_pipeline_subject(std::string name, F f) {
+  pipeline_subject s(std::move(name));
+  s.set_generic(std::move(f));
+  return s;
+}
+
+/// The subject's callable on T as the engine's batch_gradient_fn, for the engine's functions
+/// that assemble gradients from batch gradients (example_gradient, mean_of_example_gradients,
+/// gradient_at_mean_example, schedule_gradient, strategy::gradient).
+template <class T> batch_gradient_fn<T> on(const gradient_subject &g) { return g.on<T>(); }
+
+} // namespace gradlaws

@@ -1,0 +1,71 @@
+#pragma once
+// Variants: what one catalogue test fixes besides its law — an activation, a rung, a model
+// family, a normalisation layer, a strategy, a reduction — as a typed value, printed and parsed
+// here and nowhere else. Its name is the part of the CTest name after the dot:
+//
+//   name                        axes
+//   relu_exact                  activation relu, rung exact
+//   one_example_sigmoid_high    one example per batch, activation sigmoid, rung high
+//   linear_regression           model family linear_regression
+//   batch_norm_high             normalisation batch_norm, rung high
+//   accumulate_weighted_exact   strategy accumulate_weighted, rung exact
+//   batched_mean                strategy batched_mean
+//   exact                       rung exact
+//   rmse                        reduction rmse
+
+#include "gradlaws/activation.hpp"
+#include "gradlaws/norm_layers.hpp"
+#include "gradlaws/strategy.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gradlaws {
+
+struct variant {
+  const activation *act = nullptr;      ///< an activation of the registry
+  const strategy *strat = nullptr;      ///< a strategy of the registry
+  std::optional<normalisation> norm;    ///< a normalisation layer (none included)
+  std::string family;                   ///< a model family: see model_families()
+  std::string reduction_name;           ///< a nonlinear or affine reduction: see reductions()
+  std::optional<rung> on;               ///< the rung, when the variant fixes one
+  bool one_example = false;             ///< batches of one example
+
+  /// The name: [one_example_]<axis>[_<rung>].
+  std::string name() const;
+  /// The rung, or the given default when the variant fixes none.
+  rung rung_or(rung fallback) const { return on.value_or(fallback); }
+
+  /// Parses a name; throws unknown_name_error or unsupported_rung_error naming what is wrong.
+  static variant parse(std::string_view name);
+
+  static variant of(const activation &a, rung r) { return {.act = &a, .on = r}; }
+  static variant of(const strategy &s) { return {.strat = &s}; }
+  static variant of(const strategy &s, rung r) { return {.strat = &s, .on = r}; }
+  static variant of(normalisation n, rung r) { return {.norm = n, .on = r}; }
+  static variant of(rung r) { return {.on = r}; }
+  static variant model_family(std::string f) { return {.family = std::move(f)}; }
+  static variant of_reduction(std::string g) { return {.reduction_name = std::move(g)}; }
+  variant one_example_only() const {
+    variant v = *this;
+    v.one_example = true;
+    return v;
+  }
+};
+
+/// The model families a variant may name: linear_regression (the seed's m·x + b under MSE)
+/// and linear_model_linear_loss (affine layers under the linear loss).
+const std::vector<std::string> &model_families();
+/// The reductions a variant may name: rmse, log_mean_exp, affine.
+const std::vector<std::string> &reductions();
+
+/// Every registry activation on each of the exact and high rungs it supports.
+std::vector<variant> activation_variants();
+/// Every registry activation on its most exact rung, if `keep` accepts it.
+std::vector<variant> best_rung_activation_variants(bool (*keep)(const activation &) = nullptr);
+/// Every registry strategy (no rung), if `keep` accepts it.
+std::vector<variant> strategy_variants(bool (*keep)(const strategy &) = nullptr);
+
+} // namespace gradlaws

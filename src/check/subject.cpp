@@ -1,0 +1,36 @@
+#include "gradlaws/subject.hpp"
+
+namespace gradlaws {
+
+const gradient_subject &backprop_subject() {
+  static const gradient_subject s = make_gradient_subject(
+      "gradlaws backprop", []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                                       const mat<T> &y, const reduction &r) {
+        return gradient<T>(m, theta, x, y, r);
+      });
+  return s;
+}
+
+const backward_subject &backward_pass_subject() {
+  static const backward_subject s = [] {
+    backward_subject b("gradlaws backward pass");
+    b.set_generic([]<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                              const mat<T> &upstream) {
+      tape<T> t;
+      forward<T>(m, theta, x, &t);
+      return backward<T>(m, theta, t, upstream);
+    });
+    return b;
+  }();
+  return s;
+}
+
+pipeline_subject strategy_subject(const strategy &s) {
+  return make_pipeline_subject(s.name(), [&s]<class T>(const model &m, const vec<T> &theta,
+                                                       const mat<T> &x, const mat<T> &y,
+                                                       const layout &l) {
+    return s.gradient<T>(m, theta, x, y, l);
+  });
+}
+
+} // namespace gradlaws
