@@ -32,7 +32,7 @@ const bool accumulation_correct = register_law(
     variants_named({"accumulate_weighted_exact", "accumulate_global_count_exact",
                   "accumulate_weighted_high", "accumulate_global_count_high"}), variant_strategy_subject);
 
-const bool mean_of_means = register_fallacy(
+const bool accumulation_mean_of_means_registered = register_fallacy(
     make_law<pipeline_subject, pipeline_problem>(
         {.name = "accumulation_mean_of_means",
          .kind = entry_kind::fallacy,

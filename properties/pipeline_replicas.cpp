@@ -28,7 +28,7 @@ const bool global_divisor = register_law(
         pipeline_law_sides),
     variants_named({"exact", "high"}), fixed_strategy("replica_global_divisor"));
 
-const bool mean_of_means = register_fallacy(
+const bool replica_mean_of_means_registered = register_fallacy(
     make_law<pipeline_subject, pipeline_problem>(
         {.name = "replica_mean_of_means",
          .kind = entry_kind::fallacy,

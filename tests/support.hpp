@@ -8,6 +8,11 @@
 
 namespace gradlaws::testing_support {
 
+/// True if `needle` occurs in `text`.
+inline bool contains(const std::string &text, const std::string &needle) {
+  return text.find(needle) != std::string::npos;
+}
+
 /// The message of the E that f throws; fails the test if f throws nothing or something else.
 template <class E, class F> std::string message_of(F &&f) {
   try {

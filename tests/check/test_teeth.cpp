@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -21,9 +23,7 @@
 namespace gradlaws {
 namespace {
 
-bool contains(const std::string &text, const std::string &needle) {
-  return text.find(needle) != std::string::npos;
-}
+using gradlaws::testing_support::contains;
 
 /// The batch size N printed in a problem's description ("[N = 2, rung exact]"); -1 if absent.
 int batch_size_in(const std::string &counterexample) {

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support.hpp"
+
 #include <string>
 
 namespace gradlaws {
@@ -25,9 +27,7 @@ exact power_of_ten(int e) {
   return p;
 }
 
-bool contains(const std::string &text, const std::string &needle) {
-  return text.find(needle) != std::string::npos;
-}
+using gradlaws::testing_support::contains;
 
 /// Roughly the roundings in building one side of the small identities below.
 constexpr double small_operations = 16;
