@@ -38,7 +38,7 @@ std::string derivative_shape(const activation_case &c, const verdict &) {
 }
 
 const bool registered = register_fallacy(
-    make_law<const activation *, activation_case>(
+    make_fallacy<const activation *, activation_case>(
         fallacy_info(), activation_cases,
         []<class T>(const activation *a, const activation_case &c) -> sides<T> {
           return derivative_at_mean_sides<T>(*a, c);

@@ -28,7 +28,7 @@ std::string mean_shape(const problem &p, const verdict &) {
 }
 
 const bool at_mean = register_fallacy(
-    make_law<gradient_subject, problem>(
+    make_fallacy<gradient_subject, problem>(
         {.name = "gradient_at_mean_example",
          .kind = entry_kind::fallacy,
          .family = "averaging before the model",
@@ -67,7 +67,7 @@ template <class T> sides<T> mean_error_sides(const backward_subject &b, const pr
 }
 
 const bool mean_error = register_fallacy(
-    make_law<backward_subject, problem>(
+    make_fallacy<backward_subject, problem>(
         {.name = "mean_error_backprop",
          .kind = entry_kind::fallacy,
          .family = "averaging before the model",

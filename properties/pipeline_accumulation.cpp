@@ -33,7 +33,7 @@ const bool accumulation_correct = register_law(
                   "accumulate_weighted_high", "accumulate_global_count_high"}), variant_strategy_subject);
 
 const bool accumulation_mean_of_means_registered = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "accumulation_mean_of_means",
          .kind = entry_kind::fallacy,
          .family = "accumulation",

@@ -45,7 +45,7 @@ std::string epsilon_note() {
 }
 
 const bool isolated = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "batchnorm_isolated_examples",
          .kind = entry_kind::fallacy,
          .family = "batch coupling",
@@ -94,7 +94,7 @@ const bool isolated = register_fallacy(
 
 
 const bool accumulation = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "batchnorm_accumulation",
          .kind = entry_kind::fallacy,
          .family = "batch coupling",
@@ -154,7 +154,7 @@ template <class T> sides<T> probe_sides(const gradient_subject &g, const couplin
 }
 
 const bool coupled = register_fallacy(
-    make_law<gradient_subject, coupling_problem>(
+    make_fallacy<gradient_subject, coupling_problem>(
         {.name = "batchnorm_examples_independent",
          .kind = entry_kind::fallacy,
          .family = "batch coupling",

@@ -29,7 +29,7 @@ const bool global_divisor = register_law(
     variants_named({"exact", "high"}), fixed_strategy("replica_global_divisor"));
 
 const bool replica_mean_of_means_registered = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "replica_mean_of_means",
          .kind = entry_kind::fallacy,
          .family = "data parallel",
@@ -74,7 +74,7 @@ const bool replica_mean_of_means_registered = register_fallacy(
 
 
 const bool local_sum = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "replica_local_mean_summed",
          .kind = entry_kind::fallacy,
          .family = "data parallel",
@@ -118,7 +118,7 @@ const bool local_sum = register_fallacy(
 
 
 const bool idle_world = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "replica_idle_ranks_world_divisor",
          .kind = entry_kind::fallacy,
          .family = "data parallel",

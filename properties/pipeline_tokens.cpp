@@ -28,7 +28,7 @@ const bool global_mean = register_law(
     variants_named({"exact", "high"}), fixed_strategy("token_global_mean"));
 
 const bool sequence_means = register_fallacy(
-    make_law<pipeline_subject, pipeline_problem>(
+    make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "token_mean_of_sequence_means",
          .kind = entry_kind::fallacy,
          .family = "tokens",

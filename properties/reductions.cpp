@@ -54,7 +54,7 @@ std::string two_different_losses(const reduction_case &c, const verdict &) {
 }
 
 const bool nonlinear = register_fallacy(
-    make_law<gradient_subject, reduction_case>(
+    make_fallacy<gradient_subject, reduction_case>(
         {.name = "nonlinear_reduction",
          .kind = entry_kind::fallacy,
          .family = "reductions",

@@ -32,7 +32,7 @@ std::string_view to_string(run_status s) {
 }
 
 namespace {
-std::map<std::string, std::unique_ptr<entry>, std::less<>> &table() {
+std::map<std::string, std::unique_ptr<entry>, std::less<>> &entry_table() {
   static std::map<std::string, std::unique_ptr<entry>, std::less<>> t;
   return t;
 }
@@ -42,7 +42,7 @@ int kind_order(entry_kind k) { return k == entry_kind::fallacy ? 1 : 0; }
 bool register_entry(entry e) {
   if (e.name.empty()) throw error("a catalogue entry needs a name");
   if (!e.run || !e.variants) throw error("catalogue entry '" + e.name + "' has no runner");
-  auto &t = table();
+  auto &t = entry_table();
   if (t.count(e.name)) throw error("a catalogue entry named '" + e.name + "' is already registered");
   std::string key = e.name;
   t.emplace(std::move(key), std::make_unique<entry>(std::move(e)));
@@ -51,7 +51,7 @@ bool register_entry(entry e) {
 
 std::vector<const entry *> catalogue() {
   std::vector<const entry *> out;
-  for (const auto &[name, e] : table()) out.push_back(e.get());
+  for (const auto &[name, e] : entry_table()) out.push_back(e.get());
   std::stable_sort(out.begin(), out.end(), [](const entry *a, const entry *b) {
     return kind_order(a->kind) < kind_order(b->kind);
   });
@@ -59,7 +59,7 @@ std::vector<const entry *> catalogue() {
 }
 
 const entry &find_entry(std::string_view name) {
-  const auto &t = table();
+  const auto &t = entry_table();
   if (auto it = t.find(name); it != t.end()) return *it->second;
   std::vector<std::string> names;
   for (const auto &[n, e] : t) names.push_back(n);

@@ -2,6 +2,7 @@
 
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
+#include <gradlaws/registries.hpp>
 #include <gradlaws/report.hpp>
 
 #include <algorithm>
@@ -29,6 +30,7 @@ struct options {
   run_options run;
   int seeds = 100;
   bool timings = true;
+  bool variants = false;
 };
 
 template <class Int> Int parse_int(const std::string &flag, const std::string &text, Int lo, Int hi) {
@@ -68,6 +70,7 @@ options parse(const std::vector<std::string> &args) {
     else if (a == "--kind") o.kind = value();
     else if (a == "--format") o.format = value();
     else if (a == "--no-timings") o.timings = false;
+    else if (a == "--variants") o.variants = true;
     else if (a.rfind("-", 0) == 0) throw usage_error("unknown flag '" + a + "'");
     else o.names.push_back(a);
   }
@@ -77,9 +80,14 @@ options parse(const std::vector<std::string> &args) {
     throw usage_error("--format is 'text', 'markdown' or 'json', got '" + *o.format + "'");
   if (o.command == "check" && o.names.empty())
     throw usage_error("check needs the name of a catalogue entry (see 'gradlaws list')");
-  if (o.command != "check" && o.command != "rates" && !o.names.empty())
+  if (o.command == "list" && o.names.size() == 1) {
+    static const std::vector<std::string> kinds{"activations", "losses", "layers", "strategies"};
+    if (std::find(kinds.begin(), kinds.end(), o.names.front()) == kinds.end())
+      throw unknown_name_error("registry", o.names.front(), kinds);
+  } else if (o.command != "check" && o.command != "rates" && !o.names.empty())
     throw usage_error("'" + o.command + "' takes no names, got '" + o.names.front() + "'");
   if (o.variant && o.command != "check") throw usage_error("--variant goes with 'check'");
+  if (o.variants && o.command != "list") throw usage_error("--variants goes with 'list'");
   return o;
 }
 
@@ -96,7 +104,18 @@ std::vector<std::string> variants_of(const entry &e, const std::optional<std::st
   return {*only};
 }
 
+int list_registry(const std::string &kind, std::ostream &out) {
+  for (const registry_listing &r : registry_listings()) {
+    if (r.kind != kind) continue;
+    for (const auto &[name, description] : r.entries)
+      out << std::left << std::setw(30) << name << description << "\n";
+    out << r.entries.size() << " " << kind << " registered\n";
+  }
+  return 0;
+}
+
 int list(const options &o, std::ostream &out) {
+  if (!o.names.empty()) return list_registry(o.names.front(), out);
   std::size_t tests = 0;
   for (const auto *e : catalogue()) {
     if (!kind_selected(o, *e)) continue;
@@ -104,6 +123,18 @@ int list(const options &o, std::ostream &out) {
     tests += v.size();
     out << std::left << std::setw(14) << to_string(e->kind) << std::setw(34) << e->name << e->formula
         << "   (" << v.size() << (v.size() == 1 ? " variant" : " variants") << ")\n";
+    if (o.variants) {
+      std::string line = "    ";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string item = v[i] + (i + 1 < v.size() ? ", " : "");
+        if (line.size() + item.size() > 96) {
+          out << line << "\n";
+          line = "    ";
+        }
+        line += item;
+      }
+      out << line << "\n";
+    }
   }
   out << tests << " tests in all; 'gradlaws check NAME' runs one entry\n";
   return 0;
@@ -193,7 +224,9 @@ std::string usage() {
          "commands:\n"
          "  report [--out FILE]         run every law and fallacy; write one Markdown report\n"
          "                              (default FILE: gradlaws-report.md). The default command.\n"
-         "  list                        the catalogue: one line per law and fallacy\n"
+         "  list [--variants]           the catalogue: one line per law and fallacy (and its\n"
+         "                              variants)\n"
+         "  list REGISTRY               a registry: activations, losses, layers or strategies\n"
          "  check NAME... [--variant V] run entries and print their full reports\n"
          "  rates [NAME...] [--seeds N] how often each fallacy shrinks to its expected shape\n"
          "                              over seeds 1..N (default 100)\n"

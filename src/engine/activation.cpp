@@ -7,7 +7,7 @@ namespace gradlaws {
 
 namespace {
 
-detail::registry<activation> &table() {
+detail::registry<activation> &activation_table() {
   static detail::registry<activation> r = [] {
     detail::registry<activation> t("activation");
     auto add = [&t]<class Impl>(activation_info info) {
@@ -41,9 +41,9 @@ detail::registry<activation> &table() {
 
 } // namespace
 
-const activation &find_activation(std::string_view name) { return table().find(name); }
+const activation &find_activation(std::string_view name) { return activation_table().find(name); }
 
-std::vector<const activation *> activations() { return table().all(); }
+std::vector<const activation *> activations() { return activation_table().all(); }
 
 std::vector<const activation *> activations_on(rung r) {
   std::vector<const activation *> out;
@@ -53,7 +53,7 @@ std::vector<const activation *> activations_on(rung r) {
 }
 
 bool register_activation(std::unique_ptr<const activation> a) {
-  table().add(std::move(a));
+  activation_table().add(std::move(a));
   return true;
 }
 

@@ -7,7 +7,7 @@ namespace gradlaws {
 
 namespace {
 
-detail::registry<loss> &table() {
+detail::registry<loss> &loss_table() {
   static detail::registry<loss> r = [] {
     detail::registry<loss> t("loss");
     auto add = [&t]<class Impl>(loss_info info) {
@@ -66,8 +66,8 @@ std::shared_ptr<const loss> combine(const exact &alpha, const loss &a, const exa
   return std::make_shared<combination>(alpha, a, beta, b);
 }
 
-const loss &find_loss(std::string_view name) { return table().find(name); }
-std::vector<const loss *> losses() { return table().all(); }
+const loss &find_loss(std::string_view name) { return loss_table().find(name); }
+std::vector<const loss *> losses() { return loss_table().all(); }
 std::vector<const loss *> losses_on(rung r) {
   std::vector<const loss *> out;
   for (const auto *l : losses())
@@ -75,7 +75,7 @@ std::vector<const loss *> losses_on(rung r) {
   return out;
 }
 bool register_loss(std::unique_ptr<const loss> l) {
-  table().add(std::move(l));
+  loss_table().add(std::move(l));
   return true;
 }
 

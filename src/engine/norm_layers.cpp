@@ -1,6 +1,7 @@
 #include "gradlaws/norm_layers.hpp"
 
 #include "gradlaws/dual.hpp"
+#include "gradlaws/detail/registry.hpp"
 #include "gradlaws/error.hpp"
 
 #include <cmath>
@@ -166,4 +167,45 @@ namespace gradlaws {
 template class layer_base<batch_norm>;
 template class layer_base<layer_norm>;
 template class layer_base<batch_centring>;
+} // namespace gradlaws
+
+namespace gradlaws {
+
+layer_kind::layer_kind(std::string name, std::string description,
+                       std::function<std::shared_ptr<const layer>(std::size_t)> make)
+    : name_(std::move(name)), description_(std::move(description)), make_(std::move(make)) {
+  if (!make_) throw error("layer kind '" + name_ + "' has no factory");
+}
+
+namespace {
+detail::registry<layer_kind> &layer_table() {
+  static detail::registry<layer_kind> r = [] {
+    detail::registry<layer_kind> t("layer");
+    const auto add = [&t](normalisation n, std::string description) {
+      t.add(std::make_unique<layer_kind>(std::string(to_string(n)), std::move(description),
+                                         [n](std::size_t w) { return make_normalisation(n, w); }));
+    };
+    add(normalisation::batch_norm, "BatchNorm in training mode: γ (x - μ_B)/√(σ²_B + ε) + β "
+                                   "over the batch, per feature (couples the examples)");
+    add(normalisation::layer_norm, "LayerNorm: γ (x - μ)/√(σ² + ε) + β over each example's "
+                                   "features");
+    add(normalisation::batch_centring, "batch centring: γ (x - μ_B) + β (BatchNorm's coupling, "
+                                       "rational)");
+    return t;
+  }();
+  return r;
+}
+} // namespace
+
+bool register_layer(std::string name, std::string description,
+                    std::function<std::shared_ptr<const layer>(std::size_t)> make) {
+  layer_table().add(std::make_unique<layer_kind>(std::move(name), std::move(description),
+                                                 std::move(make)));
+  return true;
+}
+
+const layer_kind &find_layer(std::string_view name) { return layer_table().find(name); }
+
+std::vector<const layer_kind *> layer_kinds() { return layer_table().all(); }
+
 } // namespace gradlaws

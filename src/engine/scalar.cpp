@@ -46,17 +46,13 @@ precision_scope::~precision_scope() {
 
 int working_digits() { return int(high::thread_default_precision()); }
 
-std::string scalar_traits<high>::name() {
-  return "high (MPFR, " + std::to_string(working_digits()) + " digits)";
-}
-std::string scalar_traits<interval>::name() {
-  return "interval (MPFI, " + std::to_string(working_digits()) + " digits)";
-}
+std::string scalar_traits<high>::name() { return "high (MPFR)"; }
+std::string scalar_traits<interval>::name() { return "interval (MPFI)"; }
 
 std::string to_string(const exact &q) { return q.str(); }
 
 std::string to_string(const high &x, int digits) {
-  if (digits <= 0) digits = working_digits();
+  if (digits <= 0) digits = int(x.precision());
   return x.str(digits, std::ios_base::fmtflags(0));
 }
 
@@ -65,7 +61,7 @@ std::string to_significant(const high &x, int digits) {
 }
 
 std::string to_string(const interval &x, int digits) {
-  if (digits <= 0) digits = working_digits();
+  if (digits <= 0) digits = int(x.precision());
   return "[" + high(lower(x)).str(digits) + ", " + high(upper(x)).str(digits) + "]";
 }
 

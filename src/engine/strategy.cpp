@@ -195,7 +195,7 @@ std::size_t active_groups(const layout &l) {
   return r;
 }
 
-detail::registry<strategy> &table() {
+detail::registry<strategy> &strategy_table() {
   static detail::registry<strategy> r = [] {
     detail::registry<strategy> t("strategy");
     auto add = [&t](strategy_info info, std::function<schedule(const layout &)> plan) {
@@ -330,12 +330,12 @@ detail::registry<strategy> &table() {
 
 } // namespace
 
-const strategy &find_strategy(std::string_view name) { return table().find(name); }
+const strategy &find_strategy(std::string_view name) { return strategy_table().find(name); }
 
-std::vector<const strategy *> strategies() { return table().all(); }
+std::vector<const strategy *> strategies() { return strategy_table().all(); }
 
 bool register_strategy(strategy_info info, std::function<schedule(const layout &)> plan) {
-  table().add(std::make_unique<strategy>(std::move(info), std::move(plan)));
+  strategy_table().add(std::make_unique<strategy>(std::move(info), std::move(plan)));
   return true;
 }
 

@@ -4,6 +4,8 @@
 
 #include <gradlaws/activation.hpp>
 #include <gradlaws/catalogue.hpp>
+#include <gradlaws/norm_layers.hpp>
+#include <gradlaws/registries.hpp>
 
 #include <gtest/gtest.h>
 
@@ -24,6 +26,12 @@ struct test_cubic {
 const bool registered = gradlaws::register_activation<test_cubic>(
     {.name = "test_cubic", .formula = "z³ + z", .derivative = "3z² + 1"});
 
+// A layer kind registered the same way: LayerNorm under another name.
+const bool layer_registered = gradlaws::register_layer(
+    "test_layer_norm", "LayerNorm, registered by a test", [](std::size_t width) {
+      return gradlaws::make_normalisation(gradlaws::normalisation::layer_norm, width);
+    });
+
 bool has(const std::vector<std::string> &v, const std::string &s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -34,6 +42,15 @@ TEST(Registration, AnActivationRegisteredInATestSourceIsFoundByName) {
   EXPECT_EQ(a.info().formula, "z³ + z");
   EXPECT_TRUE(a.supports(gradlaws::rung::exact));
   EXPECT_EQ(a.df(gradlaws::exact(2)), gradlaws::exact(13));
+}
+
+TEST(Registration, ALayerRegisteredInATestSourceIsFoundAndListed) {
+  ASSERT_TRUE(layer_registered);
+  EXPECT_EQ(gradlaws::find_layer("test_layer_norm").make(3)->out_dim(), 3u);
+  bool listed = false;
+  for (const auto &r : gradlaws::registry_listings())
+    for (const auto &[name, description] : r.entries) listed |= r.kind == "layers" && name == "test_layer_norm";
+  EXPECT_TRUE(listed);
 }
 
 TEST(Registration, EveryLawOverTheActivationRegistryRunsOnTheNewActivationAndHolds) {

@@ -27,6 +27,28 @@ TEST(Cli, ListShowsLawsAndFallaciesWithTheirFormulas) {
   EXPECT_NE(r.out.find("fallacy"), std::string::npos);
 }
 
+TEST(Cli, ListShowsEachRegistry) {
+  const auto a = run({"list", "activations"});
+  EXPECT_EQ(a.status, 0);
+  EXPECT_NE(a.out.find("sigmoid"), std::string::npos);
+  EXPECT_NE(a.out.find("13 activations registered"), std::string::npos) << a.out;
+  EXPECT_NE(run({"list", "losses"}).out.find("softmax_ce"), std::string::npos);
+  EXPECT_NE(run({"list", "layers"}).out.find("batch_norm"), std::string::npos);
+  EXPECT_NE(run({"list", "strategies"}).out.find("accumulate_naive"), std::string::npos);
+  const auto bad = run({"list", "activation"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("unknown registry 'activation'"), std::string::npos) << bad.err;
+}
+
+TEST(Cli, ListVariantsShowsEveryEntrysVariants) {
+  const auto r = run({"list", "--variants"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("relu_exact, relu_high"), std::string::npos);
+  EXPECT_NE(r.out.find("accumulate_weighted_exact"), std::string::npos);
+  EXPECT_NE(r.out.find("one_example_sigmoid_high"), std::string::npos);
+  EXPECT_EQ(run({"check", "linearity", "--variants"}).status, 2);
+}
+
 TEST(Cli, UnknownCommandIsAUsageError) {
   const auto r = run({"frobnicate"});
   EXPECT_EQ(r.status, 2);

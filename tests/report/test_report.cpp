@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests_config.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>

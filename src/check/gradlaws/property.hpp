@@ -82,15 +82,26 @@ template <class Subject, class Case> struct law_sides {
   std::function<sides<high>(const Subject &, const Case &)> on_high;
   std::function<sides<interval>(const Subject &, const Case &)> on_interval;
 
-  template <class F> static law_sides from(const F &f) {
-    return {[f](const Subject &s, const Case &c) { return f.template operator()<exact>(s, c); },
-            [f](const Subject &s, const Case &c) { return f.template operator()<high>(s, c); },
-            [f](const Subject &s, const Case &c) { return f.template operator()<interval>(s, c); }};
+  /// The exact and high sides of f; the interval side too when `certify` (fallacies: their
+  /// high-rung witnesses are certified by disjoint enclosures). Laws never need it, and
+  /// leaving it out saves compiling every law's formulas on intervals.
+  template <bool certify, class F> static law_sides from(const F &f) {
+    law_sides s{[f](const Subject &x, const Case &c) { return f.template operator()<exact>(x, c); },
+                [f](const Subject &x, const Case &c) { return f.template operator()<high>(x, c); },
+                {}};
+    if constexpr (certify)
+      s.on_interval = [f](const Subject &x, const Case &c) {
+        return f.template operator()<interval>(x, c);
+      };
+    return s;
   }
   template <class T> sides<T> on(const Subject &s, const Case &c) const {
     if constexpr (std::is_same_v<T, exact>) return on_exact(s, c);
     else if constexpr (std::is_same_v<T, high>) return on_high(s, c);
-    else return on_interval(s, c);
+    else {
+      if (!on_interval) throw error("this law has no interval sides (only fallacies are certified)");
+      return on_interval(s, c);
+    }
   }
 };
 
@@ -103,14 +114,27 @@ template <class Subject, property_case Case> struct law {
   regression_writer<Case> regression;
 };
 
-/// A law from its words, cases, generic sides and (fallacy) shape check and regression writer.
+/// A law from its words, cases and generic sides (on the exact and high rungs).
 template <class Subject, property_case Case, class Sides>
-law<Subject, Case> make_law(property_info info, case_generator<Case> cases, const Sides &s,
-                            shape_check<Case> shape = {}, regression_writer<Case> regression = {}) {
+law<Subject, Case> make_law(property_info info, case_generator<Case> cases, const Sides &s) {
   if (info.lhs.empty() || info.rhs.empty())
     throw error("law '" + info.name + "' must name both sides of its equality");
-  return {std::move(info), std::move(cases), law_sides<Subject, Case>::from(s), std::move(shape),
-          std::move(regression)};
+  return {std::move(info), std::move(cases), law_sides<Subject, Case>::template from<false>(s),
+          {}, {}};
+}
+
+/// A fallacy from its words, cases, generic sides (also on the interval rung, to certify its
+/// witness), the check of its shrunk counterexample's shape and, optionally, a regression
+/// writer (problem cases have a default one).
+template <class Subject, property_case Case, class Sides>
+law<Subject, Case> make_fallacy(property_info info, case_generator<Case> cases, const Sides &s,
+                                shape_check<Case> shape, regression_writer<Case> regression = {}) {
+  if (info.lhs.empty() || info.rhs.empty())
+    throw error("fallacy '" + info.name + "' must name both sides of its equality");
+  if (info.kind != entry_kind::fallacy)
+    throw error("make_fallacy: '" + info.name + "' is not of kind fallacy");
+  return {std::move(info), std::move(cases), law_sides<Subject, Case>::template from<true>(s),
+          std::move(shape), std::move(regression)};
 }
 
 /// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict).

@@ -19,6 +19,7 @@
 #include "gradlaws/layer.hpp"
 #include "gradlaws/model.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -136,6 +137,31 @@ private:
 /// gradlaws::error for normalisation::none.
 std::shared_ptr<const layer> make_normalisation(normalisation n, std::size_t width,
                                                 exact epsilon = default_norm_epsilon());
+
+/// A layer kind of the layer registry: a width-preserving layer a generator can put after a
+/// hidden affine layer, built by `make(width)`. The built-ins are the normalisation layers;
+/// register_layer adds a user's own from any linked source file.
+class layer_kind {
+public:
+  layer_kind(std::string name, std::string description,
+             std::function<std::shared_ptr<const layer>(std::size_t width)> make);
+  const std::string &name() const { return name_; }
+  const std::string &description() const { return description_; }
+  std::shared_ptr<const layer> make(std::size_t width) const { return make_(width); }
+
+private:
+  std::string name_, description_;
+  std::function<std::shared_ptr<const layer>(std::size_t)> make_;
+};
+
+/// Adds a layer kind; throws gradlaws::error if the name is taken. Returns true (for a static
+/// registration in any linked source file).
+bool register_layer(std::string name, std::string description,
+                    std::function<std::shared_ptr<const layer>(std::size_t width)> make);
+/// Looks up a layer kind; throws unknown_name_error listing the registered names.
+const layer_kind &find_layer(std::string_view name);
+/// Every registered layer kind, built-ins first.
+std::vector<const layer_kind *> layer_kinds();
 
 /// make_mlp with a normalisation layer after every hidden affine layer, before its
 /// activation: Dense → Norm → σ → … → Dense. With normalisation::none it is make_mlp.

@@ -57,7 +57,9 @@ private:
   unsigned previous_interval_;
 };
 
-/// The current working precision of `high`, in decimal digits.
+/// The working precision of `high` values created on this thread now, in decimal digits. The
+/// precision travels as an explicit value (run_options::digits, judge_high's digits); this
+/// is for tests of precision_scope itself.
 int working_digits();
 
 // ---------------------------------------------------------------------------------------------
@@ -99,13 +101,6 @@ template <> struct scalar_traits<float> {
 /// True when arithmetic on T is exact (rationals, and dual numbers over rationals).
 template <class T> inline constexpr bool is_exact_v = scalar_traits<T>::is_exact;
 
-/// Decimal digits carried by T now (0 for exact rationals, meaning unlimited).
-template <class T> int digits_of() {
-  if constexpr (std::is_same_v<T, double>) return 15;
-  else if constexpr (std::is_same_v<T, float>) return 6;
-  else if constexpr (is_exact_v<T>) return 0;
-  else return working_digits();
-}
 
 /// Converts an exact rational to T (rounded to nearest at T's precision; exact for dyadic
 /// values within range).
@@ -120,11 +115,11 @@ template <class T> vec<T> lift(const vec<exact> &v);
 
 /// Prints q as an exact fraction ("-3/4", "2").
 std::string to_string(const exact &q);
-/// Prints x with `digits` significant decimal digits (0: the working precision).
+/// Prints x with `digits` significant decimal digits (0: the precision x carries).
 std::string to_string(const high &x, int digits = 0);
 /// Prints x with exactly `digits` significant digits, trailing zeros kept ("0.23500").
 std::string to_significant(const high &x, int digits);
-/// Prints an interval as [lower, upper] with `digits` significant digits.
+/// Prints an interval as [lower, upper] with `digits` significant digits (0: its precision).
 std::string to_string(const interval &x, int digits = 0);
 std::string to_string(double x, int digits = 0);
 std::string to_string(float x, int digits = 0);

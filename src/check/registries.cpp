@@ -1,0 +1,35 @@
+#include "gradlaws/registries.hpp"
+
+#include "gradlaws/activation.hpp"
+#include "gradlaws/loss.hpp"
+#include "gradlaws/norm_layers.hpp"
+#include "gradlaws/strategy.hpp"
+
+namespace gradlaws {
+
+std::vector<registry_listing> registry_listings() {
+  std::vector<registry_listing> out;
+  registry_listing a{"activations", {}};
+  for (const activation *x : activations()) {
+    std::string rungs = x->supports(rung::exact) ? "exact, high" : "high";
+    a.entries.emplace_back(x->name(), "σ(z) = " + x->info().formula + ", σ′(z) = " +
+                                          x->info().derivative + "  [" + rungs + "]");
+  }
+  out.push_back(std::move(a));
+  registry_listing l{"losses", {}};
+  for (const loss *x : losses())
+    l.entries.emplace_back(x->name(), "L(ŷ, y) = " + x->info().formula + "  [" +
+                                          (x->supports(rung::exact) ? "exact, high" : "high") + "]");
+  out.push_back(std::move(l));
+  registry_listing y{"layers", {}};
+  for (const layer_kind *x : layer_kinds()) y.entries.emplace_back(x->name(), x->description());
+  out.push_back(std::move(y));
+  registry_listing s{"strategies", {}};
+  for (const strategy *x : strategies())
+    s.entries.emplace_back(x->name(), std::string(to_string(x->info().family)) + ": " +
+                                          x->info().formula);
+  out.push_back(std::move(s));
+  return out;
+}
+
+} // namespace gradlaws

@@ -1,1 +1,0 @@
-// The unit tests' precompiled prelude is built with this (empty) source.
