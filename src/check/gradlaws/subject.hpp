@@ -30,6 +30,40 @@
 
 namespace gradlaws {
 
+namespace detail {
+/// The parameter types of a callable with one, non-template call operator (or of a function
+/// pointer); `known` is false for generic callables.
+template <class F, class = void> struct parameters_of {
+  static constexpr bool known = false;
+};
+template <class R, class... A> struct parameters_of<R (*)(A...)> {
+  static constexpr bool known = true;
+  using types = std::tuple<std::remove_cvref_t<A>...>;
+};
+template <class C, class R, class... A> struct member_parameters {
+  static constexpr bool known = true;
+  using types = std::tuple<std::remove_cvref_t<A>...>;
+};
+template <class M> struct member_parameters_of;
+template <class C, class R, class... A>
+struct member_parameters_of<R (C::*)(A...) const> : member_parameters<C, R, A...> {};
+template <class C, class R, class... A>
+struct member_parameters_of<R (C::*)(A...)> : member_parameters<C, R, A...> {};
+template <class F>
+struct parameters_of<F, std::void_t<decltype(&F::operator())>>
+    : member_parameters_of<decltype(&F::operator())> {};
+
+/// True when F is meant for scalar T: a generic F callable on T's arguments, or an F whose
+/// second parameter (θ) is exactly vec<T>. (Eigen converts vectors between scalar types
+/// implicitly, so "callable" alone would let a double-only function claim every rung.)
+template <class F, class Fn, class T> constexpr bool meant_for() {
+  if constexpr (parameters_of<F>::known)
+    return std::is_same_v<std::tuple_element_t<1, typename parameters_of<F>::types>, vec<T>>;
+  else
+    return std::is_constructible_v<Fn, F>;
+}
+} // namespace detail
+
 /// Code under test with signature Signature<T> on each backward scalar T it supports.
 template <template <class> class Signature> class subject {
 public:
@@ -58,22 +92,26 @@ public:
     return *this;
   }
 
-  /// Sets the callable on every backward scalar f can be called with.
+  /// Sets the callable on every backward scalar f is written for: all of them for a generic
+  /// callable, the one its θ parameter names otherwise.
   template <class F> subject &set_generic(F f) {
-    set_each<F, exact, high, interval, double, float>(f);
+    set_each(f, backward_scalars{});
     return *this;
   }
 
 private:
   template <class T> using fn = std::function<Signature<T>>;
 
-  template <class F, class T, class... Rest> void set_each(const F &f) {
-    if constexpr (std::is_constructible_v<fn<T>, F>) std::get<fn<T>>(fns_) = f;
-    if constexpr (sizeof...(Rest) > 0) set_each<F, Rest...>(f);
+  template <class F, class... Ts> void set_each(const F &f, type_list<Ts...>) {
+    (set_one<Ts>(f), ...);
   }
+  template <class T, class F> void set_one(const F &f) {
+    if constexpr (detail::meant_for<F, fn<T>, T>()) std::get<fn<T>>(fns_) = f;
+  }
+  template <class... Ts> static std::tuple<fn<Ts>...> table_of(type_list<Ts...>);
 
   std::string name_;
-  std::tuple<fn<exact>, fn<high>, fn<interval>, fn<double>, fn<float>> fns_;
+  decltype(table_of(backward_scalars{})) fns_;
 };
 
 /// ∇_θ J(θ; X, Y) for J = Σ c_i L_i under reduction r, of a model gradlaws describes.

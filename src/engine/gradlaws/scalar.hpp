@@ -187,3 +187,30 @@ template <class T> std::string to_string(const vec<T> &v, int digits) {
 #define GRADLAWS_DUAL_SCALARS(X)                                                              \
   X(::gradlaws::dual<::gradlaws::exact>) X(::gradlaws::dual<::gradlaws::high>)
 #define GRADLAWS_FORWARD_SCALARS(X) GRADLAWS_BACKWARD_SCALARS(X) GRADLAWS_DUAL_SCALARS(X)
+
+namespace gradlaws {
+
+/// A list of types: the precision ladder as a value generic code can fan out over.
+template <class... Ts> struct type_list {};
+
+namespace detail {
+struct list_end {};
+template <class List, class... Done> struct strip_end;
+template <class... Done> struct strip_end<type_list<list_end>, Done...> {
+  using type = type_list<Done...>;
+};
+template <class T, class... Rest, class... Done>
+struct strip_end<type_list<T, Rest...>, Done...> : strip_end<type_list<Rest...>, Done..., T> {};
+} // namespace detail
+
+#define GRADLAWS_TYPE_LIST_ITEM(T) T,
+/// The scalars backprop runs on: exact, high, interval, double, float. Built from the same
+/// macro as the explicit instantiations, so the list and the compiled rungs cannot differ.
+using backward_scalars = typename detail::strip_end<
+    type_list<GRADLAWS_BACKWARD_SCALARS(GRADLAWS_TYPE_LIST_ITEM) detail::list_end>>::type;
+/// The scalars forward passes run on: the backward scalars and the oracle's dual numbers.
+using forward_scalars = typename detail::strip_end<
+    type_list<GRADLAWS_FORWARD_SCALARS(GRADLAWS_TYPE_LIST_ITEM) detail::list_end>>::type;
+#undef GRADLAWS_TYPE_LIST_ITEM
+
+} // namespace gradlaws
