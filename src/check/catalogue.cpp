@@ -73,19 +73,37 @@ std::string test_name(const entry &e, const std::string &variant) {
 
 run_options options_from_environment() {
   run_options o;
+  if (const char *p = std::getenv("RC_PARAMS")) {
+    const std::string params(p);
+    rc::detail::Configuration config;
+    try {
+      config = rc::detail::configFromString(params);
+    } catch (const rc::detail::ConfigurationException &e) {
+      throw error("RC_PARAMS='" + params + "' is not valid: " + e.what());
+    }
+    if (params.find("max_success") != std::string::npos) {
+      if (config.testParams.maxSuccess < 1)
+        throw error("RC_PARAMS max_success=" + std::to_string(config.testParams.maxSuccess) +
+                    " would let every law pass on no cases; give at least 1");
+      o.cases = config.testParams.maxSuccess;
+    }
+    if (params.find("seed") != std::string::npos) o.seed = config.testParams.seed;
+    if (params.find("max_size") != std::string::npos) {
+      if (config.testParams.maxSize < 0)
+        throw error("RC_PARAMS max_size=" + std::to_string(config.testParams.maxSize) +
+                    " is negative");
+      o.max_size = config.testParams.maxSize;
+    }
+    o.shrink = !config.testParams.disableShrinking;
+  }
   {
+    // Loaded only once RC_PARAMS is known to be valid: RapidCheck exits on a malformed one.
     // RapidCheck announces the seed it would use on first load; gradlaws chooses its own
     // seeds (and prints them in every report), so the announcement would mislead.
     std::streambuf *saved = std::cerr.rdbuf(nullptr);
     rc::detail::configuration();
     std::cerr.rdbuf(saved);
     std::cerr.clear();
-  }
-  if (const char *p = std::getenv("RC_PARAMS")) {
-    const std::string params(p);
-    const auto &config = rc::detail::configuration();
-    if (params.find("max_success") != std::string::npos) o.cases = config.testParams.maxSuccess;
-    if (params.find("seed") != std::string::npos) o.seed = config.testParams.seed;
   }
   if (const char *d = std::getenv("GRADLAWS_DIGITS")) {
     char *end = nullptr;

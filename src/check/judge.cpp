@@ -58,6 +58,17 @@ verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exac
   return v;
 }
 
+/// "component k of <side> is NaN", or "" when both sides are finite.
+template <class T>
+std::string nonfinite_component(const sides<T> &s, const std::string &lhs, const std::string &rhs) {
+  for (const auto &[v, name] : {std::pair<const vec<T> &, const std::string &>{s.lhs, lhs}, {s.rhs, rhs}})
+    for (Eigen::Index k = 0; k < v.size(); ++k)
+      if (!is_finite_value(v[k]))
+        return "component " + std::to_string(k) + " of " + name + " is " +
+               (to_string(v[k], 6).find("nan") != std::string::npos ? "NaN" : "infinite");
+  return "";
+}
+
 verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, double operations,
                    const std::function<sides<high>()> &evaluate, const tolerances &tol) {
   if (operations < 1) operations = 1;
@@ -74,6 +85,13 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
     v.lhs = components(s.lhs, tol.shown_digits);
     v.rhs = components(s.rhs, tol.shown_digits);
     v.difference = components(vec<high>(s.lhs - s.rhs), 6);
+    v.nonfinite = nonfinite_component(s, lhs_name, rhs_name);
+    if (!v.nonfinite.empty()) {
+      v.kind = verdict_kind::different;
+      v.lhs_name = std::move(lhs_name);
+      v.rhs_name = std::move(rhs_name);
+      return v;
+    }
     d1 = relative_distance(s.lhs, s.rhs);
     t1 = floor_at(digits);
   }
@@ -82,6 +100,15 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
   {
     precision_scope scope(digits2);
     const sides<high> s = evaluate();
+    require_same_length(s, lhs_name, rhs_name);
+    v.nonfinite = nonfinite_component(s, lhs_name, rhs_name);
+    if (!v.nonfinite.empty()) { // finite at D digits, not at D': no equality can be confirmed
+      v.kind = verdict_kind::different;
+      v.nonfinite += " at " + std::to_string(digits2) + " digits";
+      v.lhs_name = std::move(lhs_name);
+      v.rhs_name = std::move(rhs_name);
+      return v;
+    }
     d2 = relative_distance(s.lhs, s.rhs);
     t2 = floor_at(digits2);
   }
@@ -112,7 +139,8 @@ verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
   v.lhs = components(s.lhs, tol.shown_digits);
   v.rhs = components(s.rhs, tol.shown_digits);
   v.difference = components(vec<interval>(s.lhs - s.rhs), 6);
-  for (Eigen::Index k = 0; k < s.lhs.size() && !v.disjoint_component; ++k)
+  v.nonfinite = nonfinite_component(s, lhs_name, rhs_name);
+  for (Eigen::Index k = 0; v.nonfinite.empty() && k < s.lhs.size() && !v.disjoint_component; ++k)
     if (upper(s.lhs[k]) < lower(s.rhs[k]) || upper(s.rhs[k]) < lower(s.lhs[k]))
       v.disjoint_component = std::size_t(k);
   v.kind = v.disjoint_component ? verdict_kind::certified_different : verdict_kind::not_certified;

@@ -90,6 +90,8 @@ std::string verdict::tolerance_text() const {
 
 std::string verdict::evidence_text() const {
   if (!unavailable.empty()) return unavailable;
+  if (!nonfinite.empty())
+    return nonfinite + ": a side that is not a finite number is never equal to anything";
   if (on == rung::interval)
     return disjoint_component ? "component " + std::to_string(*disjoint_component) +
                                     ": the two enclosures are disjoint"

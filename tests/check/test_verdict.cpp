@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "support.hpp"
 
 #include <string>
@@ -123,6 +125,34 @@ TEST(Verdict, ExtraDigitsAreANamedTolerance) {
   EXPECT_TRUE(v.equal());
   EXPECT_TRUE(contains(v.evidence_text(), "re-evaluated at 40 digits")) << v.evidence_text(); // 30 + 10
   EXPECT_TRUE(contains(v.tolerance_text(), "10^(1-30)")) << v.tolerance_text();
+}
+
+TEST(Verdict, ANaNSideIsNeverEqual) {
+  // [5, NaN] against [5, 1]: the NaN must not vanish from the distance (std::max drops it).
+  const auto v = judge_high("a", "b", 50, small_operations, [] {
+    return sides<high>{column({high(5), high(std::numeric_limits<double>::quiet_NaN())}),
+                       column({high(5), high(1)})};
+  });
+  EXPECT_FALSE(v.equal());
+  EXPECT_EQ(v.kind, verdict_kind::different);
+  EXPECT_TRUE(contains(v.evidence_text(), "component 1 of a is NaN")) << v.evidence_text();
+}
+
+TEST(Verdict, NaNOnBothSidesIsNotEqualEither) {
+  const auto v = judge_high("a", "b", 50, small_operations, [] {
+    const high nan(std::numeric_limits<double>::quiet_NaN());
+    return sides<high>{column({nan}), column({nan})};
+  });
+  EXPECT_FALSE(v.equal());
+}
+
+TEST(Verdict, AnInfiniteSideIsNeverEqual) {
+  const auto v = judge_high("a", "b", 50, small_operations, [] {
+    const high inf(std::numeric_limits<double>::infinity());
+    return sides<high>{column({inf, high(1)}), column({inf, high(1)})};
+  });
+  EXPECT_FALSE(v.equal());
+  EXPECT_TRUE(contains(v.evidence_text(), "component 0 of a is infinite")) << v.evidence_text();
 }
 
 TEST(Verdict, RelativeDistanceIsAbsoluteBelowOne) {

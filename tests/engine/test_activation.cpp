@@ -7,6 +7,7 @@
 #include <gradlaws/detail/builtin_activations.hpp>
 #include <gradlaws/oracle.hpp>
 #include <gradlaws/judge.hpp>
+#include <gradlaws/loss.hpp>
 
 #include <boost/math/differentiation/autodiff.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
@@ -16,6 +17,7 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -243,6 +245,42 @@ TEST(Activation, BoostAutodiffAgreesWithOurOracleOnTheRationalActivations) {
   expect_oracles_agree<builtin::square>("square");
   expect_oracles_agree<builtin::cube>("cube");
   expect_oracles_agree<builtin::softsign>("softsign");
+}
+
+} // namespace
+} // namespace gradlaws
+
+namespace gradlaws {
+namespace {
+
+TEST(ActivationNumerics, GeluKeepsItsDigitsFarInTheLeftTail) {
+  // Φ(z) as (1 + erf(z/√2))/2 cancels to exactly 0 below z ≈ -15 at 50 digits; through erfc
+  // it keeps them: Φ(-20) = 2.7536…e-89, so gelu(-20) = -20 Φ(-20).
+  precision_scope scope(default_digits);
+  const high phi = -find_activation("gelu").f(high(-20)) / 20;
+  EXPECT_GT(phi, 0);
+  EXPECT_EQ(to_significant(phi, 5), "2.7536e-89");
+  // Both pieces of Φ meet at 0 with the oracle's derivative φ(0) = 1/√(2π) there.
+  EXPECT_EQ(oracle_derivative(find_activation("gelu"), high(0)),
+            find_activation("gelu").df(high(0)));
+}
+
+TEST(ActivationNumerics, SoftplusDoesNotOverflowOnTheMachineRung) {
+  const activation &softplus = find_activation("softplus");
+  EXPECT_EQ(softplus.f(800.0), 800.0); // log(1 + e^800) = 800 + log(1 + e^-800)
+  EXPECT_EQ(softplus.f(800.0f), 800.0f);
+  EXPECT_TRUE(std::isfinite(softplus.f(-800.0)));
+  EXPECT_EQ(softplus.df(800.0), 1.0);
+}
+
+TEST(ActivationNumerics, BceOnLargeLogitsIsFiniteOnTheMachineRung) {
+  const loss &bce = find_loss("bce_logits");
+  vec<double> yhat(1), y(1);
+  yhat << 800.0;
+  y << 1.0;
+  EXPECT_EQ(bce.value(yhat, y), 0.0); // softplus(800) - 800
+  y << 0.0;
+  EXPECT_EQ(bce.value(yhat, y), 800.0);
 }
 
 } // namespace

@@ -25,6 +25,8 @@ struct run_options {
   std::optional<std::uint64_t> seed; ///< unset: RC_PARAMS' seed if given, else one per entry
   int cases = 100;                   ///< cases a law must pass / a fallacy may try
   int digits = default_digits;       ///< working precision of the high rung
+  int max_size = 100;                ///< RapidCheck's largest size parameter (RC_PARAMS max_size)
+  bool shrink = true;                ///< shrink a counterexample (RC_PARAMS noshrink=1: no)
   tolerances tol{};
 };
 
@@ -84,7 +86,9 @@ const entry &find_entry(std::string_view name);
 /// The CTest name of an entry's variant: "<kind>_<entry>.<variant>".
 std::string test_name(const entry &e, const std::string &variant);
 
-/// Options for the test runner from the environment: RC_PARAMS' max_success and seed, and
+/// Options for the test runner from the environment: RC_PARAMS' max_success, seed, max_size
+/// and noshrink, and GRADLAWS_DIGITS. Throws gradlaws::error naming the problem for a
+/// malformed RC_PARAMS, max_success=0 (every law would pass on no cases) or a bad
 /// GRADLAWS_DIGITS.
 run_options options_from_environment();
 

@@ -93,6 +93,9 @@ struct verdict {
   std::optional<confirmation> confirmed;  ///< high rung: the re-evaluation
   /// Interval rung: the first component whose enclosures are disjoint.
   std::optional<std::size_t> disjoint_component;
+  /// Set when a side is not finite (NaN or ±∞): which component of which side. Such a verdict
+  /// is always `different`: a side that is not a number is never equal to anything.
+  std::string nonfinite;
   /// Set when no comparison could be made (e.g. no interval evaluation): why not.
   std::string unavailable;
 

@@ -87,6 +87,14 @@ template <class T> dual<T> erf(const dual<T> &a) {
   const T two_over_sqrt_pi = T(2) / sqrt(boost::math::constants::pi<T>());
   return {erf(a.v), two_over_sqrt_pi * exp(-a.v * a.v) * a.d};
 }
+template <class T> dual<T> erfc(const dual<T> &a) {
+  using std::erfc;
+  using std::exp;
+  using std::sqrt;
+  // d/dx erfc(x) = -2/sqrt(pi) · exp(-x²).
+  const T two_over_sqrt_pi = T(2) / sqrt(boost::math::constants::pi<T>());
+  return {erfc(a.v), -two_over_sqrt_pi * exp(-a.v * a.v) * a.d};
+}
 /// |a|, with derivative sign(a.v)·a.d and 0 at a.v = 0 (the convention of the abs activation).
 template <class T> dual<T> abs(const dual<T> &a) {
   if (a.v > 0) return a;

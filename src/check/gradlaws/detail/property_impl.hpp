@@ -44,6 +44,9 @@ template <class Subject, property_case Case>
 run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
                    const std::string &test, const run_options &opt) {
   const property_info &info = l.info;
+  if (opt.cases < 1)
+    throw error("run_options::cases = " + std::to_string(opt.cases) +
+                ": a law must be checked on at least one case");
   const auto start = std::chrono::steady_clock::now();
   run_result r;
   r.entry = info.name;
@@ -88,6 +91,8 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   rc::detail::TestParams params;
   params.seed = r.seed;
   params.maxSuccess = opt.cases;
+  params.maxSize = opt.max_size;
+  params.disableShrinking = !opt.shrink;
   rc::detail::TestMetadata metadata;
   metadata.id = r.test_name;
   metadata.description = info.claim;

@@ -107,9 +107,13 @@ struct tanh_fn {
 
 struct softplus {
   static constexpr bool rational = false;
+  // log(1 + e^z) = z + log(1 + e^-z): the second form for z > 0, so e^z never overflows
+  // (double overflows above z ≈ 709). Both pieces have derivative σ(z), so the branch is smooth
+  // for the oracle too.
   template <class T> static T f(const T &z) {
     using std::exp;
     using std::log1p;
+    if (z > T(0)) return z + log1p(exp(-z));
     return log1p(exp(z));
   }
   template <class T> static T df(const T &z) { return sigmoid::f(z); }
@@ -119,9 +123,13 @@ struct softplus {
 struct gelu {
   static constexpr bool rational = false;
   static constexpr bool needs_erf = true;
+  // Φ(z) = (1 + erf(z/√2))/2 cancels to 0 for z below about -15 at 50 digits; erfc(-z/√2)/2
+  // keeps every digit there. Both pieces have derivative φ(z).
   template <class T> static T phi_cdf(const T &z) {
     using std::erf;
+    using std::erfc;
     using std::sqrt;
+    if (z < T(0)) return erfc(-z / sqrt(T(2))) / T(2);
     return (T(1) + erf(z / sqrt(T(2)))) / T(2);
   }
   template <class T> static T f(const T &z) { return z * phi_cdf(z); }
