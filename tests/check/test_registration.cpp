@@ -6,6 +6,7 @@
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/norm_layers.hpp>
 #include <gradlaws/registries.hpp>
+#include <gradlaws/variant.hpp>
 
 #include <gtest/gtest.h>
 
@@ -81,6 +82,53 @@ TEST(Registration, TheDerivativeAtTheMeanFallacyFindsTheNewActivationsJensenGap)
   const auto r = gradlaws::find_entry("derivative_at_mean").run("test_cubic_exact", o);
   EXPECT_EQ(r.status, gradlaws::run_status::falsified);
   EXPECT_TRUE(r.passed) << r.shape_problem;
+}
+
+} // namespace
+
+namespace {
+
+TEST(Variants, EveryVariantOfTheCatalogueParsesAndPrintsBackToItself) {
+  std::size_t n = 0;
+  for (const gradlaws::entry *e : gradlaws::catalogue())
+    for (const std::string &name : e->variants()) {
+      EXPECT_EQ(gradlaws::variant::parse(name).name(), name) << e->name;
+      ++n;
+    }
+  EXPECT_GE(n, 300u);
+}
+
+TEST(Variants, TheAxesOfAVariantAreTypedValues) {
+  const auto v = gradlaws::variant::parse("one_example_sigmoid_high");
+  EXPECT_TRUE(v.one_example);
+  ASSERT_NE(v.act, nullptr);
+  EXPECT_EQ(v.act->name(), "sigmoid");
+  EXPECT_EQ(v.on, gradlaws::rung::high);
+  const auto s = gradlaws::variant::parse("accumulate_weighted_exact");
+  ASSERT_NE(s.strat, nullptr);
+  EXPECT_EQ(s.strat->name(), "accumulate_weighted");
+  EXPECT_EQ(gradlaws::variant::parse("batch_norm_high").norm, gradlaws::normalisation::batch_norm);
+  EXPECT_EQ(gradlaws::variant::parse("linear_regression").family, "linear_regression");
+  EXPECT_THROW(gradlaws::variant::parse("sigmoid_exact"), gradlaws::unsupported_rung_error);
+  try {
+    gradlaws::variant::parse("sigmoyd_high");
+    ADD_FAILURE() << "an unknown axis was accepted";
+  } catch (const gradlaws::unknown_name_error &e) {
+    EXPECT_NE(std::string(e.what()).find("sigmoid"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Catalogue, EveryFallacyAndItsBoundaryLawNameEachOther) {
+  std::size_t pairs = 0;
+  for (const gradlaws::entry *e : gradlaws::catalogue()) {
+    if (e->kind != gradlaws::entry_kind::fallacy) continue;
+    const gradlaws::entry &b = gradlaws::find_entry(e->boundary);
+    EXPECT_EQ(b.kind, gradlaws::entry_kind::boundary_law) << e->name;
+    EXPECT_EQ(b.boundary, e->name) << e->name;
+    EXPECT_EQ(b.family, e->family) << e->name;
+    ++pairs;
+  }
+  EXPECT_EQ(pairs, 12u);
 }
 
 } // namespace

@@ -127,6 +127,32 @@ TEST(Verdict, ExtraDigitsAreANamedTolerance) {
   EXPECT_TRUE(contains(v.tolerance_text(), "10^(1-30)")) << v.tolerance_text();
 }
 
+TEST(Verdict, AVerdictCarriesItsNumbers) {
+  // 1/3 against 1/4: the distance, the floor and the confirmation are values, not text.
+  const auto v = judge_high("a", "b", 50, small_operations, [] {
+    return sides<high>{column({from_exact<high>(exact(1, 3))}), column({from_exact<high>(exact(1, 4))})};
+  });
+  ASSERT_TRUE(v.distance && v.floor && v.confirmed);
+  EXPECT_EQ(v.on, rung::high);
+  EXPECT_EQ(v.digits, 50);
+  EXPECT_EQ(v.distance->exponent, -2);                     // 1/12 = 8.33e-02
+  EXPECT_EQ(v.distance->scientific(), "8.33e-02");
+  EXPECT_EQ(v.floor->operations, small_operations);
+  EXPECT_EQ(v.floor->digits, 50);
+  EXPECT_EQ(v.floor->value.exponent, -48);                 // 16 × 10^(1-50) = 1.6e-48
+  EXPECT_EQ(v.confirmed->digits, 75);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::did_not_shrink);
+  EXPECT_LT(v.floor->value, *v.distance);
+}
+
+TEST(Verdict, MagnitudesRoundAcrossAPowerOfTen) {
+  EXPECT_EQ((magnitude{9.996, -3}).scientific(), "1.00e-02");
+  EXPECT_EQ((magnitude{1.5, -400}).scientific(), "1.50e-400");
+  EXPECT_EQ((magnitude{1.5, -400}).to_double(), 0.0); // below double's range, still a value
+  EXPECT_LT((magnitude{9.9, -401}), (magnitude{1.0, -400}));
+  EXPECT_EQ((magnitude{}).scientific(), "0.00e+00");
+}
+
 TEST(Verdict, ANaNSideIsNeverEqual) {
   // [5, NaN] against [5, 1]: the NaN must not vanish from the distance (std::max drops it).
   const auto v = judge_high("a", "b", 50, small_operations, [] {
