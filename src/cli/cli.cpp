@@ -6,7 +6,9 @@
 #include <gradlaws/report.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -33,6 +35,9 @@ struct options {
   bool variants = false;
 };
 
+/// The confirmation runs at D + extra_digits, and MPFR's precision scope allows 100000 digits.
+constexpr int max_cli_digits = 100000 - tolerances{}.extra_digits;
+
 template <class Int> Int parse_int(const std::string &flag, const std::string &text, Int lo, Int hi) {
   Int v{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -54,16 +59,25 @@ options parse(const std::vector<std::string> &args) {
   static const std::vector<std::string> commands{"list", "check", "report", "rates", "help"};
   if (std::find(commands.begin(), commands.end(), o.command) == commands.end())
     throw usage_error("unknown command '" + o.command + "'");
+  std::vector<std::string> seen;
   for (; i < args.size(); ++i) {
     const std::string &a = args[i];
+    if (a.rfind("--", 0) == 0) {
+      if (std::find(seen.begin(), seen.end(), a) != seen.end())
+        throw usage_error(a + " is given twice");
+      seen.push_back(a);
+    }
     auto value = [&]() -> std::string {
       if (i + 1 >= args.size()) throw usage_error(a + " needs a value");
+      const std::string &v = args[i + 1];
+      // A value that looks like a flag is a missing value, not a file named "--no-timings".
+      if (v.rfind("--", 0) == 0) throw usage_error(a + " needs a value, got the flag '" + v + "'");
       return args[++i];
     };
     if (a == "--help" || a == "-h") o.command = "help";
     else if (a == "--seed") o.run.seed = parse_int<std::uint64_t>(a, value(), 0, UINT64_MAX);
     else if (a == "--cases") o.run.cases = parse_int<int>(a, value(), 1, 1000000);
-    else if (a == "--digits") o.run.digits = parse_int<int>(a, value(), 10, 100000);
+    else if (a == "--digits") o.run.digits = parse_int<int>(a, value(), 10, max_cli_digits);
     else if (a == "--seeds") o.seeds = parse_int<int>(a, value(), 1, 100000);
     else if (a == "--variant") o.variant = value();
     else if (a == "--out") o.out = value();
@@ -86,8 +100,27 @@ options parse(const std::vector<std::string> &args) {
       throw unknown_name_error("registry", o.names.front(), kinds);
   } else if (o.command != "check" && o.command != "rates" && !o.names.empty())
     throw usage_error("'" + o.command + "' takes no names, got '" + o.names.front() + "'");
-  if (o.variant && o.command != "check") throw usage_error("--variant goes with 'check'");
-  if (o.variants && o.command != "list") throw usage_error("--variants goes with 'list'");
+  // A flag that does not apply to the command is an error, not silently ignored.
+  const auto only_for = [&](bool given, const std::string &flag,
+                            std::initializer_list<const char *> commands) {
+    if (!given) return;
+    for (const char *c : commands)
+      if (o.command == c) return;
+    std::string list;
+    for (const char *c : commands) list += (list.empty() ? "'" : " or '") + std::string(c) + "'";
+    throw usage_error(flag + " goes with " + list + ", not with '" + o.command + "'");
+  };
+  only_for(o.variant.has_value(), "--variant", {"check"});
+  only_for(o.variants, "--variants", {"list"});
+  only_for(o.format.has_value(), "--format", {"check"});
+  only_for(o.out.has_value(), "--out", {"report"});
+  only_for(o.kind.has_value(), "--kind", {"list", "report"});
+  only_for(std::find(seen.begin(), seen.end(), "--seeds") != seen.end(), "--seeds", {"rates"});
+  const bool runs = o.command == "check" || o.command == "report" || o.command == "rates";
+  for (const char *flag : {"--seed", "--cases", "--digits", "--no-timings"})
+    if (!runs && std::find(seen.begin(), seen.end(), flag) != seen.end())
+      throw usage_error(std::string(flag) + " goes with 'check', 'report' or 'rates', not with '" +
+                        o.command + "'");
   return o;
 }
 
@@ -141,22 +174,44 @@ int list(const options &o, std::ostream &out) {
 }
 
 int check(const options &o, std::ostream &out) {
-  int failed = 0;
+  // Every name and variant is resolved before anything runs.
+  std::vector<std::pair<const entry *, std::string>> work;
   for (const auto &name : o.names) {
     const entry &e = find_entry(name);
-    for (const auto &v : variants_of(e, o.variant)) {
-      const run_result r = e.run(v, o.run);
-      const auto t = o.timings ? timings::shown : timings::omitted;
-      if (!o.format || *o.format == "text") out << render_text(r) << "\n";
-      else if (*o.format == "markdown") out << render_markdown(r, t);
-      else out << render_json(r, t);
-      failed += !r.passed;
-    }
+    for (const auto &v : variants_of(e, o.variant)) work.emplace_back(&e, v);
   }
+  const auto t = o.timings ? timings::shown : timings::omitted;
+  const bool json = o.format && *o.format == "json";
+  int failed = 0;
+  if (json) out << "[\n";
+  for (std::size_t k = 0; k < work.size(); ++k) {
+    const run_result r = work[k].first->run(work[k].second, o.run);
+    if (json) {
+      std::string object = render_json(r, t);
+      if (!object.empty() && object.back() == '\n') object.pop_back();
+      out << object << (k + 1 < work.size() ? ",\n" : "\n");
+    }
+    else if (o.format && *o.format == "markdown") out << render_markdown(r, t);
+    else out << render_text(r, t) << "\n";
+    failed += !r.passed;
+  }
+  if (json) out << "]\n";
   return failed ? 1 : 0;
 }
 
+/// Opens the report file before any work, so that a path that cannot be written fails at
+/// once, naming the path and the reason.
+std::ofstream open_report(const std::string &path) {
+  std::ofstream file(path);
+  if (!file)
+    throw error("cannot write the report to '" + path + "': " + std::strerror(errno));
+  return file;
+}
+
 int report(const options &o, std::ostream &out, std::ostream &err) {
+  const std::string path = o.out.value_or("gradlaws-report.md");
+  std::ofstream file = open_report(path);
+  const auto t = o.timings ? timings::shown : timings::omitted;
   std::vector<std::pair<const entry *, std::string>> work;
   for (const auto *e : catalogue())
     if (kind_selected(o, *e))
@@ -168,18 +223,23 @@ int report(const options &o, std::ostream &out, std::ostream &err) {
     results.push_back(e->run(v, o.run));
     const auto &r = results.back();
     failed += !r.passed;
-    err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] " << summary_line(r) << "\n";
+    err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] " << summary_line(r, t) << "\n";
   }
-  const std::string path = o.out.value_or("gradlaws-report.md");
-  std::ofstream file(path);
-  file << render_markdown_report(results, o.run, o.timings ? timings::shown : timings::omitted);
-  if (!file) throw error("cannot write the report to '" + path + "'");
+  file << render_markdown_report(results, o.run, t);
+  file.flush();
+  if (!file) throw error("cannot write the report to '" + path + "': " + std::strerror(errno));
   out << results.size() - std::size_t(failed) << " of " << results.size()
       << " entries passed; report written to " << path << "\n";
   return failed ? 1 : 0;
 }
 
 int rates(const options &o, std::ostream &out, std::ostream &err) {
+  for (const auto &name : o.names) {
+    const entry &e = find_entry(name); // unknown names: unknown_name_error, exit 2
+    if (e.kind != entry_kind::fallacy)
+      throw usage_error("'" + name + "' is a " + std::string(to_string(e.kind)) +
+                        "; rates measures how fallacies shrink");
+  }
   out << "fallacy shrink rates: the share of seeds 1.." << o.seeds
       << " on which the fallacy is falsified and shrinks to its expected shape\n\n";
   out << std::left << std::setw(52) << "entry [variant]" << std::setw(12) << "rate"
@@ -248,10 +308,17 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
       out << usage();
       return 0;
     }
-    if (o.command == "list") return list(o, out);
-    if (o.command == "check") return check(o, out);
-    if (o.command == "rates") return rates(o, out, err);
-    return report(o, out, err);
+    int status = 0;
+    if (o.command == "list") status = list(o, out);
+    else if (o.command == "check") status = check(o, out);
+    else if (o.command == "rates") status = rates(o, out, err);
+    else status = report(o, out, err);
+    out.flush();
+    if (!out) {
+      err << "gradlaws: cannot write to the standard output\n";
+      return 2;
+    }
+    return status;
   } catch (const usage_error &e) {
     err << "gradlaws: " << e.what() << "\n\n" << usage();
     return 2;

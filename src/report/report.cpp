@@ -44,19 +44,20 @@ std::string outcome_words(const run_result &r) {
 }
 } // namespace
 
-std::string summary_line(const run_result &r) {
+std::string summary_line(const run_result &r, timings t) {
   return std::string(r.passed ? "PASS" : "FAIL") + "  " + std::string(to_string(r.kind)) + " " +
-         r.entry + " [" + r.variant + "]  " + outcome_words(r) + "  (" + seconds_string(r.seconds) + ")";
+         r.entry + " [" + r.variant + "]  " + outcome_words(r) +
+         (t == timings::shown ? "  (" + seconds_string(r.seconds) + ")" : std::string());
 }
 
-std::string render_text(const run_result &r) {
+std::string render_text(const run_result &r, timings t) {
   std::string s;
   s += "== " + std::string(to_string(r.kind)) + " " + r.entry + " [" + r.variant + "]: " +
        (r.passed ? "PASS" : "FAIL") + "\n";
   s += "claim     " + r.claim + "\n";
   s += "formula   " + r.formula + "\n";
-  s += "outcome   " + outcome_words(r) + "  (seed " + std::to_string(r.seed) + ", " +
-       seconds_string(r.seconds) + ")\n";
+  s += "outcome   " + outcome_words(r) + "  (seed " + std::to_string(r.seed) +
+       (t == timings::shown ? ", " + seconds_string(r.seconds) : std::string()) + ")\n";
   if (!r.counterexample.empty()) {
     s += "shrunk counterexample\n" + indent(r.counterexample, "    ") + "\n";
   }
@@ -193,7 +194,8 @@ std::string render_json(const run_result &r, timings t) {
   s += "  \"status\": " + q(std::string(to_string(r.status))) + ",\n";
   s += std::string("  \"passed\": ") + (r.passed ? "true" : "false") + ",\n";
   s += "  \"cases\": " + std::to_string(r.cases) + ",\n  \"shrinks\": " + std::to_string(r.shrinks) + ",\n";
-  s += "  \"seed\": " + std::to_string(r.seed) + ",\n";
+  // A string: 64-bit seeds lose digits in JSON parsers that read numbers as doubles.
+  s += "  \"seed\": " + q(std::to_string(r.seed)) + ",\n";
   if (t == timings::shown) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.6f", r.seconds);

@@ -102,4 +102,80 @@ TEST(Cli, NamesAreOnlyForCheckAndRates) {
   EXPECT_EQ(run({"report", "--variant", "relu_exact"}).status, 2);
 }
 
+TEST(Cli, AnUnwritableOutIsRefusedBeforeAnyWork) {
+  const auto r = run({"report", "--out", "/nonexistent-directory/report.md"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot write the report to '/nonexistent-directory/report.md'"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("[  1/"), std::string::npos) << "entries ran before the check";
+}
+
+TEST(Cli, AValueThatLooksLikeAFlagIsRefused) {
+  const auto r = run({"report", "--out", "--no-timings"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--out needs a value, got the flag '--no-timings'"), std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, FlagsThatDoNotApplyAreErrors) {
+  EXPECT_NE(run({"list", "--format", "json"}).err.find("--format goes with 'check'"),
+            std::string::npos);
+  EXPECT_NE(run({"report", "--format", "json"}).err.find("--format goes with 'check'"),
+            std::string::npos);
+  EXPECT_NE(run({"check", "linearity", "--kind", "law"}).err.find("--kind goes with"),
+            std::string::npos);
+  EXPECT_NE(run({"check", "linearity", "--out", "x.md"}).err.find("--out goes with 'report'"),
+            std::string::npos);
+  EXPECT_NE(run({"list", "--seed", "3"}).err.find("--seed goes with"), std::string::npos);
+  EXPECT_NE(run({"check", "linearity", "--seeds", "3"}).err.find("--seeds goes with 'rates'"),
+            std::string::npos);
+}
+
+TEST(Cli, RepeatedFlagsAreErrors) {
+  const auto r = run({"check", "linearity", "--seed", "1", "--seed", "2"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--seed is given twice"), std::string::npos) << r.err;
+}
+
+TEST(Cli, RatesRefusesUnknownNamesAndLaws) {
+  const auto unknown = run({"rates", "nosuch"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("unknown catalogue entry 'nosuch'"), std::string::npos);
+  const auto law = run({"rates", "linearity"});
+  EXPECT_EQ(law.status, 2);
+  EXPECT_NE(law.err.find("'linearity' is a law"), std::string::npos) << law.err;
+}
+
+TEST(Cli, SeveralResultsInJsonAreOneArrayWithSeedsAsStrings) {
+  const auto r = run({"check", "linearity", "reduction_scale", "--variant", "relu_exact",
+                      "--format", "json", "--seed", "18446744073709551615", "--cases", "2"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_EQ(r.out.front(), '[');
+  EXPECT_EQ(r.out.substr(r.out.size() - 2), "]\n");
+  EXPECT_NE(r.out.find("},\n{"), std::string::npos);
+  EXPECT_NE(r.out.find("\"seed\": \"18446744073709551615\""), std::string::npos);
+}
+
+TEST(Cli, NoTimingsLeavesTimesOutOfTheTextToo) {
+  const auto r = run({"check", "linearity", "--variant", "relu_exact", "--cases", "3",
+                      "--no-timings"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.find(" s)"), std::string::npos) << r.out;
+}
+
+TEST(Cli, DigitsAreBoundedByWhatTheConfirmationCanReach) {
+  const auto r = run({"check", "linearity", "--digits", "100000"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--digits needs a whole number in [10, 99975]"), std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, AWriteErrorGivesANonZeroExit) {
+  std::ostringstream out, err;
+  out.setstate(std::ios_base::badbit); // as writing to a full disk leaves it
+  EXPECT_EQ(gradlaws::cli::run({"list"}, out, err), 2);
+  EXPECT_NE(err.str().find("cannot write"), std::string::npos);
+}
+
 } // namespace

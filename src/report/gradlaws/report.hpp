@@ -9,16 +9,16 @@
 
 namespace gradlaws {
 
-/// The full account of one run, reading like a worked answer: the claim, the shrunk input,
-/// both sides, the difference, the verdict with its tolerance, and how to reproduce it.
-std::string render_text(const run_result &r);
-
-/// One line: "PASS  law linearity [relu_exact]  held on 100 cases (100 exactly equal)  0.12 s".
-std::string summary_line(const run_result &r);
-
 /// How reports treat wall-clock times: shown, or left out so that the same seed gives a
 /// byte-identical report.
 enum class timings { shown, omitted };
+
+/// The full account of one run, reading like a worked answer: the claim, the shrunk input,
+/// both sides, the difference, the verdict with its tolerance, and how to reproduce it.
+std::string render_text(const run_result &r, timings t = timings::shown);
+
+/// One line: "PASS  law linearity [relu_exact]  held on 100 cases (100 exactly equal)  0.12 s".
+std::string summary_line(const run_result &r, timings t = timings::shown);
 
 /// The run as a Markdown section (heading level 3).
 std::string render_markdown(const run_result &r, timings t = timings::shown);
