@@ -47,11 +47,13 @@ std::optional<coupling_finding> detect_coupling(const problem &p, const mat<exac
         v = judge_exact(after, before,
                         coupling_probe<exact>(p.m, p.theta, p.x, p.y, i, j, vec<exact>(delta.col(j))));
       } else if (p.on == rung::high) {
-        v = judge_high(after, before, digits, p.operations(), [&] {
+        v = judge_high(
+            after, before, digits, p.operations(),
+            [&] {
           const auto l = lift<high>(p);
           const vec<high> d = lift<high>(mat<exact>(delta.col(j))).col(0);
           return coupling_probe<high>(p.m, l.theta, l.x, l.y, i, j, d);
-        });
+        }, tolerances{}, p.magnitude());
       } else {
         throw error("detect_coupling judges on the exact or the high rung, not the " +
                     std::string(to_string(p.on)) + " rung");

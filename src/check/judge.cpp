@@ -70,9 +70,11 @@ std::string nonfinite_component(const sides<T> &s, const std::string &lhs, const
 }
 
 verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, double operations,
-                   const std::function<sides<high>()> &evaluate, const tolerances &tol) {
+                   const std::function<sides<high>()> &evaluate, const tolerances &tol,
+                   double magnitude) {
   if (operations < 1) operations = 1;
-  auto floor_at = [&](int d) { return high(operations) * pow(high(10), 1 - d); };
+  if (!(magnitude >= 1)) magnitude = 1; // NaN included
+  auto floor_at = [&](int d) { return high(operations) * high(magnitude) * pow(high(10), 1 - d); };
 
   verdict v;
   v.on = rung::high;
@@ -119,7 +121,7 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
   const bool shrank = d2 <= d1 * pow(high(10), -tol.extra_digits / 2);
   v.kind = (under_both || shrank) ? verdict_kind::equal_to_precision : verdict_kind::different;
   v.distance = to_magnitude(d1);
-  v.floor = rounding_floor{operations, digits, to_magnitude(t1)};
+  v.floor = rounding_floor{operations, magnitude, digits, to_magnitude(t1)};
   using finding = confirmation::finding;
   v.confirmed = confirmation{digits2, to_magnitude(d2), to_magnitude(t2),
                              v.kind == verdict_kind::different ? finding::did_not_shrink

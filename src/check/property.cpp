@@ -2,6 +2,8 @@
 
 #include <rapidcheck/detail/Configuration.h>
 
+#include <cstdio>
+
 #include <cctype>
 
 namespace gradlaws {
@@ -58,7 +60,7 @@ std::string matrix_code(const std::string &name, const mat<exact> &m) {
 
 std::string draft_regression(const property_info &info, const std::string &test, rung on,
                              int digits, double operations, const std::string &setup,
-                             const verdict &found) {
+                             const verdict &found, double magnitude) {
   if (info.lhs_code.empty() || info.rhs_code.empty()) return "";
   const bool fallacy = info.kind == entry_kind::fallacy;
   std::string s;
@@ -77,8 +79,15 @@ std::string draft_regression(const property_info &info, const std::string &test,
     s += fallacy ? "  EXPECT_NE(s.lhs, s.rhs); // the fallacy: the two sides differ\n"
                  : "  EXPECT_EQ(s.lhs, s.rhs); // the law\n";
   } else {
+    std::string scale;
+    if (magnitude != 1) {
+      char m[32];
+      std::snprintf(m, sizeof m, "%.17g", magnitude);
+      scale = ", tolerances{}, " + std::string(m);
+    }
     s += "  const verdict v = judge_high(\"" + info.lhs + "\", \"" + info.rhs + "\", " +
-         std::to_string(digits) + ", " + std::to_string(long(operations)) + ", sides_of_claim);\n";
+         std::to_string(digits) + ", " + std::to_string(long(operations)) + ", sides_of_claim" +
+         scale + ");\n";
     s += std::string(fallacy ? "  EXPECT_FALSE" : "  EXPECT_TRUE") + "(v.equal()) << v.to_text();\n";
   }
   s += "}\n";
@@ -94,7 +103,8 @@ std::string draft_problem_regression(const problem &p, const property_info &info
   std::string setup = "    const model m = " + construction + ";\n";
   setup += "    const vec<T> theta = vector_of<T>(" + quoted_list(theta) + ");\n";
   setup += matrix_code("x", p.x) + matrix_code("y", p.y);
-  return draft_regression(info, test, p.on, digits, p.operations(), setup, found);
+  return draft_regression(info, test, p.on, digits, p.operations(), setup, found,
+                          p.on == rung::high ? p.magnitude() : 1);
 }
 
 std::uint64_t default_seed(const std::string &test) {

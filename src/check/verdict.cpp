@@ -84,8 +84,14 @@ std::string verdict::tolerance_text() const {
   default: break;
   }
   if (!floor) return "";
+  std::string scale;
+  if (floor->scale != 1) {
+    char m[32];
+    std::snprintf(m, sizeof m, "%g", floor->scale);
+    scale = " × magnitude " + std::string(m);
+  }
   return floor->value.scientific() + " = " + std::to_string(long(floor->operations)) +
-         " operations × 10^(1-" + std::to_string(floor->digits) + ")";
+         " operations" + scale + " × 10^(1-" + std::to_string(floor->digits) + ")";
 }
 
 std::string verdict::evidence_text() const {

@@ -1,5 +1,8 @@
 #include "gradlaws/problem.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace gradlaws {
 
 std::string column_string(const mat<exact> &m, Eigen::Index col) {
@@ -26,6 +29,25 @@ double problem::operations() const {
   for (const auto &ly : m.layers())
     per_example += double(ly->in_dim() * ly->out_dim() + ly->out_dim() + ly->parameter_count());
   return 4.0 * per_example * double(std::max<Eigen::Index>(x.cols(), 1)) + 16.0;
+}
+
+double problem::magnitude() const {
+  double m_max = 1;
+  const auto take = [&](const mat<double> &v) {
+    if (v.size() > 0) m_max = std::max(m_max, v.cwiseAbs().maxCoeff());
+  };
+  take(lift<double>(mat<exact>(theta)));
+  take(lift<double>(x));
+  take(lift<double>(y));
+  try {
+    tape<double> t;
+    take(forward<double>(m, lift<double>(theta), lift<double>(x), &t));
+    for (const auto &in : t.inputs) take(in);
+  } catch (const error &) {
+    // A forward pass that cannot run (say, a batch without spread and ε = 0) adds nothing;
+    // the sides themselves will report the problem.
+  }
+  return std::isfinite(m_max) ? m_max : 1;
 }
 
 void problem::validate() const { check_inputs(m, theta, x, y); }

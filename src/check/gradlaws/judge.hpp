@@ -20,9 +20,12 @@ template <class T> struct sides {
 verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exact> &s);
 
 /// Evaluates `evaluate` (which builds both sides at the current precision) at `digits` and at
-/// digits + tol.extra_digits and judges as described in gradlaws/verdict.hpp.
+/// digits + tol.extra_digits and judges as described in gradlaws/verdict.hpp. The floor is
+/// operations × magnitude × 10^(1-D): `magnitude` is the largest value that entered the
+/// computation (problem::magnitude()), so that cancellation of large terms is covered.
 verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, double operations,
-                   const std::function<sides<high>()> &evaluate, const tolerances &tol = {});
+                   const std::function<sides<high>()> &evaluate, const tolerances &tol = {},
+                   double magnitude = 1);
 
 /// Judges interval enclosures of the two sides (certified different or not certified).
 verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,

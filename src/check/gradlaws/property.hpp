@@ -221,7 +221,7 @@ gen::problem_options options_for(const variant &v);
 /// precision); the sides are info.lhs_code and info.rhs_code.
 std::string draft_regression(const property_info &info, const std::string &test, rung on,
                              int digits, double operations, const std::string &setup,
-                             const verdict &found);
+                             const verdict &found, double magnitude = 1);
 /// draft_regression for a problem: declares m, theta, x and y. Empty when the model cannot
 /// print its construction or the property has no side expressions.
 std::string draft_problem_regression(const problem &p, const property_info &info,

@@ -60,9 +60,11 @@ struct magnitude {
 bool operator<(const magnitude &a, const magnitude &b);
 bool operator<=(const magnitude &a, const magnitude &b);
 
-/// The high rung's tolerance and its derivation: operations × 10^(1 - digits).
+/// The high rung's tolerance and its derivation: operations × magnitude × 10^(1 - digits),
+/// the rounding error of `operations` roundings of values up to `magnitude` in size.
 struct rounding_floor {
   double operations = 1;
+  double scale = 1; ///< the largest value that entered the computation (at least 1)
   int digits = default_digits;
   magnitude value;
 };

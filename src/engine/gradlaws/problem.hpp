@@ -28,6 +28,13 @@ struct problem {
   /// the high rung grows with it.
   double operations() const;
 
+  /// The largest magnitude that enters the computation: θ, the batch, and every value of the
+  /// forward pass (each layer's input and the output ŷ, from a double-precision pass), at
+  /// least 1. Rounding errors scale with the values that were combined, not with the size of
+  /// the result, so the high rung's floor scales with it: where terms of this size cancel to
+  /// a small gradient, the floor still covers the cancellation.
+  double magnitude() const;
+
   /// Throws the matching gradlaws::error if θ or the batch does not fit the model.
   void validate() const;
 };

@@ -31,9 +31,12 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
   switch (c.on) {
   case rung::exact:
     return judge_exact(l.info.lhs, l.info.rhs, l.sides.template on<exact>(subject, c));
-  case rung::high:
+  case rung::high: {
+    double magnitude = 1;
+    if constexpr (requires { c.magnitude(); }) magnitude = c.magnitude();
     return judge_high(l.info.lhs, l.info.rhs, opt.digits, c.operations(),
-                      [&] { return l.sides.template on<high>(subject, c); }, opt.tol);
+                      [&] { return l.sides.template on<high>(subject, c); }, opt.tol, magnitude);
+  }
   default:
     throw error("properties are judged on the exact or the high rung, not the " +
                 std::string(to_string(c.on)) + " rung");
