@@ -18,6 +18,12 @@ dense::dense(std::size_t in, std::size_t out, std::vector<std::string> names)
   if (in == 0 || out == 0)
     throw dimension_error("dense layer: widths must be positive, got " + std::to_string(in) +
                           "→" + std::to_string(out));
+  // Parameters are exact rationals and multiprecision values with a name each: far below
+  // what memory allows, and an overflow of in × out is caught before it happens.
+  if (in > max_layer_parameters / out || in * out > max_layer_parameters - out)
+    throw dimension_error("dense layer " + std::to_string(in) + "→" + std::to_string(out) +
+                          " would have more than " + std::to_string(max_layer_parameters) +
+                          " parameters, more than gradlaws can hold");
   if (!names_.empty() && names_.size() != parameter_count())
     throw dimension_error("dense layer " + std::to_string(in) + "→" + std::to_string(out) +
                           " has " + std::to_string(parameter_count()) + " parameters but " +

@@ -5,6 +5,15 @@
 
 namespace gradlaws {
 
+namespace detail {
+void require_same_shape(const std::string &loss_name, Eigen::Index yhat, Eigen::Index y) {
+  if (yhat != y || yhat == 0)
+    throw dimension_error("loss " + loss_name + ": ŷ has " + std::to_string(yhat) +
+                          " entries and y has " + std::to_string(y) +
+                          "; they must have the same, positive length");
+}
+} // namespace detail
+
 namespace {
 
 detail::registry<loss> &loss_table() {

@@ -18,6 +18,7 @@ model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> la
   std::size_t width = input_dim_;
   std::map<std::string, std::size_t> counts;
   for (std::size_t k = 0; k < layers_.size(); ++k) {
+    if (!layers_[k]) throw error("layer " + std::to_string(k + 1) + " of the model is a null pointer");
     const auto &ly = *layers_[k];
     if (ly.in_dim() != width)
       throw dimension_error("layer " + std::to_string(k + 1) + " (" + ly.describe() +

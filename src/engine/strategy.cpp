@@ -3,6 +3,7 @@
 #include "gradlaws/detail/registry.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 namespace gradlaws {
@@ -15,10 +16,21 @@ layout layout::whole(std::size_t n) { return {{n}, {}}; }
 layout layout::split(std::vector<std::size_t> sizes) { return {std::move(sizes), {}}; }
 
 std::size_t layout::size() const {
-  return std::accumulate(groups.begin(), groups.end(), std::size_t(0));
+  std::size_t n = 0;
+  for (std::size_t g : groups) {
+    if (g > std::numeric_limits<std::size_t>::max() - n)
+      throw dimension_error("layout: the group sizes add up to more than a size_t holds");
+    n += g;
+  }
+  return n;
 }
 
-bool layout::counts(std::size_t i) const { return valid.empty() || valid[i]; }
+bool layout::counts(std::size_t i) const {
+  if (!valid.empty() && i >= valid.size())
+    throw dimension_error("layout: item " + std::to_string(i) + " is past the mask's " +
+                          std::to_string(valid.size()) + " flags");
+  return valid.empty() || valid[i];
+}
 
 std::size_t layout::valid_count() const {
   std::size_t c = 0;
@@ -27,10 +39,16 @@ std::size_t layout::valid_count() const {
 }
 
 std::size_t layout::begin(std::size_t k) const {
+  if (k >= groups.size())
+    throw dimension_error("layout: group " + std::to_string(k) + " is past the last of " +
+                          std::to_string(groups.size()) + " groups");
   return std::accumulate(groups.begin(), groups.begin() + std::ptrdiff_t(k), std::size_t(0));
 }
 
 std::size_t layout::valid_in(std::size_t k) const {
+  if (k >= groups.size())
+    throw dimension_error("layout: group " + std::to_string(k) + " is past the last of " +
+                          std::to_string(groups.size()) + " groups");
   std::size_t c = 0;
   for (std::size_t i = begin(k), e = i + groups[k]; i < e; ++i) c += counts(i) ? 1 : 0;
   return c;

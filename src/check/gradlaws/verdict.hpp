@@ -7,12 +7,16 @@
 //   exact rung      a == b componentwise, or the exact difference
 //   high rung       distance d = max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1) (relative to the
 //                   larger side, absolute below 1 where a gradient cancels to 0) against the
-//                   rounding floor  tol(D) = operations × 10^(1-D); equality is confirmed by
+//                   rounding floor  tol(D) = operations × M × 10^(1-D), M ≥ 1 the largest
+//                   value that entered the computation (rounding errors scale with the values
+//                   combined, so a result that cancels terms of size M is still covered);
+//                   equality is confirmed by
 //                   re-evaluating at D' = D + tolerances::extra_digits: a true identity's
 //                   distance stays under the floor there too, or — when the sides cancel
 //                   down to a small result — falls by at least half the added digits; a real
 //                   difference does not move.
 //   interval rung   certified different when some component's enclosures are disjoint.
+//   every rung      a side with a NaN or infinite component is never equal.
 //
 // This header is light (no Eigen, no Boost.Multiprecision): reports and the command line use
 // it. The judges that make verdicts from vectors on a rung are in gradlaws/judge.hpp.

@@ -62,8 +62,18 @@ private:
 
 /// [σ′((1/N) Σ_i z_i)]: the derivative at the mean pre-activation (a one-entry vector, so it
 /// compares like a gradient). Throws empty_batch_error for empty z.
+namespace detail {
+template <class T> void require_finite_z(const vec<T> &z, const char *what) {
+  for (Eigen::Index i = 0; i < z.size(); ++i)
+    if (!is_finite_value(z[i]))
+      throw nonfinite_error(std::string(what) + ": the pre-activation z_" + std::to_string(i + 1) +
+                            " is NaN or infinite");
+}
+} // namespace detail
+
 template <class T> vec<T> derivative_at_mean(const activation &a, const vec<T> &z) {
   if (z.size() == 0) throw empty_batch_error("derivative_at_mean: no pre-activations");
+  detail::require_finite_z(z, "derivative_at_mean");
   vec<T> out(1);
   out[0] = a.df(T(z.sum() / T(int(z.size()))));
   return out;
@@ -71,6 +81,7 @@ template <class T> vec<T> derivative_at_mean(const activation &a, const vec<T> &
 /// [(1/N) Σ_i σ′(z_i)]: the mean of the derivatives. Throws empty_batch_error for empty z.
 template <class T> vec<T> mean_derivative(const activation &a, const vec<T> &z) {
   if (z.size() == 0) throw empty_batch_error("mean_derivative: no pre-activations");
+  detail::require_finite_z(z, "mean_derivative");
   vec<T> out(1);
   out[0] = T(0);
   for (Eigen::Index i = 0; i < z.size(); ++i) out[0] += a.df(z[i]);

@@ -94,7 +94,11 @@ public:
 #undef GRADLAWS_DEFINE_BACKWARD
 };
 
-/// Affine layer y = W x + b with W (out × in, stored row-major first) and b (out).
+/// The most parameters one layer may have (10^7).
+inline constexpr std::size_t max_layer_parameters = 10'000'000;
+
+/// Affine layer y = W x + b with W (out × in, stored row-major first) and b (out). Throws
+/// dimension_error for a zero width or more than max_layer_parameters parameters.
 class dense final : public layer_base<dense> {
 public:
   /// names: optional parameter names (in × out weights then out biases), e.g. {"m", "b"}.

@@ -42,6 +42,19 @@ void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const ma
   }
 }
 
+namespace detail {
+/// Throws nonfinite_error naming `where` if some entry of v is NaN or infinite. On the exact
+/// rung nothing can be.
+template <class T, class M> void require_finite(const M &v, const std::string &where) {
+  if constexpr (!is_exact_v<T>)
+    for (Eigen::Index j = 0; j < v.cols(); ++j)
+      for (Eigen::Index i = 0; i < v.rows(); ++i)
+        if (!is_finite_value(v(i, j)))
+          throw nonfinite_error(where + " is NaN or infinite at entry (" + std::to_string(i) +
+                                ", " + std::to_string(j) + ") although its inputs are finite");
+}
+} // namespace detail
+
 template <class T>
 mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *keep) {
   if (x.cols() == 0) throw empty_batch_error("empty batch: X has no examples (columns)");
@@ -54,8 +67,12 @@ mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *ke
   if (keep) keep->inputs.clear();
   mat<T> a = x;
   const auto &layers = m.layers();
+  detail::require_finite<T>(theta, "θ");
+  detail::require_finite<T>(x, "X");
   for (std::size_t k = 0; k < layers.size(); ++k) {
     mat<T> next = layers[k]->forward(a, theta.data() + m.offsets()[k]);
+    detail::require_finite<T>(next, "the output of layer " + std::to_string(k + 1) + " (" +
+                                        layers[k]->describe() + ")");
     if (keep) keep->inputs.push_back(std::move(a));
     a = std::move(next);
   }
@@ -65,20 +82,52 @@ mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *ke
 
 template <class T>
 vec<T> backward(const model &m, const vec<T> &theta, const tape<T> &t, const mat<T> &upstream) {
+  if (std::size_t(theta.size()) != m.parameter_count())
+    throw dimension_error("θ has " + std::to_string(theta.size()) + " entries but the model has " +
+                          std::to_string(m.parameter_count()) + " parameters");
+  const auto &layers = m.layers();
+  // The tape must be this model's: one input per layer, each of the layer's width, one batch.
+  if (t.inputs.size() != layers.size())
+    throw dimension_error("the tape holds " + std::to_string(t.inputs.size()) +
+                          " layer inputs but the model (" + m.describe() + ") has " +
+                          std::to_string(layers.size()) +
+                          " layers: run forward() of this model with the tape first");
+  const Eigen::Index n = t.output.cols();
+  for (std::size_t k = 0; k < layers.size(); ++k)
+    if (std::size_t(t.inputs[k].rows()) != layers[k]->in_dim() || t.inputs[k].cols() != n)
+      throw dimension_error("the tape's input of layer " + std::to_string(k + 1) + " (" +
+                            layers[k]->describe() + ") is " + std::to_string(t.inputs[k].rows()) +
+                            "×" + std::to_string(t.inputs[k].cols()) + ", not " +
+                            std::to_string(layers[k]->in_dim()) + "×" + std::to_string(n) +
+                            ": the tape belongs to another model or batch");
+  if (std::size_t(t.output.rows()) != m.output_dim())
+    throw dimension_error("the tape's output has " + std::to_string(t.output.rows()) +
+                          " rows but the model has " + std::to_string(m.output_dim()) + " outputs");
   if (upstream.rows() != t.output.rows() || upstream.cols() != t.output.cols())
     throw dimension_error("upstream error is " + std::to_string(upstream.rows()) + "×" +
                           std::to_string(upstream.cols()) + " but the output is " +
                           std::to_string(t.output.rows()) + "×" + std::to_string(t.output.cols()));
+  detail::require_finite<T>(upstream, "the upstream error");
   vec<T> g = vec<T>::Constant(theta.size(), T(0));
   mat<T> up = upstream;
-  const auto &layers = m.layers();
-  for (std::size_t k = layers.size(); k-- > 0;)
+  for (std::size_t k = layers.size(); k-- > 0;) {
     up = layers[k]->backward(t.inputs[k], theta.data() + m.offsets()[k], up,
                              g.data() + m.offsets()[k]);
+    detail::require_finite<T>(up, "the backward pass of layer " + std::to_string(k + 1) + " (" +
+                                      layers[k]->describe() + ")");
+  }
+  detail::require_finite<T>(g, "the gradient");
   return g;
 }
 
 template <class T> mat<T> output_errors(const model &m, const mat<T> &yhat, const mat<T> &y) {
+  if (std::size_t(yhat.rows()) != m.output_dim())
+    throw dimension_error("ŷ has " + std::to_string(yhat.rows()) + " rows but the model has " +
+                          std::to_string(m.output_dim()) + " outputs");
+  if (y.rows() != yhat.rows() || y.cols() != yhat.cols())
+    throw dimension_error("Y is " + std::to_string(y.rows()) + "×" + std::to_string(y.cols()) +
+                          " but ŷ is " + std::to_string(yhat.rows()) + "×" +
+                          std::to_string(yhat.cols()));
   mat<T> e(yhat.rows(), yhat.cols());
   const loss &l = m.objective_loss();
   for (Eigen::Index i = 0; i < yhat.cols(); ++i)

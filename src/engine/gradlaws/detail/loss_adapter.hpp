@@ -6,17 +6,22 @@
 
 namespace gradlaws::detail {
 
+/// Throws dimension_error naming the loss unless ŷ and y have the same, positive length.
+void require_same_shape(const std::string &loss_name, Eigen::Index yhat, Eigen::Index y);
+
 template <class Impl> class loss_adapter final : public loss {
 public:
   using loss::loss;
 
 #define GRADLAWS_DEFINE_VALUE(T)                                                              \
   T value(const vec<T> &yhat, const vec<T> &y) const override {                               \
+    require_same_shape(name(), yhat.size(), y.size());                                        \
     if constexpr (unsupported_on<Impl, T>()) throw_unsupported<T>(name());                    \
     else return Impl::value(yhat, y);                                                         \
   }
 #define GRADLAWS_DEFINE_GRAD(T)                                                               \
   vec<T> gradient(const vec<T> &yhat, const vec<T> &y) const override {                       \
+    require_same_shape(name(), yhat.size(), y.size());                                        \
     if constexpr (unsupported_on<Impl, T>()) throw_unsupported<T>(name());                    \
     else return Impl::gradient(yhat, y);                                                      \
   }
