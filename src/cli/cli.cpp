@@ -56,7 +56,8 @@ options parse(const std::vector<std::string> &args) {
   if (i < args.size() && args[i].rfind("-", 0) != 0) o.command = args[i++];
   else if (i < args.size() && (args[i] == "--help" || args[i] == "-h")) o.command = "help";
   else o.command = "report"; // the main job
-  static const std::vector<std::string> commands{"list", "check", "report", "rates", "help"};
+  static const std::vector<std::string> commands{"list", "check", "report", "rates", "sweep",
+                                                 "help"};
   if (std::find(commands.begin(), commands.end(), o.command) == commands.end())
     throw usage_error("unknown command '" + o.command + "'");
   std::vector<std::string> seen;
@@ -98,7 +99,8 @@ options parse(const std::vector<std::string> &args) {
     static const std::vector<std::string> kinds{"activations", "losses", "layers", "strategies"};
     if (std::find(kinds.begin(), kinds.end(), o.names.front()) == kinds.end())
       throw unknown_name_error("registry", o.names.front(), kinds);
-  } else if (o.command != "check" && o.command != "rates" && !o.names.empty())
+  } else if (o.command != "check" && o.command != "rates" && o.command != "sweep" &&
+             !o.names.empty())
     throw usage_error("'" + o.command + "' takes no names, got '" + o.names.front() + "'");
   // A flag that does not apply to the command is an error, not silently ignored.
   const auto only_for = [&](bool given, const std::string &flag,
@@ -115,8 +117,10 @@ options parse(const std::vector<std::string> &args) {
   only_for(o.format.has_value(), "--format", {"check"});
   only_for(o.out.has_value(), "--out", {"report"});
   only_for(o.kind.has_value(), "--kind", {"list", "report"});
-  only_for(std::find(seen.begin(), seen.end(), "--seeds") != seen.end(), "--seeds", {"rates"});
-  const bool runs = o.command == "check" || o.command == "report" || o.command == "rates";
+  only_for(std::find(seen.begin(), seen.end(), "--seeds") != seen.end(), "--seeds",
+           {"rates", "sweep"});
+  const bool runs = o.command == "check" || o.command == "report" || o.command == "rates" ||
+                    o.command == "sweep";
   for (const char *flag : {"--seed", "--cases", "--digits", "--no-timings"})
     if (!runs && std::find(seen.begin(), seen.end(), flag) != seen.end())
       throw usage_error(std::string(flag) + " goes with 'check', 'report' or 'rates', not with '" +
@@ -276,6 +280,44 @@ int rates(const options &o, std::ostream &out, std::ostream &err) {
   return imperfect ? 1 : 0;
 }
 
+/// Every law and boundary law (or the named ones), every variant, seeds 1..N: a law that fails
+/// on any seed is a false alarm (or a real bug in gradlaws's own engine).
+int sweep(const options &o, std::ostream &out, std::ostream &err) {
+  std::vector<const entry *> entries;
+  for (const auto &name : o.names) {
+    const entry &e = find_entry(name);
+    if (e.kind == entry_kind::fallacy)
+      throw usage_error("'" + name + "' is a fallacy; sweep runs laws (use rates for fallacies)");
+    entries.push_back(&e);
+  }
+  if (o.names.empty())
+    for (const entry *e : catalogue())
+      if (e->kind != entry_kind::fallacy) entries.push_back(e);
+  std::size_t runs = 0, alarms = 0;
+  for (const entry *e : entries) {
+    for (const auto &v : e->variants()) {
+      std::size_t failed = 0;
+      for (int s = 1; s <= o.seeds; ++s) {
+        run_options ro = o.run;
+        ro.seed = std::uint64_t(s);
+        const run_result r = e->run(v, ro);
+        ++runs;
+        if (!r.passed) {
+          ++failed;
+          err << "false alarm: " << e->name << " [" << v << "] at seed " << s << ": "
+              << (r.found ? r.found->summary() : r.message) << "\n";
+        }
+      }
+      alarms += failed;
+      out << std::left << std::setw(52) << (e->name + " [" + v + "]") << failed << " of "
+          << o.seeds << " seeds failed\n";
+    }
+  }
+  out << runs << " law runs (" << entries.size() << " entries × variants × " << o.seeds
+      << " seeds): " << alarms << " false alarms\n";
+  return alarms ? 1 : 0;
+}
+
 } // namespace
 
 std::string usage() {
@@ -290,6 +332,7 @@ std::string usage() {
          "  check NAME... [--variant V] run entries and print their full reports\n"
          "  rates [NAME...] [--seeds N] how often each fallacy shrinks to its expected shape\n"
          "                              over seeds 1..N (default 100)\n"
+         "  sweep [NAME...] [--seeds N] every law on seeds 1..N (default 100): false alarms\n"
          "  help                        this text\n"
          "\n"
          "flags:\n"
@@ -299,6 +342,22 @@ std::string usage() {
          "  --kind K        law or fallacy: restrict list and report\n"
          "  --format F      check output: text, markdown or json\n"
          "  --no-timings    leave wall-clock times out, so a seed gives a byte-identical report\n";
+}
+
+int check_arguments(const std::vector<std::string> &args, std::ostream &err) {
+  try {
+    const options o = parse(args);
+    // Names are resolved as the commands resolve them, before any work.
+    if (o.command == "check" || o.command == "rates" || o.command == "sweep")
+      for (const auto &name : o.names) {
+        const entry &e = find_entry(name);
+        if (o.variant) (void)variants_of(e, o.variant);
+      }
+    return 0;
+  } catch (const error &e) {
+    err << "gradlaws: " << e.what() << "\n";
+    return 2;
+  }
 }
 
 int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &err) {
@@ -312,6 +371,7 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
     if (o.command == "list") status = list(o, out);
     else if (o.command == "check") status = check(o, out);
     else if (o.command == "rates") status = rates(o, out, err);
+    else if (o.command == "sweep") status = sweep(o, out, err);
     else status = report(o, out, err);
     out.flush();
     if (!out) {

@@ -178,4 +178,14 @@ TEST(Cli, AWriteErrorGivesANonZeroExit) {
   EXPECT_NE(err.str().find("cannot write"), std::string::npos);
 }
 
+TEST(Cli, SweepRunsLawsOverSeedsAndCountsFalseAlarms) {
+  const auto r = run({"sweep", "linearity", "reduction_scale", "--seeds", "2", "--cases", "3"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("linearity [relu_exact]"), std::string::npos);
+  EXPECT_NE(r.out.find(": 0 false alarms"), std::string::npos) << r.out;
+  const auto fallacy = run({"sweep", "derivative_at_mean"});
+  EXPECT_EQ(fallacy.status, 2);
+  EXPECT_NE(fallacy.err.find("is a fallacy"), std::string::npos);
+}
+
 } // namespace
