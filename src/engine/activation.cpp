@@ -32,7 +32,7 @@ detail::registry<activation> &activation_table() {
     add.operator()<tanh_fn>({"tanh", "tanh z", "1 - tanh² z", false, false, "none"});
     add.operator()<softplus>({"softplus", "log(1+e^z)", "σ(z)", false, false, "none"});
     add.operator()<gelu>({"gelu", "z·Φ(z)", "Φ(z) + z·φ(z)", false, false,
-                          "none (not on the interval rung: MPFI has no erf)"});
+                          "none"});
     add.operator()<silu>({"silu", "z·σ(z)", "σ(z)(1 + z(1-σ(z)))", false, false, "none"});
     return t;
   }();

@@ -49,6 +49,28 @@ int working_digits() { return int(high::thread_default_precision()); }
 std::string scalar_traits<high>::name() { return "high (MPFR)"; }
 std::string scalar_traits<interval>::name() { return "interval (MPFI)"; }
 
+namespace {
+/// f monotone increasing (or decreasing): [f↓(lo), f↑(hi)] (or [f↓(hi), f↑(lo)]).
+interval monotone_enclosure(const interval &x, int (*f)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t),
+                            bool increasing) {
+  const mpfr_prec_t prec = mpfi_get_prec(x.backend().data());
+  mpfr_t lo, hi, a, b;
+  mpfr_inits2(prec, lo, hi, a, b, (mpfr_ptr) nullptr);
+  mpfi_get_left(lo, x.backend().data());
+  mpfi_get_right(hi, x.backend().data());
+  f(a, increasing ? lo : hi, MPFR_RNDD);
+  f(b, increasing ? hi : lo, MPFR_RNDU);
+  interval r;
+  mpfi_set_prec(r.backend().data(), prec);
+  mpfi_interv_fr(r.backend().data(), a, b);
+  mpfr_clears(lo, hi, a, b, (mpfr_ptr) nullptr);
+  return r;
+}
+} // namespace
+
+interval erf_enclosure(const interval &x) { return monotone_enclosure(x, mpfr_erf, true); }
+interval erfc_enclosure(const interval &x) { return monotone_enclosure(x, mpfr_erfc, false); }
+
 std::string to_string(const exact &q) { return q.str(); }
 
 std::string to_string(const high &x, int digits) {

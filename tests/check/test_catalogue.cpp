@@ -26,4 +26,13 @@ TEST(FalseAlarms, TheCubeSeedThatFailedHolds) {
   EXPECT_TRUE(r.passed) << r.counterexample << "\n" << (r.found ? r.found->to_text() : "");
 }
 
+TEST(Certificates, GeluFallaciesAreCertifiedToo) {
+  gradlaws::run_options o;
+  const auto r = gradlaws::find_entry("derivative_at_mean").run("gelu_high", o);
+  EXPECT_TRUE(r.passed);
+  ASSERT_TRUE(r.certificate.has_value());
+  EXPECT_EQ(r.certificate->kind, gradlaws::verdict_kind::certified_different)
+      << r.certificate->evidence_text();
+}
+
 } // namespace

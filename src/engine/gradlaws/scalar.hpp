@@ -113,6 +113,11 @@ template <class T> bool is_finite_value(const T &v);
 template <class T> mat<T> lift(const mat<exact> &m);
 template <class T> vec<T> lift(const vec<exact> &v);
 
+/// Certified enclosures of erf and erfc on the interval rung (MPFI has neither): both are
+/// monotone, so the ends of the argument, rounded outwards by MPFR, bound the image.
+interval erf_enclosure(const interval &x);
+interval erfc_enclosure(const interval &x);
+
 /// Prints q as an exact fraction ("-3/4", "2").
 std::string to_string(const exact &q);
 /// Prints x with `digits` significant decimal digits (0: the precision x carries).

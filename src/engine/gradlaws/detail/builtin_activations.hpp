@@ -2,6 +2,8 @@
 // The built-in activations as structs of function templates. Public so tests can evaluate a
 // formula on scalar types outside the ladder (e.g. Boost.Math's autodiff variables).
 
+#include "gradlaws/scalar.hpp"
+
 #include <boost/math/constants/constants.hpp>
 
 #include <cmath>
@@ -119,18 +121,26 @@ struct softplus {
   template <class T> static T df(const T &z) { return sigmoid::f(z); }
 };
 
-/// Exact (erf-based) GELU. Needs erf, which MPFI lacks: unsupported on the interval rung.
+/// Exact (erf-based) GELU. On the interval rung erf and erfc are certified enclosures
+/// (erf_enclosure, erfc_enclosure), so GELU's fallacies are certified too.
 struct gelu {
   static constexpr bool rational = false;
-  static constexpr bool needs_erf = true;
+  template <class T> static T erf_of(const T &v) {
+    using std::erf;
+    if constexpr (std::is_same_v<T, interval>) return erf_enclosure(v);
+    else return erf(v);
+  }
+  template <class T> static T erfc_of(const T &v) {
+    using std::erfc;
+    if constexpr (std::is_same_v<T, interval>) return erfc_enclosure(v);
+    else return erfc(v);
+  }
   // Φ(z) = (1 + erf(z/√2))/2 cancels to 0 for z below about -15 at 50 digits; erfc(-z/√2)/2
   // keeps every digit there. Both pieces have derivative φ(z).
   template <class T> static T phi_cdf(const T &z) {
-    using std::erf;
-    using std::erfc;
     using std::sqrt;
-    if (z < T(0)) return erfc(-z / sqrt(T(2))) / T(2);
-    return (T(1) + erf(z / sqrt(T(2)))) / T(2);
+    if (z < T(0)) return erfc_of(T(-z / sqrt(T(2)))) / T(2);
+    return (T(1) + erf_of(T(z / sqrt(T(2))))) / T(2);
   }
   template <class T> static T f(const T &z) { return z * phi_cdf(z); }
   template <class T> static T df(const T &z) {
