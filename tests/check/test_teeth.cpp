@@ -1,5 +1,5 @@
 // Teeth: the law harness must catch a broken gradient and diagnose it. Two copies of the
-// linearity law (built with make_property, not registered, so they stay out of the catalogue)
+// linearity law (applied with make_entry, not registered, so they stay out of the catalogue)
 // whose left side is deliberately wrong:
 //   (a) the batch gradient forgets the 1/N (it is the gradient of the sum), and
 //   (b) the activation's hand-written derivative is wrong (z³ with σ′ = 2z² instead of 3z²).
