@@ -309,7 +309,7 @@ int sweep(const options &o, std::ostream &out, std::ostream &err) {
         }
       }
       alarms += failed;
-      out << std::left << std::setw(52) << (e->name + " [" + v + "]") << failed << " of "
+      out << std::left << std::setw(52) << (e->name + " [" + v + "]") << " " << failed << " of "
           << o.seeds << " seeds failed\n";
     }
   }
