@@ -58,6 +58,11 @@ verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exac
   return v;
 }
 
+bool is_nan(const high &v) { return boost::multiprecision::isnan(v); }
+bool is_nan(const interval &v) {
+  return boost::multiprecision::isnan(lower(v)) || boost::multiprecision::isnan(upper(v));
+}
+
 /// "component k of <side> is NaN", or "" when both sides are finite.
 template <class T>
 std::string nonfinite_component(const sides<T> &s, const std::string &lhs, const std::string &rhs) {
@@ -65,7 +70,7 @@ std::string nonfinite_component(const sides<T> &s, const std::string &lhs, const
     for (Eigen::Index k = 0; k < v.size(); ++k)
       if (!is_finite_value(v[k]))
         return "component " + std::to_string(k) + " of " + name + " is " +
-               (to_string(v[k], 6).find("nan") != std::string::npos ? "NaN" : "infinite");
+               (is_nan(v[k]) ? "NaN" : "infinite");
   return "";
 }
 

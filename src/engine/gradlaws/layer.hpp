@@ -145,14 +145,17 @@ private:
 // The formulas of the built-in layers are compiled once per rung (src/engine/rungs/).
 extern template class layer_base<dense>;
 extern template class layer_base<activation_layer>;
-#define GRADLAWS_EXTERN_LAYER_FORWARD(T)                                                      \
-  extern template mat<T> dense::forward_impl<T>(const mat<T> &, const T *) const;             \
-  extern template mat<T> activation_layer::forward_impl<T>(const mat<T> &, const T *) const;
-#define GRADLAWS_EXTERN_LAYER_BACKWARD(T)                                                     \
-  extern template mat<T> dense::backward_impl<T>(const mat<T> &, const T *, const mat<T> &,   \
-                                                 T *) const;                                  \
-  extern template mat<T> activation_layer::backward_impl<T>(const mat<T> &, const T *,        \
-                                                            const mat<T> &, T *) const;
+// One list of the built-in layers' formulas per pass, declared extern here and instantiated
+// with the same list in detail/instantiate.hpp.
+#define GRADLAWS_LAYER_FORWARD(PREFIX, T)                                                     \
+  PREFIX mat<T> dense::forward_impl<T>(const mat<T> &, const T *) const;                      \
+  PREFIX mat<T> activation_layer::forward_impl<T>(const mat<T> &, const T *) const;
+#define GRADLAWS_LAYER_BACKWARD(PREFIX, T)                                                    \
+  PREFIX mat<T> dense::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *) const; \
+  PREFIX mat<T> activation_layer::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, \
+                                                   T *) const;
+#define GRADLAWS_EXTERN_LAYER_FORWARD(T) GRADLAWS_LAYER_FORWARD(extern template, T)
+#define GRADLAWS_EXTERN_LAYER_BACKWARD(T) GRADLAWS_LAYER_BACKWARD(extern template, T)
 GRADLAWS_FORWARD_SCALARS(GRADLAWS_EXTERN_LAYER_FORWARD)
 GRADLAWS_BACKWARD_SCALARS(GRADLAWS_EXTERN_LAYER_BACKWARD)
 #undef GRADLAWS_EXTERN_LAYER_FORWARD

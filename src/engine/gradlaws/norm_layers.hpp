@@ -178,17 +178,19 @@ vec<exact> initial_parameters(const model &m);
 extern template class layer_base<batch_norm>;
 extern template class layer_base<layer_norm>;
 extern template class layer_base<batch_centring>;
-#define GRADLAWS_EXTERN_NORM(T)                                                               \
-  extern template mat<T> batch_norm::forward_impl<T>(const mat<T> &, const T *) const;        \
-  extern template mat<T> layer_norm::forward_impl<T>(const mat<T> &, const T *) const;        \
-  extern template mat<T> batch_centring::forward_impl<T>(const mat<T> &, const T *) const;
-#define GRADLAWS_EXTERN_NORM_BACKWARD(T)                                                      \
-  extern template mat<T> batch_norm::backward_impl<T>(const mat<T> &, const T *,              \
-                                                      const mat<T> &, T *) const;             \
-  extern template mat<T> layer_norm::backward_impl<T>(const mat<T> &, const T *,              \
-                                                      const mat<T> &, T *) const;             \
-  extern template mat<T> batch_centring::backward_impl<T>(const mat<T> &, const T *,          \
-                                                          const mat<T> &, T *) const;
+#define GRADLAWS_NORM_FORWARD(PREFIX, T)                                                      \
+  PREFIX mat<T> batch_norm::forward_impl<T>(const mat<T> &, const T *) const;                 \
+  PREFIX mat<T> layer_norm::forward_impl<T>(const mat<T> &, const T *) const;                 \
+  PREFIX mat<T> batch_centring::forward_impl<T>(const mat<T> &, const T *) const;
+#define GRADLAWS_NORM_BACKWARD(PREFIX, T)                                                     \
+  PREFIX mat<T> batch_norm::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *)   \
+      const;                                                                                  \
+  PREFIX mat<T> layer_norm::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *)   \
+      const;                                                                                  \
+  PREFIX mat<T> batch_centring::backward_impl<T>(const mat<T> &, const T *, const mat<T> &,    \
+                                                 T *) const;
+#define GRADLAWS_EXTERN_NORM(T) GRADLAWS_NORM_FORWARD(extern template, T)
+#define GRADLAWS_EXTERN_NORM_BACKWARD(T) GRADLAWS_NORM_BACKWARD(extern template, T)
 GRADLAWS_FORWARD_SCALARS(GRADLAWS_EXTERN_NORM)
 GRADLAWS_BACKWARD_SCALARS(GRADLAWS_EXTERN_NORM_BACKWARD)
 #undef GRADLAWS_EXTERN_NORM

@@ -13,11 +13,8 @@
 #define GRADLAWS_INSTANTIATE_FORWARD_RUNG(T)                                                  \
   namespace gradlaws {                                                                        \
   GRADLAWS_BACKPROP_FORWARD(template, T)                                                      \
-  template mat<T> dense::forward_impl<T>(const mat<T> &, const T *) const;                    \
-  template mat<T> activation_layer::forward_impl<T>(const mat<T> &, const T *) const;         \
-  template mat<T> batch_norm::forward_impl<T>(const mat<T> &, const T *) const;               \
-  template mat<T> layer_norm::forward_impl<T>(const mat<T> &, const T *) const;               \
-  template mat<T> batch_centring::forward_impl<T>(const mat<T> &, const T *) const;           \
+  GRADLAWS_LAYER_FORWARD(template, T)                                                         \
+  GRADLAWS_NORM_FORWARD(template, T)                                                          \
   }
 
 /// The forward and the backward pass on T.
@@ -25,15 +22,8 @@
   GRADLAWS_INSTANTIATE_FORWARD_RUNG(T)                                                        \
   namespace gradlaws {                                                                        \
   GRADLAWS_BACKPROP_BACKWARD(template, T)                                                     \
-  template mat<T> dense::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *) const; \
-  template mat<T> activation_layer::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, \
-                                                     T *) const;                              \
-  template mat<T> batch_norm::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *) \
-      const;                                                                                  \
-  template mat<T> layer_norm::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *) \
-      const;                                                                                  \
-  template mat<T> batch_centring::backward_impl<T>(const mat<T> &, const T *, const mat<T> &,  \
-                                                   T *) const;                                \
+  GRADLAWS_LAYER_BACKWARD(template, T)                                                        \
+  GRADLAWS_NORM_BACKWARD(template, T)                                                         \
   template vec<T> schedule_gradient<T>(const schedule &, const model &, const vec<T> &,       \
                                        const mat<T> &, const mat<T> &,                        \
                                        const batch_gradient_fn<T> &);                         \
