@@ -194,7 +194,8 @@ rc::Gen<layout> any_shards(std::size_t max_ranks, std::size_t max_per_rank, mask
     auto shards = *rc::gen::container<std::vector<std::size_t>>(r, count(0, max_per_rank));
     if (std::accumulate(shards.begin(), shards.end(), std::size_t(0)) == 0) shards.front() = 1;
     layout l = layout::split(std::move(shards));
-    return with_mask(std::move(l), *mask(l.size()), m);
+    auto flags = *mask(l.size()); // drawn before l is moved: argument order is unspecified
+    return with_mask(std::move(l), std::move(flags), m);
   });
 }
 
@@ -228,7 +229,8 @@ rc::Gen<layout> any_sequences(std::size_t max_sequences, std::size_t max_length,
     const std::size_t s = *count(1, max_sequences);
     auto lengths = *rc::gen::container<std::vector<std::size_t>>(s, count(1, max_length));
     layout l = layout::split(std::move(lengths));
-    return with_mask(std::move(l), *mask(l.size()), m);
+    auto flags = *mask(l.size()); // drawn before l is moved: argument order is unspecified
+    return with_mask(std::move(l), std::move(flags), m);
   });
 }
 
