@@ -40,7 +40,8 @@ const bool oracle_agreement = register_law(
          .rhs = "forward-mode oracle ∇J",
          .lhs_code = "gradient<T>(m, theta, x, y)",
          .rhs_code = "oracle_gradient<T>(m, theta, x, y)",
-         .explanation = "two independent code paths compute the same derivative"},
+         .explanation = "two independent code paths compute the same derivative",
+         .machine_rung = false},
         activation_problems,
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {

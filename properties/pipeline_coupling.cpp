@@ -211,7 +211,8 @@ const bool norm_oracle = register_law(
          .lhs = "batched backprop of J",
          .rhs = "forward-mode oracle ∇J",
          .explanation = "the hand-written backward of each layer (the paths through μ and σ² "
-                        "included) agrees with dual numbers pushed through its forward pass"},
+                        "included) agrees with dual numbers pushed through its forward pass",
+         .machine_rung = false},
         [](const variant &v) {
           const auto nv = norm_of(v);
           return gen::problems(pipeline_options(nv.on, nv.norm));

@@ -39,7 +39,8 @@ const bool loss_linearity = register_law(
          .formula = "∇(α J_A + β J_B) = α ∇J_A + β ∇J_B",
          .lhs = "batched backprop of α J_A + β J_B",
          .rhs = "α × backprop of J_A + β × backprop of J_B",
-         .explanation = "differentiation is linear in the objective"},
+         .explanation = "differentiation is linear in the objective",
+         .keeps_model = false},
         [](const variant &v) { return two_losses(options_for(v)); },
         []<class T>(const gradient_subject &subject, const two_loss_problem &p) -> sides<T> {
           const auto l = lift<T>(p);

@@ -2,7 +2,9 @@
 
 #include "gradlaws/error.hpp"
 
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace gradlaws {
 
@@ -155,5 +157,107 @@ verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
   v.rhs_name = std::move(rhs_name);
   return v;
 }
+
+} // namespace gradlaws
+
+namespace gradlaws {
+
+namespace {
+/// One unit in the last place of F at |x| (the spacing of F just above |x|).
+template <class F> double ulp_at(const high &x) {
+  const F a = std::abs(x.convert_to<F>());
+  if (!std::isfinite(a)) return HUGE_VAL;
+  return double(std::nextafter(a, std::numeric_limits<F>::infinity())) - double(a);
+}
+
+template <class F>
+rounding_evidence side_evidence(const std::string &name, const vec<F> &computed,
+                                const vec<high> &exact_side, const vec<rounded<F>> &bound,
+                                int shown) {
+  if (computed.size() != exact_side.size() || bound.size() != exact_side.size())
+    throw dimension_error("machine rung: " + name + " has " + std::to_string(computed.size()) +
+                          " entries as computed, " + std::to_string(exact_side.size()) +
+                          " exactly and " + std::to_string(bound.size()) + " bounded");
+  rounding_evidence r;
+  r.side = name;
+  r.exact = components(exact_side, shown);
+  for (Eigen::Index k = 0; k < computed.size(); ++k) {
+    rounding_evidence c;
+    c.component = std::size_t(k);
+    c.error = high(abs(high(computed[k]) - exact_side[k])).convert_to<double>();
+    c.bound = bound[k].e;
+    c.ulp = ulp_at<F>(exact_side[k]);
+    if (k == 0 || c.used() > r.used()) {
+      r.component = c.component;
+      r.error = c.error;
+      r.bound = c.bound;
+      r.ulp = c.ulp;
+    }
+  }
+  return r;
+}
+} // namespace
+
+template <class F>
+verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
+                      const machine_sides<F> &s, const tolerances &tol) {
+  require_same_length(s.computed, lhs_name, rhs_name);
+  precision_scope scope(digits);
+  verdict v;
+  v.on = rung::machine;
+  v.digits = digits;
+  v.format = std::is_same_v<F, float> ? "float" : "double";
+  const int shown = std::is_same_v<F, float> ? 9 : 17; // enough to tell any two values apart
+  v.lhs = components(s.computed.lhs, shown);
+  v.rhs = components(s.computed.rhs, shown);
+  vec<high> lhs(s.computed.lhs.size()), rhs(s.computed.rhs.size());
+  for (Eigen::Index k = 0; k < lhs.size(); ++k) {
+    lhs[k] = high(s.computed.lhs[k]);
+    rhs[k] = high(s.computed.rhs[k]);
+  }
+  for (Eigen::Index k = 0; k < lhs.size(); ++k) {
+    // The difference of two floats is exact at working precision.
+    const high d = lhs[k] - rhs[k];
+    v.difference.push_back(d == 0 ? "0" : to_string(d, 6));
+  }
+  v.lhs_name = std::move(lhs_name);
+  v.rhs_name = std::move(rhs_name);
+  for (const auto &[side, values] : {std::pair{&v.lhs_name, &s.computed.lhs}, std::pair{&v.rhs_name, &s.computed.rhs}})
+    for (Eigen::Index k = 0; k < values->size(); ++k)
+      if (!std::isfinite((*values)[k])) {
+        v.nonfinite = *side + " component " + std::to_string(k) + " is " +
+                      (std::isnan((*values)[k]) ? "NaN" : "infinite");
+        v.kind = verdict_kind::different;
+        return v;
+      }
+  if (s.branch_doubts > 0) {
+    v.kind = verdict_kind::undecided;
+    v.unavailable = "the bound's evaluation compared " + std::to_string(s.branch_doubts) +
+                    " pair(s) of values closer than their rounding errors (a branch the exact "
+                    "computation might take the other way), so no rounding bound holds here";
+    return v;
+  }
+  for (const auto *side : {&s.bound.lhs, &s.bound.rhs})
+    for (Eigen::Index k = 0; k < side->size(); ++k)
+      if (!std::isfinite((*side)[k].e)) {
+        v.kind = verdict_kind::undecided;
+        v.unavailable = "the rounding bound of component " + std::to_string(k) +
+                        " is unbounded (an overflow in " + v.format +
+                        ", or a division by a value within its error of zero), so no rounding "
+                        "bound holds here";
+        return v;
+      }
+  const int exact_digits = std::max(tol.shown_digits, 20);
+  v.rounding.push_back(side_evidence<F>(v.lhs_name, s.computed.lhs, s.exact.lhs, s.bound.lhs, exact_digits));
+  v.rounding.push_back(side_evidence<F>(v.rhs_name, s.computed.rhs, s.exact.rhs, s.bound.rhs, exact_digits));
+  const bool within = v.rounding[0].error <= v.rounding[0].bound && v.rounding[1].error <= v.rounding[1].bound;
+  v.kind = within ? verdict_kind::equal_up_to_rounding : verdict_kind::different;
+  return v;
+}
+
+template verdict judge_machine<double>(std::string, std::string, int, const machine_sides<double> &,
+                                       const tolerances &);
+template verdict judge_machine<float>(std::string, std::string, int, const machine_sides<float> &,
+                                      const tolerances &);
 
 } // namespace gradlaws

@@ -27,6 +27,12 @@ const activation *variant_activation(const variant &v) {
 }
 
 gen::problem_options options_for(const variant &v) {
+  if (v.fixed_model && v.on) {
+    gen::problem_options o;
+    o.on = *v.on;
+    o.fixed = v.fixed_model;
+    return o;
+  }
   if (!v.act || !v.on)
     throw error("variant '" + v.name() + "' is not of the form <activation>_<rung>, e.g. relu_exact");
   gen::problem_options o;

@@ -13,10 +13,21 @@ bool is_one_of(const std::vector<std::string> &names, std::string_view s) {
   return std::find(names.begin(), names.end(), s) != names.end();
 }
 
-std::optional<rung> rung_named(std::string_view s) {
-  for (rung r : {rung::exact, rung::high, rung::interval, rung::machine})
-    if (to_string(r) == s) return r;
+/// A rung token of a variant name: exact, high, interval, or the machine rung's format.
+struct rung_token {
+  rung on;
+  bool single = false;
+};
+std::optional<rung_token> rung_named(std::string_view s) {
+  for (rung r : {rung::exact, rung::high, rung::interval})
+    if (to_string(r) == s) return rung_token{r};
+  if (s == "double") return rung_token{rung::machine, false};
+  if (s == "float") return rung_token{rung::machine, true};
   return std::nullopt;
+}
+std::string rung_word(rung r, bool single) {
+  if (r == rung::machine) return single ? "float" : "double";
+  return std::string(to_string(r));
 }
 
 template <class Entry>
@@ -46,7 +57,7 @@ std::string variant::name() const {
   else if (!reduction_name.empty()) axis = reduction_name;
   std::string s = one_example ? std::string(one_example_prefix) : "";
   s += axis;
-  if (on) s += (axis.empty() ? "" : "_") + std::string(to_string(*on));
+  if (on) s += (axis.empty() ? "" : "_") + rung_word(*on, single_precision);
   return s;
 }
 
@@ -58,13 +69,15 @@ variant variant::parse(std::string_view text) {
     rest.remove_prefix(one_example_prefix.size());
   }
   if (const auto r = rung_named(rest)) {
-    v.on = r;
+    v.on = r->on;
+    v.single_precision = r->single;
     return v;
   }
   std::string_view axis = rest;
   if (const auto cut = rest.rfind('_'); cut != std::string_view::npos) {
     if (const auto r = rung_named(rest.substr(cut + 1))) {
-      v.on = r;
+      v.on = r->on;
+      v.single_precision = r->single;
       axis = rest.substr(0, cut);
     }
   }
@@ -107,6 +120,13 @@ std::vector<variant> activation_variants() {
   for (const auto *a : activations())
     for (rung r : {rung::exact, rung::high})
       if (a->supports(r)) out.push_back(variant::of(*a, r));
+  return out;
+}
+
+std::vector<variant> machine_activation_variants() {
+  std::vector<variant> out;
+  for (const auto *a : activations())
+    for (bool single : {false, true}) out.push_back(variant::machine(*a, single));
   return out;
 }
 

@@ -13,6 +13,8 @@ std::string_view to_string(verdict_kind k) {
   case verdict_kind::different: return "different";
   case verdict_kind::certified_different: return "certified different";
   case verdict_kind::not_certified: return "not certified";
+  case verdict_kind::equal_up_to_rounding: return "equal up to rounding";
+  case verdict_kind::undecided: return "undecided";
   }
   return "?";
 }
@@ -54,8 +56,34 @@ std::string bracketed(const std::vector<std::string> &items) {
 } // namespace
 
 bool verdict::equal() const {
-  return kind == verdict_kind::exactly_equal || kind == verdict_kind::equal_to_precision;
+  return kind == verdict_kind::exactly_equal || kind == verdict_kind::equal_to_precision ||
+         kind == verdict_kind::equal_up_to_rounding;
 }
+
+double rounding_evidence::used() const {
+  if (bound > 0) return error / bound;
+  return error > 0 ? HUGE_VAL : 0;
+}
+
+namespace {
+std::string short_number(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2g", x);
+  return b;
+}
+/// "error 3.1 ulp ≤ bound 40 ulp" near rounding size; plain numbers for an error far beyond
+/// it ("error 0.5 > bound 5.6e-16"); "exact" when there was nothing to round.
+std::string error_against_bound(const rounding_evidence &r) {
+  if (r.error == 0 && r.bound == 0) return "error 0, bound 0 (computed exactly)";
+  const char *rel = r.error <= r.bound ? " ≤ bound " : " > bound ";
+  if (r.ulp > 0 && std::isfinite(r.ulp) && r.error <= 1e6 * r.ulp && r.bound <= 1e6 * r.ulp) {
+    char b[96];
+    std::snprintf(b, sizeof b, "error %.3g ulp%s%.3g ulp", r.error / r.ulp, rel, r.bound / r.ulp);
+    return b;
+  }
+  return "error " + short_number(r.error) + rel + short_number(r.bound);
+}
+} // namespace
 
 std::string verdict::rung_name() const {
   if (!unavailable.empty()) return "";
@@ -63,7 +91,7 @@ std::string verdict::rung_name() const {
   case rung::exact: return "exact (GMP rational)";
   case rung::high: return "high (MPFR, " + std::to_string(digits) + " digits)";
   case rung::interval: return "interval (MPFI, " + std::to_string(digits) + " digits)";
-  case rung::machine: return "machine";
+  case rung::machine: return "machine (" + (format.empty() ? std::string("double") : format) + ")";
   }
   return "?";
 }
@@ -81,6 +109,10 @@ std::string verdict::tolerance_text() const {
   switch (on) {
   case rung::exact: return "none (exact rational comparison)";
   case rung::interval: return "none (enclosures either overlap or not)";
+  case rung::machine:
+    return "the running error bound of an evaluation in " + format +
+           " (each operation's rounding, u = 2^" + (format == "float" ? "-24" : "-53") +
+           ", and the math library's published ulp errors, propagated to the result)";
   default: break;
   }
   if (!floor) return "";
@@ -98,6 +130,14 @@ std::string verdict::evidence_text() const {
   if (!unavailable.empty()) return unavailable;
   if (!nonfinite.empty())
     return nonfinite + ": a side that is not a finite number is never equal to anything";
+  if (on == rung::machine) {
+    std::string out;
+    for (const rounding_evidence &r : rounding) {
+      if (!out.empty()) out += "; ";
+      out += r.side + ", component " + std::to_string(r.component) + ": " + error_against_bound(r);
+    }
+    return out;
+  }
   if (on == rung::interval)
     return disjoint_component ? "component " + std::to_string(*disjoint_component) +
                                     ": the two enclosures are disjoint"
@@ -117,6 +157,19 @@ std::string verdict::evidence_text() const {
 
 std::string verdict::summary() const {
   std::string s(to_string(kind));
+  if (on == rung::machine && unavailable.empty() && nonfinite.empty() && !rounding.empty()) {
+    // The side that used most of its bound speaks for the verdict.
+    const rounding_evidence *worst = &rounding.front();
+    for (const rounding_evidence &r : rounding)
+      if (r.used() > worst->used()) worst = &r;
+    s += " (" + format + "): ";
+    if (kind == verdict_kind::equal_up_to_rounding)
+      return s + error_against_bound(*worst) + " (" + worst->side + ", component " +
+             std::to_string(worst->component) + ")";
+    return "beyond rounding (" + format + "): " + worst->side + " is off by " +
+           short_number(worst->error) + " at component " + std::to_string(worst->component) +
+           " against a bound of " + short_number(worst->bound) + " — a bug, not rounding";
+  }
   const std::string d = distance_text(), t = tolerance_text();
   if (!d.empty()) s += ": relative distance " + d;
   if (!t.empty()) s += (d.empty() ? ": " : ", ") + t;
@@ -130,6 +183,8 @@ std::string verdict::to_text() const {
   s += "  difference (left - right)\n      = " + difference_text() + "\n";
   s += "  verdict on the " + rung_name() + " rung: " + std::string(to_string(kind)) + "\n";
   if (distance) s += "      relative distance " + distance_text() + "\n";
+  for (const rounding_evidence &r : rounding)
+    s += "      exact " + r.side + " = " + bracketed(r.exact) + "\n";
   s += "      tolerance: " + tolerance_text() + "\n";
   if (const std::string e = evidence_text(); !e.empty()) s += "      " + e + "\n";
   return s;

@@ -120,6 +120,12 @@ template <class Entry> rc::Gen<std::string> entry_name(const std::vector<const E
 } // namespace
 
 rc::Gen<model> models(const problem_options &o) {
+  if (o.fixed) {
+    if (!o.fixed->supports(o.on))
+      throw unsupported_rung_error("the model " + o.fixed->describe() + " does not run on the " +
+                                   std::string(to_string(o.on)) + " rung");
+    return rc::gen::just(*o.fixed);
+  }
   if (o.min_hidden > o.max_hidden) throw error("problem_options: min_hidden > max_hidden");
   if (!runs_on(o.norm, o.on))
     throw unsupported_rung_error("problem_options: " + std::string(to_string(o.norm)) +

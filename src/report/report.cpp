@@ -9,6 +9,11 @@
 namespace gradlaws {
 
 namespace {
+/// What follows RC_PARAMS in a reproduce line: the user's own command, or the catalogue's test.
+std::string rerun_command(const run_result &r) {
+  if (!r.rerun.empty()) return r.rerun;
+  return "ctest --test-dir build -R '^" + r.test_name + "$' -V";
+}
 std::string indent(const std::string &text, const std::string &pad) {
   std::string out = pad;
   for (char c : text) {
@@ -73,7 +78,7 @@ std::string render_text(const run_result &r, timings t) {
   }
   if (!r.explanation.empty()) s += "why       " + r.explanation + "\n";
   if (!r.reproduce.empty())
-    s += "reproduce " + r.reproduce + " ctest --test-dir build -R '^" + r.test_name + "$' -V\n";
+    s += "reproduce " + r.reproduce + " " + rerun_command(r) + "\n";
   if (!r.regression.empty()) s += "regression test\n" + indent(r.regression, "    ") + "\n";
   return s;
 }
@@ -179,7 +184,7 @@ std::string render_markdown(const run_result &r, timings t) {
   }
   if (!r.explanation.empty()) s += "**Why.** " + r.explanation + "\n\n";
   if (!r.reproduce.empty())
-    s += "**Reproduce.** `" + r.reproduce + " ctest --test-dir build -R '^" + r.test_name + "$' -V`\n\n";
+    s += "**Reproduce.** `" + r.reproduce + " " + rerun_command(r) + "`\n\n";
   if (!r.regression.empty())
     s += "<details><summary>Regression test</summary>\n\n```cpp\n" + r.regression + "```\n\n</details>\n\n";
   return s;

@@ -28,6 +28,9 @@ struct run_options {
   int max_size = 100;                ///< RapidCheck's largest size parameter (RC_PARAMS max_size)
   bool shrink = true;                ///< shrink a counterexample (RC_PARAMS noshrink=1: no)
   tolerances tol{};
+  /// The command that reruns this check, printed after the RC_PARAMS of a reproduce line;
+  /// empty: the catalogue's ctest test. (The GoogleTest glue sets it to the user's binary.)
+  std::string rerun;
 };
 
 enum class run_status {
@@ -48,6 +51,7 @@ struct run_result {
   int shrinks = 0;             ///< accepted shrink steps
   std::uint64_t seed = 0;
   std::string reproduce;       ///< RC_PARAMS="reproduce=…" line, when falsified
+  std::string rerun;           ///< the command to put after it (empty: ctest of test_name)
   std::string test_name;       ///< the CTest test name of this entry and variant
   std::string counterexample;  ///< the shrunk inputs as a named list
   std::optional<verdict> found;       ///< the verdict on the shrunk counterexample

@@ -31,6 +31,29 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
 verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
                        const sides<interval> &s, const tolerances &tol = {});
 
+/// The machine rung's evidence for one case: each side as the code under test computed it in
+/// F (float or double), the exact value of the same side on the same inputs (by the reference,
+/// at working precision), and the running error bound of an evaluation in F of that side
+/// (gradlaws/rounded.hpp). `branch_doubts`: comparisons the bound evaluation could not decide.
+template <class F> struct machine_sides {
+  sides<F> computed;
+  sides<high> exact;
+  sides<rounded<F>> bound;
+  long branch_doubts = 0;
+};
+
+/// Judges each side's error against the exact value under its bound: equal up to rounding
+/// when every component is within, different (beyond rounding) otherwise; undecided when the
+/// bound evaluation took a branch its bounds could not decide; never equal when a computed
+/// component is NaN or infinite.
+template <class F>
+verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
+                      const machine_sides<F> &s, const tolerances &tol = {});
+extern template verdict judge_machine<double>(std::string, std::string, int,
+                                              const machine_sides<double> &, const tolerances &);
+extern template verdict judge_machine<float>(std::string, std::string, int,
+                                             const machine_sides<float> &, const tolerances &);
+
 /// Distance max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1).
 high relative_distance(const vec<high> &a, const vec<high> &b);
 

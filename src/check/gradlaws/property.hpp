@@ -65,6 +65,12 @@ struct property_info {
   std::string boundary;        ///< fallacy ↔ boundary law cross-reference
   std::string expected_shape;  ///< fallacy: the shape its shrunk counterexample must have
   std::string explanation;     ///< why the sides agree or part, in words
+  /// False for laws with no machine rung (e.g. the forward-mode oracle, which runs on exact
+  /// and high values only): user-subject checks then skip its float and double variants.
+  bool machine_rung = true;
+  /// False for laws that hand the subject another model than the one drawn (e.g. the same
+  /// layers under a combined loss): checks of code written for one model skip them.
+  bool keeps_model = true;
 };
 
 template <class Case> using case_generator = std::function<rc::Gen<Case>(const variant &)>;
@@ -78,30 +84,65 @@ using regression_writer =
 /// certificates), from one generic function `[]<class T>(const Subject &, const Case &) ->
 /// sides<T>`, instantiated where the law is written.
 template <class Subject, class Case> struct law_sides {
-  std::function<sides<exact>(const Subject &, const Case &)> on_exact;
-  std::function<sides<high>(const Subject &, const Case &)> on_high;
-  std::function<sides<interval>(const Subject &, const Case &)> on_interval;
+  template <class T> using side_fn = std::function<sides<T>(const Subject &, const Case &)>;
+  side_fn<exact> on_exact;
+  side_fn<high> on_high;
+  side_fn<interval> on_interval;
+  /// The machine rung (subjects with a reference only): the sides in float and double, and
+  /// with running error bounds.
+  side_fn<double> on_double;
+  side_fn<float> on_float;
+  side_fn<rounded<double>> on_rounded_double;
+  side_fn<rounded<float>> on_rounded_float;
 
   /// The exact and high sides of f; the interval side too when `certify` (fallacies: their
   /// high-rung witnesses are certified by disjoint enclosures). Laws never need it, and
-  /// leaving it out saves compiling every law's formulas on intervals.
+  /// leaving it out saves compiling every law's formulas on intervals. Subjects with a
+  /// reference also get the machine rung's sides.
   template <bool certify, class F> static law_sides from(const F &f) {
-    law_sides s{[f](const Subject &x, const Case &c) { return f.template operator()<exact>(x, c); },
-                [f](const Subject &x, const Case &c) { return f.template operator()<high>(x, c); },
-                {}};
-    if constexpr (certify)
-      s.on_interval = [f](const Subject &x, const Case &c) {
-        return f.template operator()<interval>(x, c);
-      };
+    law_sides s;
+    s.on_exact = side<exact>(f);
+    s.on_high = side<high>(f);
+    if constexpr (certify) s.on_interval = side<interval>(f);
+    if constexpr (has_reference_v<Subject>) {
+      s.on_double = side<double>(f);
+      s.on_float = side<float>(f);
+      s.on_rounded_double = side<rounded<double>>(f);
+      s.on_rounded_float = side<rounded<float>>(f);
+    }
     return s;
   }
+  void drop_machine_rung() {
+    on_double = {};
+    on_float = {};
+    on_rounded_double = {};
+    on_rounded_float = {};
+  }
+  bool has_machine_rung() const { return bool(on_double); }
   template <class T> sides<T> on(const Subject &s, const Case &c) const {
-    if constexpr (std::is_same_v<T, exact>) return on_exact(s, c);
-    else if constexpr (std::is_same_v<T, high>) return on_high(s, c);
-    else {
-      if (!on_interval) throw error("this law has no interval sides (only fallacies are certified)");
-      return on_interval(s, c);
+    const side_fn<T> &f = pick<T>();
+    if (!f) {
+      if constexpr (std::is_same_v<T, interval>)
+        throw error("this law has no interval sides (only fallacies are certified)");
+      else
+        throw unsupported_rung_error("this law has no sides on " + scalar_traits<T>::name() +
+                                     " (only subjects with a reference run on the machine rung)");
     }
+    return f(s, c);
+  }
+
+private:
+  template <class T, class F> static side_fn<T> side(const F &f) {
+    return [f](const Subject &x, const Case &c) { return f.template operator()<T>(x, c); };
+  }
+  template <class T> const side_fn<T> &pick() const {
+    if constexpr (std::is_same_v<T, exact>) return on_exact;
+    else if constexpr (std::is_same_v<T, high>) return on_high;
+    else if constexpr (std::is_same_v<T, interval>) return on_interval;
+    else if constexpr (std::is_same_v<T, double>) return on_double;
+    else if constexpr (std::is_same_v<T, float>) return on_float;
+    else if constexpr (std::is_same_v<T, rounded<double>>) return on_rounded_double;
+    else return on_rounded_float;
   }
 };
 
@@ -119,8 +160,9 @@ template <class Subject, property_case Case, class Sides>
 law<Subject, Case> make_law(property_info info, case_generator<Case> cases, const Sides &s) {
   if (info.lhs.empty() || info.rhs.empty())
     throw error("law '" + info.name + "' must name both sides of its equality");
-  return {std::move(info), std::move(cases), law_sides<Subject, Case>::template from<false>(s),
-          {}, {}};
+  auto sides = law_sides<Subject, Case>::template from<false>(s);
+  if (!info.machine_rung) sides.drop_machine_rung();
+  return {std::move(info), std::move(cases), std::move(sides), {}, {}};
 }
 
 /// A fallacy from its words, cases, generic sides (also on the interval rung, to certify its
@@ -137,16 +179,35 @@ law<Subject, Case> make_fallacy(property_info info, case_generator<Case> cases, 
           std::move(shape), std::move(regression)};
 }
 
-/// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict).
+/// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict;
+/// machine: each side against the reference's exact value under its rounding bound, in float
+/// when `single` and double otherwise).
 template <class Subject, property_case Case>
 verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
-                 const run_options &opt);
+                 const run_options &opt, bool single = false);
 
 /// Runs a law on a subject for one variant and returns everything a report needs. `test` is
 /// the name that reproduces the run.
 template <class Subject, property_case Case>
 run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
                    const std::string &test, const run_options &opt);
+
+/// A law as it applies to any subject of its kind, the user's code included (see
+/// gradlaws/checks.hpp): its words, the catalogue's variants, and a run on a given subject.
+template <class Subject> struct subject_law {
+  property_info info;
+  bool machine_rung = false; ///< it has float and double sides
+  std::function<std::vector<variant>()> variants;
+  std::function<run_result(const Subject &, const variant &, const std::string &test,
+                           const run_options &)>
+      run;
+};
+/// The laws and boundary laws over subjects of a kind with a reference (batch gradients,
+/// backward passes), as make_entry registers them.
+template <class Subject> std::vector<subject_law<Subject>> &subject_laws() {
+  static std::vector<subject_law<Subject>> laws;
+  return laws;
+}
 
 /// Which subject a variant names: the built-in subject of every variant, or one chosen by it
 /// (the variant's activation or strategy).

@@ -141,6 +141,19 @@ const backward_subject &backward_pass_subject();
 /// A registered strategy run on gradlaws's backprop.
 pipeline_subject strategy_subject(const strategy &s);
 
+/// What a kind of subject claims to compute, as gradlaws computes it: the reference the
+/// machine rung measures a subject's float or double results against.
+template <class Subject> struct reference;
+template <> struct reference<gradient_subject> {
+  static const gradient_subject &get() { return backprop_subject(); }
+};
+template <> struct reference<backward_subject> {
+  static const backward_subject &get() { return backward_pass_subject(); }
+};
+/// True for the kinds of subject that have a reference (and so run on the machine rung).
+template <class Subject>
+inline constexpr bool has_reference_v = requires { reference<Subject>::get(); };
+
 /// A gradient subject from a callable: generic over the scalar (a lambda with a template
 /// parameter list or auto parameters) or for some scalars only.
 template <class F> gradient_subject make_gradient_subject(std::string name, F f) {

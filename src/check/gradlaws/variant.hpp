@@ -11,12 +11,15 @@
 //   accumulate_weighted_exact   strategy accumulate_weighted, rung exact
 //   batched_mean                strategy batched_mean
 //   exact                       rung exact
+//   sigmoid_double              activation sigmoid, machine rung in double (float: _float)
 //   rmse                        reduction rmse
 
 #include "gradlaws/activation.hpp"
+#include "gradlaws/model.hpp"
 #include "gradlaws/norm_layers.hpp"
 #include "gradlaws/strategy.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +33,13 @@ struct variant {
   std::optional<normalisation> norm;    ///< a normalisation layer (none included)
   std::string family;                   ///< a model family: see model_families()
   std::string reduction_name;           ///< a nonlinear or affine reduction: see reductions()
+  /// The one model the code under test is written for (user checks): problems draw θ and
+  /// batches for it only. Not part of the name.
+  std::shared_ptr<const model> fixed_model;
   std::optional<rung> on;               ///< the rung, when the variant fixes one
   bool one_example = false;             ///< batches of one example
+  /// Machine rung: float rather than double. The rung prints as "double" or "float".
+  bool single_precision = false;
 
   /// The name: [one_example_]<axis>[_<rung>].
   std::string name() const;
@@ -42,6 +50,10 @@ struct variant {
   static variant parse(std::string_view name);
 
   static variant of(const activation &a, rung r) { return {.act = &a, .on = r}; }
+  /// An activation on the machine rung, in float when `single`, else double.
+  static variant machine(const activation &a, bool single) {
+    return {.act = &a, .on = rung::machine, .single_precision = single};
+  }
   static variant of(const strategy &s) { return {.strat = &s}; }
   static variant of(const strategy &s, rung r) { return {.strat = &s, .on = r}; }
   static variant of(normalisation n, rung r) { return {.norm = n, .on = r}; }
@@ -63,6 +75,8 @@ const std::vector<std::string> &reductions();
 
 /// Every registry activation on each of the exact and high rungs it supports.
 std::vector<variant> activation_variants();
+/// Every registry activation on the machine rung, in double and in float.
+std::vector<variant> machine_activation_variants();
 /// Every registry activation on its most exact rung, if `keep` accepts it.
 std::vector<variant> best_rung_activation_variants(bool (*keep)(const activation &) = nullptr);
 /// Every registry strategy (no rung), if `keep` accepts it.

@@ -16,6 +16,11 @@
 //                   down to a small result — falls by at least half the added digits; a real
 //                   difference does not move.
 //   interval rung   certified different when some component's enclosures are disjoint.
+//   machine rung    each side as the code under test computed it in float or double, against
+//                   the exact value of the same side on the same (dyadic, hence exactly
+//                   representable) inputs, under the running error bound of an evaluation in
+//                   that format (gradlaws/rounded.hpp): equal up to rounding when every
+//                   component's error is within its bound, beyond rounding otherwise.
 //   every rung      a side with a NaN or infinite component is never equal.
 //
 // This header is light (no Eigen, no Boost.Multiprecision): reports and the command line use
@@ -44,7 +49,10 @@ enum class verdict_kind {
   equal_to_precision,  ///< high rung, under the rounding floor and confirmed at higher precision
   different,           ///< a ≠ b (exactly, or above the floor and stable under more precision)
   certified_different, ///< interval enclosures of the two sides are disjoint
-  not_certified        ///< interval enclosures overlap: the difference is not proven
+  not_certified,       ///< interval enclosures overlap: the difference is not proven
+  equal_up_to_rounding, ///< machine rung: every side within its rounding bound of the exact value
+  undecided            ///< machine rung: a branch of the reference was within rounding of its
+                       ///< threshold, so no bound holds; the case is not judged
 };
 
 std::string_view to_string(verdict_kind k);
@@ -86,6 +94,18 @@ struct confirmation {
   finding found = finding::did_not_shrink;
 };
 
+/// Machine rung: one side's worst component — the largest error relative to its bound.
+struct rounding_evidence {
+  std::string side;           ///< the side's name
+  std::vector<std::string> exact; ///< the exact (working-precision) value of the side
+  std::size_t component = 0;
+  double error = 0;           ///< |computed − exact| at that component
+  double bound = 0;           ///< the running error bound there
+  double ulp = 0;             ///< one unit in the last place of the format at the exact value
+  /// error / bound: how much of the bound the error used (0 when both are 0).
+  double used() const;
+};
+
 struct verdict {
   std::string lhs_name, rhs_name; ///< what was compared, e.g. "batched backprop of J"
   rung on = rung::exact;
@@ -104,8 +124,11 @@ struct verdict {
   std::string nonfinite;
   /// Set when no comparison could be made (e.g. no interval evaluation): why not.
   std::string unavailable;
+  /// Machine rung: "double" or "float", and each side's evidence.
+  std::string format;
+  std::vector<rounding_evidence> rounding;
 
-  /// True for exactly_equal and equal_to_precision.
+  /// True for exactly_equal, equal_to_precision and equal_up_to_rounding.
   bool equal() const;
   /// "exact (GMP rational)", "high (MPFR, 50 digits)", "interval (MPFI, 50 digits)".
   std::string rung_name() const;

@@ -89,6 +89,13 @@ struct reduction {
   /// Throws empty_batch_error for n = 0 or Σw = 0, dimension_error if weights.size() ≠ n,
   /// gradlaws::error for a negative weight.
   std::vector<exact> coefficients(std::size_t n) const;
+  /// The same coefficients on rung T (e.g. double for code under test), each by from_exact.
+  template <class T> vec<T> coefficients_on(std::size_t n) const {
+    const std::vector<exact> c = coefficients(n);
+    vec<T> out(Eigen::Index(c.size()));
+    for (std::size_t i = 0; i < c.size(); ++i) out[Eigen::Index(i)] = from_exact<T>(c[i]);
+    return out;
+  }
   /// "mean", "sum", "weighted mean with w = [...]".
   std::string describe() const;
 };

@@ -38,6 +38,7 @@ using high = mp::number<mp::mpfr_float_backend<0>, mp::et_off>;
 using interval = mp::number<mp::mpfi_float_backend<0>, mp::et_off>;
 
 template <class T> struct dual;
+template <class F> struct rounded;
 
 /// Dense column vector and matrix over a ladder scalar; batches store one example per column.
 template <class T> using vec = Eigen::Matrix<T, Eigen::Dynamic, 1>;
@@ -101,6 +102,10 @@ template <> struct scalar_traits<float> {
 /// True when arithmetic on T is exact (rationals, and dual numbers over rationals).
 template <class T> inline constexpr bool is_exact_v = scalar_traits<T>::is_exact;
 
+/// True for the running-error values of the machine rung (gradlaws/rounded.hpp).
+template <class T> inline constexpr bool is_rounded_v = false;
+template <class F> inline constexpr bool is_rounded_v<rounded<F>> = true;
+
 
 /// Converts an exact rational to T (rounded to nearest at T's precision; exact for dyadic
 /// values within range).
@@ -151,6 +156,12 @@ template <class T> T from_exact(const exact &q) {
     return r;
   } else if constexpr (scalar_traits<T>::is_dual) {
     return T(from_exact<typename T::value_type>(q));
+  } else if constexpr (is_rounded_v<T>) {
+    using F = typename T::value_type;
+    const F v = q.template convert_to<F>();
+    // Dyadic inputs within range convert exactly; anything else carries its conversion error.
+    const exact off = q - exact(v);
+    return T(v, off == 0 ? 0.0 : (off < 0 ? exact(-off) : off).template convert_to<double>() * (1 + 0x1p-50));
   } else {
     static_assert(sizeof(T) == 0, "from_exact: T is not a ladder scalar");
   }
@@ -160,6 +171,7 @@ template <class T> bool is_finite_value(const T &v) {
   if constexpr (std::is_floating_point_v<T>) return std::isfinite(v);
   else if constexpr (std::is_same_v<T, high>) return boost::multiprecision::isfinite(v);
   else if constexpr (scalar_traits<T>::is_dual) return is_finite_value(v.v) && is_finite_value(v.d);
+  else if constexpr (is_rounded_v<T>) return std::isfinite(v.v);
   else if constexpr (std::is_same_v<T, interval>)
     return boost::multiprecision::isfinite(lower(v)) && boost::multiprecision::isfinite(upper(v));
   else return true; // rationals are always finite
@@ -188,7 +200,8 @@ template <class T> std::string to_string(const vec<T> &v, int digits) {
 // The scalar lists every registry entry is instantiated for. FORWARD scalars run forward
 // passes (including the dual numbers of the oracle); BACKWARD scalars also run backprop.
 #define GRADLAWS_BACKWARD_SCALARS(X)                                                          \
-  X(::gradlaws::exact) X(::gradlaws::high) X(::gradlaws::interval) X(double) X(float)
+  X(::gradlaws::exact) X(::gradlaws::high) X(::gradlaws::interval) X(double) X(float)         \
+  X(::gradlaws::rounded<double>) X(::gradlaws::rounded<float>)
 #define GRADLAWS_DUAL_SCALARS(X)                                                              \
   X(::gradlaws::dual<::gradlaws::exact>) X(::gradlaws::dual<::gradlaws::high>)
 #define GRADLAWS_FORWARD_SCALARS(X) GRADLAWS_BACKWARD_SCALARS(X) GRADLAWS_DUAL_SCALARS(X)
@@ -219,3 +232,6 @@ using forward_scalars = typename detail::strip_end<
 #undef GRADLAWS_TYPE_LIST_ITEM
 
 } // namespace gradlaws
+
+// The running-error values of the machine rung (a backward scalar above).
+#include "gradlaws/rounded.hpp"

@@ -8,6 +8,8 @@
 
 #include <rapidcheck.h>
 
+#include <memory>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,9 @@ struct problem_options {
   std::size_t min_batch = 1, max_batch = 4;
   /// A normalisation layer after every hidden affine layer, before its activation.
   normalisation norm = normalisation::none;
+  /// When set, every problem uses this model (the one the code under test is written for):
+  /// only θ and the batch are drawn. The other model options are then ignored.
+  std::shared_ptr<const model> fixed;
 };
 
 /// A model (MLP) as the options describe.

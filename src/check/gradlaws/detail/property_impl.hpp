@@ -25,9 +25,36 @@ std::string tally_string(const std::map<verdict_kind, int> &tally);
 
 namespace gradlaws {
 
+namespace detail {
+/// The machine rung on F: the subject's sides in F, the reference's exact sides at working
+/// precision, and the running error bounds of an evaluation in F — of the subject's own
+/// computation when it is written generically (and so runs on rounded<F>), of the reference's
+/// otherwise.
+template <class F, class Subject, class Case>
+verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, const Case &c,
+                         const run_options &opt) {
+  if constexpr (has_reference_v<Subject>) {
+    const Subject &ref = reference<Subject>::get();
+    machine_sides<F> s;
+    s.computed = l.sides.template on<F>(subject, c);
+    {
+      precision_scope scope(opt.digits);
+      s.exact = l.sides.template on<high>(ref, c);
+    }
+    const long before = branch_doubts();
+    s.bound = l.sides.template on<rounded<F>>(subject.template runs_on<rounded<F>>() ? subject : ref, c);
+    s.branch_doubts = branch_doubts() - before;
+    return judge_machine(l.info.lhs, l.info.rhs, opt.digits, s, opt.tol);
+  } else {
+    throw unsupported_rung_error("'" + l.info.name + "' is written over a kind of subject with "
+                                 "no reference, so it has no machine rung");
+  }
+}
+} // namespace detail
+
 template <class Subject, property_case Case>
 verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
-                 const run_options &opt) {
+                 const run_options &opt, bool single) {
   switch (c.on) {
   case rung::exact:
     return judge_exact(l.info.lhs, l.info.rhs, l.sides.template on<exact>(subject, c));
@@ -37,8 +64,11 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
     return judge_high(l.info.lhs, l.info.rhs, opt.digits, c.operations(),
                       [&] { return l.sides.template on<high>(subject, c); }, opt.tol, magnitude);
   }
+  case rung::machine:
+    return single ? detail::evaluate_machine<float>(l, subject, c, opt)
+                  : detail::evaluate_machine<double>(l, subject, c, opt);
   default:
-    throw error("properties are judged on the exact or the high rung, not the " +
+    throw error("properties are judged on the exact, high or machine rung, not the " +
                 std::string(to_string(c.on)) + " rung");
   }
 }
@@ -60,6 +90,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   r.expected_shape = info.expected_shape;
   r.explanation = info.explanation;
   r.test_name = test;
+  r.rerun = opt.rerun;
   r.seed = opt.seed ? *opt.seed : default_seed(r.test_name);
 
   // The one place the working precision becomes MPFR's thread default: generators and
@@ -75,7 +106,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
     const Case c = *gen;
     verdict judged;
     try {
-      judged = evaluate(l, subject, c, opt);
+      judged = evaluate(l, subject, c, opt, v.single_precision);
     } catch (const std::exception &e) {
       failing = c;
       failing_verdict.reset();
@@ -83,6 +114,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
       RC_FAIL(std::string("could not evaluate the case: ") + e.what());
     }
     ++tally[judged.kind];
+    if (judged.kind == verdict_kind::undecided) RC_DISCARD(judged.unavailable);
     if (!judged.equal()) {
       failing = c;
       failing_verdict = judged;
@@ -171,6 +203,14 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
 template <class Subject, property_case Case>
 entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
                  std::type_identity_t<subject_for<Subject>> subject) {
+  if constexpr (has_reference_v<Subject>) {
+    if (l.info.kind != entry_kind::fallacy)
+      subject_laws<Subject>().push_back(
+          {l.info, l.sides.has_machine_rung(), variants,
+           [l](const Subject &s, const variant &v, const std::string &test, const run_options &o) {
+             return run_law(l, s, v, test, o);
+           }});
+  }
   entry e;
   e.name = l.info.name;
   e.kind = l.info.kind;

@@ -11,6 +11,13 @@
 
 namespace gradlaws::builtin {
 
+/// π on T: Boost.Math's constant at T's precision, or F's π with its representation error for
+/// the machine rung's running-error values.
+template <class T> T pi_value() {
+  if constexpr (is_rounded_v<T>) return pi_constant(static_cast<const T *>(nullptr));
+  else return boost::math::constants::pi<T>();
+}
+
 struct identity {
   static constexpr bool rational = true;
   template <class T> static T f(const T &z) { return z; }
@@ -146,7 +153,7 @@ struct gelu {
   template <class T> static T df(const T &z) {
     using std::exp;
     using std::sqrt;
-    const T density = exp(-z * z / T(2)) / sqrt(T(2) * boost::math::constants::pi<T>());
+    const T density = exp(-z * z / T(2)) / sqrt(T(2) * pi_value<T>());
     return phi_cdf(z) + z * density;
   }
 };

@@ -1,0 +1,57 @@
+#pragma once
+// Checking the user's code: hand gradlaws a subject (gradlaws/subject.hpp) and it runs every
+// law of the catalogue written over that kind of subject, with gradlaws's generators and
+// shrinkers, and returns the same results the catalogue reports.
+//
+//   auto mine = gradlaws::make_gradient_subject("my backprop", my_gradient);
+//   for (const gradlaws::run_result &r : gradlaws::check(mine))
+//     if (!r.passed) std::cout << gradlaws::render_text(r);
+//
+// Which rungs run: a subject written generically over the scalar runs on the exact and high
+// rungs (the laws compare its results with each other and with the forward-mode oracle) and
+// on the machine rung; one written for double or float runs on the machine rung only, where
+// each side it computes is judged against the exact value of the same side on the same
+// inputs, under a rounding bound derived from the computation (gradlaws/verdict.hpp).
+//
+// For GoogleTest, gradlaws/gtest.hpp runs a check inside a test and reports each failing law.
+
+#include "gradlaws/catalogue.hpp"
+#include "gradlaws/subject.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gradlaws {
+
+struct check_options {
+  /// Cases, seed, digits, …; unset: options_from_environment() (RC_PARAMS, GRADLAWS_DIGITS).
+  std::optional<run_options> run;
+  /// Only these laws (empty: every law that applies). Unknown names are an error.
+  std::vector<std::string> laws;
+  /// Only these variants, e.g. "sigmoid_double" (empty: every variant the subject runs on).
+  std::vector<std::string> variants;
+  /// The one model the subject is written for: the laws draw θ and batches for it only, and
+  /// the variants are the rungs alone ("exact", "high", "double", "float"). Unset: the laws
+  /// draw models too (the subject must handle any model gradlaws describes).
+  std::optional<model> fixed_model;
+};
+
+/// The (law, variant) pairs check() would run on a subject: the catalogue's variants on the
+/// rungs the subject has callables for, and for float and double callables the machine
+/// variants of each activation ("sigmoid_double", "sigmoid_float").
+std::vector<std::pair<std::string, std::string>> plan(const gradient_subject &s,
+                                                      const check_options &o = {});
+std::vector<std::pair<std::string, std::string>> plan(const backward_subject &s,
+                                                      const check_options &o = {});
+
+/// Runs every applicable law on the subject; one result per (law, variant). Throws
+/// gradlaws::error for a subject with no callable, or an unknown law or variant name.
+std::vector<run_result> check(const gradient_subject &s, const check_options &o = {});
+std::vector<run_result> check(const backward_subject &s, const check_options &o = {});
+
+/// The names of the laws that apply to a kind of subject.
+std::vector<std::string> laws_for_gradient_subjects();
+std::vector<std::string> laws_for_backward_subjects();
+
+} // namespace gradlaws

@@ -1,0 +1,213 @@
+#pragma once
+// Running error analysis: a machine value (float or double, computed exactly as F arithmetic
+// computes it) together with a bound on its distance from the exact value of the same
+// expression on the same inputs. The machine rung's verdicts judge a user's float result
+// against the exact value of the same inputs under the bound this arithmetic derives.
+//
+// Every operation charges what IEEE 754 arithmetic in round-to-nearest can lose (Higham,
+// Accuracy and Stability of Numerical Algorithms, 2nd ed., §2.2 and §3.3): the result r of a
+// basic operation on the computed operands is within u·|r| + η of their exact result (u = 2^-53
+// or 2^-24, η half the smallest subnormal), and the operands' own errors propagate through the
+// operation by the mean value theorem, second-order terms included:
+//
+//   a ± b    e_a + e_b + u|r| + η
+//   a · b    |a| e_b + |b| e_a + e_a e_b + u|r| + η
+//   a / b    (e_a + |a/b| e_b) / (|b| − e_b) + u|r| + η        (unbounded when |b| ≤ e_b)
+//   f(a)     max |f′| over [a − e_a, a + e_a] · e_a + k_f ulp(r) + η
+//
+// An overflow (an infinite value, or a bound that comes out as ∞ − ∞ or 0 · ∞) leaves the
+// bound infinite: nothing is claimed, and the verdict says the case could not be judged.
+//
+// k_f is the largest error of the math library's f in ulps, from the GNU C Library's published
+// table for x86_64 (libm-test-ulps): exp, log, log1p and erf 1 ulp, tanh 2, erfc 5; sqrt is
+// correctly rounded (½ ulp). The bound is computed in double; its own relative rounding
+// (1e-16) is negligible beside what it bounds.
+//
+// A comparison decides on the computed values. When the operands are closer than their error
+// bounds the exact computation might have taken the other branch, and no bound holds across a
+// branch: such a comparison is counted (branch_doubts()), and a verdict whose reference had a
+// doubtful branch says so instead of judging.
+
+#include "gradlaws/scalar.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <type_traits>
+
+namespace gradlaws {
+
+/// Comparisons of running-error values whose order the error bounds could not decide, on
+/// this thread since the last reset.
+long &branch_doubts();
+
+template <class F> struct rounded {
+  static_assert(std::is_same_v<F, double> || std::is_same_v<F, float>,
+                "rounded<F>: F is double or float");
+  using value_type = F;
+  /// Unit roundoff and half the smallest subnormal of F.
+  static constexpr double u = std::numeric_limits<F>::epsilon() / 2;
+  static constexpr double eta = double(std::numeric_limits<F>::denorm_min()) / 2;
+
+  F v{0};       ///< the value F arithmetic computes
+  double e = 0; ///< |v − exact value| ≤ e
+
+  rounded() = default;
+  rounded(int c) : v(F(c)), e(std::abs(double(c) - double(F(c)))) {} // NOLINT: literals
+  rounded(double c) : v(F(c)), e(std::abs(c - double(F(c)))) {}       // NOLINT: literals
+  rounded(F value, double bound) : v(value), e(bound) {}
+
+  /// A bound that is not a number (∞ − ∞ or 0 · ∞ from an overflow upstream) is unbounded.
+  static double bounded(double e) { return std::isnan(e) ? std::numeric_limits<double>::infinity() : e; }
+  /// The charge for rounding the result r of one operation.
+  static double rounding(F r) { return u * std::abs(double(r)) + eta; }
+  /// The charge for a math library result r within k ulps (an ulp of r is at most 2u|r|).
+  static double library(F r, double ulps) { return 2 * ulps * u * std::abs(double(r)) + eta; }
+
+  rounded &operator+=(const rounded &o) {
+    v += o.v;
+    e = bounded(e + o.e + rounding(v));
+    return *this;
+  }
+  rounded &operator-=(const rounded &o) {
+    v -= o.v;
+    e = bounded(e + o.e + rounding(v));
+    return *this;
+  }
+  rounded &operator*=(const rounded &o) {
+    const double a = std::abs(double(v)), b = std::abs(double(o.v));
+    const double propagated = a * o.e + b * e + e * o.e;
+    v *= o.v;
+    e = bounded(propagated + rounding(v));
+    return *this;
+  }
+  rounded &operator/=(const rounded &o) {
+    const double b = std::abs(double(o.v));
+    const double q = std::abs(double(v) / double(o.v));
+    const double propagated = b > o.e ? (e + q * o.e) / (b - o.e)
+                                      : std::numeric_limits<double>::infinity();
+    v /= o.v;
+    e = bounded(propagated + rounding(v));
+    return *this;
+  }
+};
+
+template <class F> rounded<F> operator+(rounded<F> a, const rounded<F> &b) { return a += b; }
+template <class F> rounded<F> operator-(rounded<F> a, const rounded<F> &b) { return a -= b; }
+template <class F> rounded<F> operator*(rounded<F> a, const rounded<F> &b) { return a *= b; }
+template <class F> rounded<F> operator/(rounded<F> a, const rounded<F> &b) { return a /= b; }
+template <class F> rounded<F> operator-(const rounded<F> &a) { return {F(-a.v), a.e}; }
+template <class F> rounded<F> operator+(const rounded<F> &a) { return a; }
+
+namespace detail {
+/// Records a comparison the error bounds could not decide.
+template <class F> void note_branch(const rounded<F> &a, const rounded<F> &b) {
+  if (std::abs(double(a.v) - double(b.v)) <= a.e + b.e && (a.e > 0 || b.e > 0)) ++branch_doubts();
+}
+} // namespace detail
+
+template <class F> bool operator<(const rounded<F> &a, const rounded<F> &b) {
+  detail::note_branch(a, b);
+  return a.v < b.v;
+}
+template <class F> bool operator>(const rounded<F> &a, const rounded<F> &b) { return b < a; }
+template <class F> bool operator<=(const rounded<F> &a, const rounded<F> &b) { return !(b < a); }
+template <class F> bool operator>=(const rounded<F> &a, const rounded<F> &b) { return !(a < b); }
+/// Equality of the computed values (what F arithmetic would answer), without error bounds.
+template <class F> bool operator==(const rounded<F> &a, const rounded<F> &b) { return a.v == b.v; }
+template <class F> bool operator!=(const rounded<F> &a, const rounded<F> &b) { return a.v != b.v; }
+
+// Elementary functions: the computed value by F's math library, and the bound of the table
+// above. `reach` is the interval [v − e, v + e] the exact argument lies in.
+template <class F> rounded<F> exp(const rounded<F> &a) {
+  const F r = std::exp(a.v);
+  // exp is increasing and convex: the largest change over the reach is exp(v)(e^e − 1).
+  const double propagated = std::exp(double(a.v)) * std::expm1(a.e);
+  return {r, rounded<F>::bounded(propagated + rounded<F>::library(r, 1))};
+}
+template <class F> rounded<F> log(const rounded<F> &a) {
+  const F r = std::log(a.v);
+  const double low = double(a.v) - a.e; // |log′| = 1/x is largest at the reach's low end
+  const double propagated = low > 0 ? a.e / low : std::numeric_limits<double>::infinity();
+  return {r, rounded<F>::bounded(propagated + rounded<F>::library(r, 1))};
+}
+template <class F> rounded<F> log1p(const rounded<F> &a) {
+  const F r = std::log1p(a.v);
+  const double low = 1 + double(a.v) - a.e;
+  const double propagated = low > 0 ? a.e / low : std::numeric_limits<double>::infinity();
+  return {r, rounded<F>::bounded(propagated + rounded<F>::library(r, 1))};
+}
+template <class F> rounded<F> sqrt(const rounded<F> &a) {
+  const F r = std::sqrt(a.v);
+  // |√x − √y| = |x − y| / (√x + √y) ≤ e / √v, and ≤ √e near 0.
+  const double s = std::sqrt(std::abs(double(a.v)));
+  const double propagated = s > 0 ? std::min(a.e / s, std::sqrt(a.e)) : std::sqrt(a.e);
+  return {r, rounded<F>::bounded(propagated + rounded<F>::library(r, 0.5))};
+}
+namespace detail {
+/// The smallest |x| over the reach of a.
+template <class F> double nearest_to_zero(const rounded<F> &a) {
+  return std::max(0.0, std::abs(double(a.v)) - a.e);
+}
+} // namespace detail
+template <class F> rounded<F> tanh(const rounded<F> &a) {
+  const F r = std::tanh(a.v);
+  const double t = std::tanh(detail::nearest_to_zero(a)); // tanh′ = 1 − tanh² peaks nearest 0
+  return {r, rounded<F>::bounded((1 - t * t) * a.e + rounded<F>::library(r, 2))};
+}
+template <class F> rounded<F> erf(const rounded<F> &a) {
+  const F r = std::erf(a.v);
+  const double m = detail::nearest_to_zero(a); // erf′ = (2/√π) e^{−x²} peaks nearest 0
+  const double slope = 1.1283791670955126 * std::exp(-m * m);
+  return {r, rounded<F>::bounded(slope * a.e + rounded<F>::library(r, 1))};
+}
+template <class F> rounded<F> erfc(const rounded<F> &a) {
+  const F r = std::erfc(a.v);
+  const double m = detail::nearest_to_zero(a);
+  const double slope = 1.1283791670955126 * std::exp(-m * m);
+  return {r, rounded<F>::bounded(slope * a.e + rounded<F>::library(r, 5))};
+}
+/// |a|: exact, and 1-Lipschitz.
+template <class F> rounded<F> abs(const rounded<F> &a) { return {F(std::abs(a.v)), a.e}; }
+
+/// π in F, with its representation error.
+template <class F> rounded<F> pi_constant(const rounded<F> *) {
+  constexpr long double pi = 3.141592653589793238462643383279502884L;
+  const F r = F(pi);
+  // The long double value of π is itself within one of its ulps of π.
+  const long double slack = std::numeric_limits<long double>::epsilon() * pi;
+  return {r, rounded<F>::bounded(double(std::abs(pi - static_cast<long double>(r)) + slack))};
+}
+
+template <class F> struct scalar_traits<rounded<F>> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::machine;
+  static constexpr bool is_dual = false;
+  static std::string name() {
+    return std::string("machine (") + (std::is_same_v<F, float> ? "float" : "double") +
+           ", with a running error bound)";
+  }
+};
+
+} // namespace gradlaws
+
+namespace Eigen {
+template <class F> struct NumTraits<gradlaws::rounded<F>> : GenericNumTraits<gradlaws::rounded<F>> {
+  using Real = gradlaws::rounded<F>;
+  using NonInteger = gradlaws::rounded<F>;
+  using Nested = gradlaws::rounded<F>;
+  using Literal = gradlaws::rounded<F>;
+  enum {
+    IsComplex = 0,
+    IsInteger = 0,
+    IsSigned = 1,
+    RequireInitialization = 1,
+    ReadCost = 1,
+    AddCost = 2,
+    MulCost = 4
+  };
+};
+} // namespace Eigen
