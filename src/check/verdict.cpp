@@ -181,7 +181,8 @@ std::string verdict::to_text() const {
   s += "  " + lhs_name + "\n      = " + lhs_text() + "\n";
   s += "  " + rhs_name + "\n      = " + rhs_text() + "\n";
   s += "  difference (left - right)\n      = " + difference_text() + "\n";
-  s += "  verdict on the " + rung_name() + " rung: " + std::string(to_string(kind)) + "\n";
+  s += "  verdict on the " + rung_name() + " rung: " +
+       (on == rung::machine && !rounding.empty() ? summary() : std::string(to_string(kind))) + "\n";
   if (distance) s += "      relative distance " + distance_text() + "\n";
   for (const rounding_evidence &r : rounding)
     s += "      exact " + r.side + " = " + bracketed(r.exact) + "\n";

@@ -1,0 +1,58 @@
+#include "gradlaws/gtest.hpp"
+
+#include "gradlaws/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <iostream>
+
+namespace gradlaws {
+
+namespace {
+
+/// The command that reruns the current GoogleTest test of this binary.
+std::string this_test_command() {
+  const testing::TestInfo *t = testing::UnitTest::GetInstance()->current_test_info();
+  std::string program = program_invocation_name ? program_invocation_name : "<test binary>";
+  if (!t) return program;
+  return program + " --gtest_filter='" + t->test_suite_name() + "." + t->name() + "'";
+}
+
+template <class Subject>
+std::vector<run_result> expect(const char *file, int line, const Subject &s, check_options o) {
+  if (!o.run) o.run = options_from_environment();
+  if (o.run->rerun.empty()) o.run->rerun = this_test_command();
+  std::vector<run_result> results;
+  try {
+    results = check(s, o);
+  } catch (const std::exception &e) {
+    ADD_FAILURE_AT(file, line) << "gradlaws could not check '" << s.name() << "': " << e.what();
+    return results;
+  }
+  int passed = 0;
+  for (const run_result &r : results) {
+    if (r.passed) {
+      ++passed;
+      continue;
+    }
+    ADD_FAILURE_AT(file, line) << render_text(r, timings::omitted);
+  }
+  std::cout << "gradlaws: '" << s.name() << "': " << passed << " of " << results.size()
+            << " law runs passed\n";
+  for (const run_result &r : results) std::cout << "  " << summary_line(r, timings::omitted) << "\n";
+  return results;
+}
+
+} // namespace
+
+std::vector<run_result> expect_laws_at(const char *file, int line, const gradient_subject &s,
+                                       check_options o) {
+  return expect(file, line, s, std::move(o));
+}
+std::vector<run_result> expect_laws_at(const char *file, int line, const backward_subject &s,
+                                       check_options o) {
+  return expect(file, line, s, std::move(o));
+}
+
+} // namespace gradlaws
