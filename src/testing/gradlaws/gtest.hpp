@@ -12,6 +12,8 @@
 
 #include "gradlaws/checks.hpp"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
