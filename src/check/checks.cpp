@@ -20,9 +20,50 @@ template <class Subject> bool runs_on_rung(const Subject &s, rung r) {
 }
 
 /// The variants of one law a subject runs on.
+/// The variants of a pipeline law a pipeline subject runs on, on the exact rung and in double
+/// and float: a law of the subject's family (its layouts are that family's) runs as it is; a
+/// law over every strategy runs with its first correct convention of the family.
+std::vector<variant> pipeline_variants_for(const pipeline_subject &s,
+                                           const subject_law<pipeline_subject> &l,
+                                           strategy_family family) {
+  std::vector<variant> out;
+  const auto on_rungs = [&](variant v) {
+    if (s.runs_on<exact>()) {
+      v.on = rung::exact;
+      out.push_back(v);
+    }
+    if (l.machine_rung)
+      for (bool single : {false, true})
+        if (single ? s.runs_on<float>() : s.runs_on<double>()) {
+          v.on = rung::machine;
+          v.single_precision = single;
+          out.push_back(v);
+        }
+  };
+  const bool same_family = l.info.family == to_string(family);
+  for (const variant &v : l.variants()) {
+    if (v.strat && v.strat->info().family == family && v.strat->info().correct_weights) {
+      on_rungs(variant{.strat = v.strat});
+      break;
+    }
+    if (same_family && !v.strat) {
+      on_rungs(variant{});
+      break;
+    }
+  }
+  return out;
+}
+
 template <class Subject>
 std::vector<variant> variants_for(const Subject &s, const subject_law<Subject> &l,
-                                  const std::shared_ptr<const model> &fixed) {
+                                  const std::shared_ptr<const model> &fixed,
+                                  const check_options &o) {
+  if constexpr (std::is_same_v<Subject, pipeline_subject>) {
+    if (!o.pipeline)
+      throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
+                  "its layouts' kind (accumulation, replica or token)");
+    return pipeline_variants_for(s, l, *o.pipeline);
+  }
   std::vector<variant> out;
   std::vector<std::string> seen;
   const auto add = [&](const variant &v) {
@@ -99,7 +140,7 @@ std::vector<std::pair<const subject_law<Subject> *, variant>> planned(const Subj
   for (const auto *l : sorted_laws<Subject>()) {
     if (!o.laws.empty() && std::find(o.laws.begin(), o.laws.end(), l->info.name) == o.laws.end())
       continue;
-    for (const variant &v : variants_for(s, *l, fixed)) {
+    for (const variant &v : variants_for(s, *l, fixed, o)) {
       variant_names.push_back(v.name());
       if (o.variants.empty() ||
           std::find(o.variants.begin(), o.variants.end(), v.name()) != o.variants.end())
@@ -148,6 +189,11 @@ std::vector<std::pair<std::string, std::string>> plan(const gradient_subject &s,
 std::vector<std::pair<std::string, std::string>> plan(const backward_subject &s, const check_options &o) {
   return plan_of(s, o);
 }
+std::vector<std::pair<std::string, std::string>> plan(const pipeline_subject &s, const check_options &o) {
+  return plan_of(s, o);
+}
+std::vector<run_result> check(const pipeline_subject &s, const check_options &o) { return check_of(s, o); }
+std::vector<std::string> laws_for_pipeline_subjects() { return names_of<pipeline_subject>(); }
 std::vector<run_result> check(const gradient_subject &s, const check_options &o) { return check_of(s, o); }
 std::vector<run_result> check(const backward_subject &s, const check_options &o) { return check_of(s, o); }
 std::vector<std::string> laws_for_gradient_subjects() { return names_of<gradient_subject>(); }

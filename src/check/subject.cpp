@@ -33,4 +33,9 @@ pipeline_subject strategy_subject(const strategy &s) {
   });
 }
 
+const pipeline_subject &full_batch_subject() {
+  static const pipeline_subject s = strategy_subject(find_strategy("batched_mean"));
+  return s;
+}
+
 } // namespace gradlaws

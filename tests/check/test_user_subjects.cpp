@@ -172,3 +172,96 @@ TEST(UserSubjects, CodeForOneModelIsCheckedOnThatModelOnly) {
 
 } // namespace
 } // namespace gradlaws
+
+namespace gradlaws {
+namespace {
+
+/// A hand-written gradient accumulation: each micro-batch's mean loss over its valid examples,
+/// scaled by n_k/N (correct), or the plain mean of the micro-batch means (the classic bug).
+template <class T>
+vec<T> accumulate(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+                  const layout &l, bool mean_of_means) {
+  vec<T> g = vec<T>::Zero(theta.size());
+  int used = 0;
+  for (std::size_t k = 0; k < l.groups.size(); ++k) {
+    std::vector<Eigen::Index> items;
+    for (std::size_t i = l.begin(k); i < l.begin(k) + l.groups[k]; ++i)
+      if (l.counts(i)) items.push_back(Eigen::Index(i));
+    if (items.empty()) continue;
+    mat<T> xk(x.rows(), Eigen::Index(items.size())), yk(y.rows(), Eigen::Index(items.size()));
+    for (std::size_t j = 0; j < items.size(); ++j) {
+      xk.col(Eigen::Index(j)) = x.col(items[j]);
+      yk.col(Eigen::Index(j)) = y.col(items[j]);
+    }
+    const vec<T> gk = gradient<T>(m, theta, xk, yk, reduction::mean());
+    g += mean_of_means ? gk : vec<T>(gk * T(int(items.size())) / T(int(l.valid_count())));
+    ++used;
+  }
+  if (mean_of_means) g /= T(used);
+  return g;
+}
+
+check_options pipeline_options(strategy_family f, std::vector<std::string> variants = {}) {
+  check_options o = quick({}, std::move(variants), 40);
+  o.pipeline = f;
+  return o;
+}
+
+TEST(UserPipelines, ACorrectAccumulationHoldsOnEveryLayoutAndRung) {
+  const pipeline_subject mine = make_pipeline_subject(
+      "weighted accumulation", []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                                           const mat<T> &y, const layout &l) -> vec<T> {
+        return accumulate<T>(m, theta, x, y, l, false);
+      });
+  const auto p = plan(mine, pipeline_options(strategy_family::accumulation));
+  ASSERT_FALSE(p.empty());
+  bool machine = false;
+  for (const auto &[law, v] : p) machine = machine || v.ends_with("_double");
+  EXPECT_TRUE(machine);
+  for (const run_result &r : check(mine, pipeline_options(strategy_family::accumulation)))
+    EXPECT_TRUE(r.passed) << render_text(r);
+}
+
+TEST(UserPipelines, TheMeanOfMicroBatchMeansIsCaughtShrunkAndDiagnosedByName) {
+  for (const bool generic : {true, false}) {
+    pipeline_subject mine("mean of micro-batch means");
+    if (generic)
+      mine.set_generic([]<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                                   const mat<T> &y, const layout &l) -> vec<T> {
+        return accumulate<T>(m, theta, x, y, l, true);
+      });
+    else
+      mine.set<double>([](const model &m, const vec<double> &theta, const mat<double> &x,
+                          const mat<double> &y, const layout &l) {
+        return accumulate<double>(m, theta, x, y, l, true);
+      });
+    check_options o = pipeline_options(strategy_family::accumulation);
+    o.laws = {"accumulation_correct"};
+    const auto results = check(mine, o);
+    ASSERT_FALSE(results.empty());
+    for (const run_result &r : results) {
+      SCOPED_TRACE(r.variant);
+      EXPECT_EQ(r.status, run_status::falsified) << render_text(r);
+      std::string matches, given;
+      for (const auto &[k, v] : r.details) {
+        if (k == "matches") matches = v;
+        if (k == "weights given (probed)") given = v;
+      }
+      EXPECT_MESSAGE(matches, "accumulate_naive") << render_text(r);
+      // Shrunk to the smallest witness: micro-batches of 1 and 2 examples, either way round.
+      EXPECT_TRUE(given == "[1/2, 1/4, 1/4]" || given == "[1/4, 1/4, 1/2]") << render_text(r);
+      EXPECT_EQ(matches.find("replica"), std::string::npos) << matches; // its own family only
+    }
+  }
+}
+
+TEST(UserPipelines, APipelineCheckNeedsItsFamily) {
+  const pipeline_subject mine = make_pipeline_subject(
+      "p", [](const model &m, const vec<double> &theta, const mat<double> &x, const mat<double> &y,
+              const layout &l) { return accumulate<double>(m, theta, x, y, l, false); });
+  const std::string m = testing_support::message_of<error>([&] { (void)check(mine, {}); });
+  EXPECT_MESSAGE(m, "check_options::pipeline");
+}
+
+} // namespace
+} // namespace gradlaws

@@ -35,6 +35,9 @@ struct check_options {
   /// the variants are the rungs alone ("exact", "high", "double", "float"). Unset: the laws
   /// draw models too (the subject must handle any model gradlaws describes).
   std::optional<model> fixed_model;
+  /// Pipelines: what the groups of a layout are (micro-batches, replica shards, sequences of
+  /// tokens). Required for a pipeline subject, which is checked on that family's layouts.
+  std::optional<strategy_family> pipeline;
 };
 
 /// The (law, variant) pairs check() would run on a subject: the catalogue's variants on the
@@ -44,14 +47,21 @@ std::vector<std::pair<std::string, std::string>> plan(const gradient_subject &s,
                                                       const check_options &o = {});
 std::vector<std::pair<std::string, std::string>> plan(const backward_subject &s,
                                                       const check_options &o = {});
+/// Pipelines: the laws over pipelines, on the layouts of o.pipeline's family, each against the
+/// full-batch gradient; a falsified case carries the pipeline's probed weights and the
+/// registered conventions they match (gradlaws/diagnosis.hpp).
+std::vector<std::pair<std::string, std::string>> plan(const pipeline_subject &s,
+                                                      const check_options &o);
 
 /// Runs every applicable law on the subject; one result per (law, variant). Throws
 /// gradlaws::error for a subject with no callable, or an unknown law or variant name.
 std::vector<run_result> check(const gradient_subject &s, const check_options &o = {});
 std::vector<run_result> check(const backward_subject &s, const check_options &o = {});
+std::vector<run_result> check(const pipeline_subject &s, const check_options &o);
 
 /// The names of the laws that apply to a kind of subject.
 std::vector<std::string> laws_for_gradient_subjects();
 std::vector<std::string> laws_for_backward_subjects();
+std::vector<std::string> laws_for_pipeline_subjects();
 
 } // namespace gradlaws

@@ -187,10 +187,12 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
                  const run_options &opt, bool single = false);
 
 /// Runs a law on a subject for one variant and returns everything a report needs. `test` is
-/// the name that reproduces the run.
+/// the name that reproduces the run. `failing_case`, when given, receives the shrunk
+/// counterexample of a falsified run.
 template <class Subject, property_case Case>
 run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
-                   const std::string &test, const run_options &opt);
+                   const std::string &test, const run_options &opt,
+                   std::optional<Case> *failing_case = nullptr);
 
 /// A law as it applies to any subject of its kind, the user's code included (see
 /// gradlaws/checks.hpp): its words, the catalogue's variants, and a run on a given subject.

@@ -140,6 +140,9 @@ const gradient_subject &backprop_subject();
 const backward_subject &backward_pass_subject();
 /// A registered strategy run on gradlaws's backprop.
 pipeline_subject strategy_subject(const strategy &s);
+/// The full-batch gradient of the valid items (the batched_mean strategy): what every
+/// pipeline claims to compute.
+const pipeline_subject &full_batch_subject();
 
 /// What a kind of subject claims to compute, as gradlaws computes it: the reference the
 /// machine rung measures a subject's float or double results against.
@@ -149,6 +152,9 @@ template <> struct reference<gradient_subject> {
 };
 template <> struct reference<backward_subject> {
   static const backward_subject &get() { return backward_pass_subject(); }
+};
+template <> struct reference<pipeline_subject> {
+  static const pipeline_subject &get() { return full_batch_subject(); }
 };
 /// True for the kinds of subject that have a reference (and so run on the machine rung).
 template <class Subject>

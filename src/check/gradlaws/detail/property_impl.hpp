@@ -2,6 +2,7 @@
 // Definitions of the property harness templates (declared in gradlaws/property.hpp).
 
 #include "gradlaws/property.hpp"
+#include "gradlaws/diagnosis.hpp"
 
 #include <rapidcheck/detail/Property.h>
 #include <rapidcheck/detail/TestListener.h>
@@ -75,7 +76,8 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
 
 template <class Subject, property_case Case>
 run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
-                   const std::string &test, const run_options &opt) {
+                   const std::string &test, const run_options &opt,
+                   std::optional<Case> *failing_case) {
   const property_info &info = l.info;
   if (opt.cases < 1)
     throw error("run_options::cases = " + std::to_string(opt.cases) +
@@ -96,7 +98,14 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   // The one place the working precision becomes MPFR's thread default: generators and
   // details that build high values see opt.digits; judge_high re-scopes its own evaluations.
   precision_scope scope(opt.digits);
-  const rc::Gen<Case> gen = l.cases(v);
+  rc::Gen<Case> gen = l.cases(v);
+  // A machine-rung variant judges every case there, whatever rung its generator was written
+  // for: the inputs are exact dyadics either way.
+  if (v.on == rung::machine)
+    gen = rc::gen::map(std::move(gen), [](Case c) {
+      c.on = rung::machine;
+      return c;
+    });
   std::optional<Case> failing;
   std::optional<verdict> failing_verdict;
   std::string failing_error; // non-empty when the last failing case could not be evaluated
@@ -192,6 +201,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
     r.message = result.template get<rc::detail::Error>().description;
   }
 
+  if (failing_case && r.status == run_status::falsified) *failing_case = failing;
   if (info.kind == entry_kind::fallacy)
     r.passed = r.status == run_status::falsified && r.shape_problem.empty();
   else
@@ -208,7 +218,23 @@ entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> var
       subject_laws<Subject>().push_back(
           {l.info, l.sides.has_machine_rung(), variants,
            [l](const Subject &s, const variant &v, const std::string &test, const run_options &o) {
-             return run_law(l, s, v, test, o);
+             if constexpr (std::is_same_v<Subject, pipeline_subject> &&
+                           requires(const Case &c) { c.lay; }) {
+               // A user's pipeline: the case's own details describe the variant's strategy,
+               // not the subject; the probed weights describe the subject.
+               std::optional<Case> failing;
+               run_result r = run_law(l, s, v, test, o, &failing);
+               std::optional<strategy_family> family;
+               if (v.strat) family = v.strat->info().family;
+               for (strategy_family f : {strategy_family::accumulation, strategy_family::replica,
+                                         strategy_family::token})
+                 if (l.info.family == to_string(f)) family = f;
+               if (failing)
+                 r.details = diagnosis_details(diagnose_weights(s, failing->lay, family));
+               return r;
+             } else {
+               return run_law(l, s, v, test, o);
+             }
            }});
   }
   entry e;
