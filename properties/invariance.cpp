@@ -27,7 +27,8 @@ const bool permutation_law = register_law(
          .formula = "∇J(x_π(1..N)) = ∇J(x_1..N)",
          .lhs = "batched backprop of J on the permuted batch",
          .rhs = "batched backprop of J",
-         .explanation = "a mean is symmetric in its terms"},
+         .explanation = "a mean is symmetric in its terms",
+         .holds_under_coupling = true},
         [](const variant &v) { return reshuffled(options_for(v)); },
         []<class T>(const gradient_subject &g, const reshuffled_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -45,7 +46,8 @@ const bool duplication_law = register_law(
          .formula = "∇J(B ∪ B) = ∇J(B)",
          .lhs = "batched backprop of J on the batch twice over",
          .rhs = "batched backprop of J",
-         .explanation = "every example's weight stays 2/(2N) = 1/N"},
+         .explanation = "every example's weight stays 2/(2N) = 1/N",
+         .holds_under_coupling = true},
         [](const variant &v) { return gen::problems(options_for(v)); },
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           const auto l = lift<T>(p);

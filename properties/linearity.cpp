@@ -41,7 +41,8 @@ const bool oracle_agreement = register_law(
          .lhs_code = "gradient<T>(m, theta, x, y)",
          .rhs_code = "oracle_gradient<T>(m, theta, x, y)",
          .explanation = "two independent code paths compute the same derivative",
-         .machine_rung = false},
+         .machine_rung = false,
+         .holds_under_coupling = true},
         activation_problems,
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
@@ -66,7 +67,8 @@ const bool reduction_scale = register_law(
          .rhs = "N × batched backprop of J",
          .lhs_code = "gradient<T>(m, theta, x, y, reduction::sum())",
          .rhs_code = "vec<T>(T(int(x.cols())) * gradient<T>(m, theta, x, y))",
-         .explanation = "the reduction's constant factor passes through the derivative"},
+         .explanation = "the reduction's constant factor passes through the derivative",
+         .holds_under_coupling = true},
         activation_problems,
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           const auto l = lift<T>(p);

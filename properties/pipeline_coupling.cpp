@@ -212,7 +212,8 @@ const bool norm_oracle = register_law(
          .rhs = "forward-mode oracle ∇J",
          .explanation = "the hand-written backward of each layer (the paths through μ and σ² "
                         "included) agrees with dual numbers pushed through its forward pass",
-         .machine_rung = false},
+         .machine_rung = false,
+         .holds_under_coupling = true},
         [](const variant &v) {
           const auto nv = norm_of(v);
           return gen::problems(pipeline_options(nv.on, nv.norm));

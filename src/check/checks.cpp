@@ -75,6 +75,7 @@ std::vector<variant> variants_for(const Subject &s, const subject_law<Subject> &
   if (fixed) {
     // Only the laws that draw activation problems can draw them for a given model.
     if (!l.info.keeps_model) return out;
+    if (fixed->batch_coupled() && !l.info.holds_under_coupling) return out;
     const auto all = l.variants();
     if (std::none_of(all.begin(), all.end(), [](const variant &v) { return v.act != nullptr; }))
       return out;

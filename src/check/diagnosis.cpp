@@ -91,6 +91,60 @@ weight_diagnosis diagnose_weights(const pipeline_subject &s, const layout &l,
   return d;
 }
 
+namespace {
+/// −∂/∂W of the probe's gradient: the weights a batch-gradient subject gives under r.
+std::vector<exact> probed_weights(const gradient_subject &s, std::size_t n, const reduction &r) {
+  const probe p = make_probe(n);
+  const vec<exact> theta = vec<exact>::Zero(Eigen::Index(p.m.parameter_count()));
+  vec<exact> g;
+  if (s.runs_on<exact>()) {
+    g = s.on<exact>()(p.m, theta, p.x, p.y, r);
+  } else {
+    const vec<double> gd = s.on<double>()(p.m, lift<double>(theta), lift<double>(p.x), lift<double>(p.y), r);
+    g.resize(gd.size());
+    for (Eigen::Index k = 0; k < gd.size(); ++k) g[k] = nearest_fraction(gd[k], 10000);
+  }
+  std::vector<exact> w;
+  for (std::size_t i = 0; i < n; ++i) w.push_back(-g[Eigen::Index(i)]);
+  return w;
+}
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> diagnose_reduction(const gradient_subject &s,
+                                                                    std::size_t n) {
+  std::vector<exact> w(n);
+  for (std::size_t i = 0; i < n; ++i) w[i] = exact(long(i + 1));
+  const std::vector<std::pair<std::string, reduction>> asked{
+      {"the mean", reduction::mean()}, {"the sum", reduction::sum()},
+      {"the weighted mean with w = " + weights_string(w), reduction::weighted(w)}};
+  // Conventions a wrong result may have: each reduction's own weights, and w_i/N.
+  std::vector<std::pair<std::string, std::vector<exact>>> known;
+  for (const auto &[name, r] : asked) known.emplace_back(name + "'s weights", r.coefficients(n));
+  std::vector<exact> over_n;
+  for (const exact &x : w) over_n.push_back(x / exact(long(n)));
+  known.emplace_back("w_i/N: the weighted sum divided by N instead of Σw", over_n);
+  try {
+    for (const auto &[name, r] : asked) {
+      const std::vector<exact> correct = r.coefficients(n), given = probed_weights(s, n, r);
+      if (given == correct) continue;
+      std::string named = "no reduction's weights";
+      for (const auto &[what, k] : known)
+        if (k == given) {
+          named = what;
+          break;
+        }
+      return {{"weights given (probed, " + name + ")", weights_string(given)},
+              {"correct weights", weights_string(correct)},
+              {"diagnosis", "asked for " + name + ", it gives " + named}};
+    }
+  } catch (const std::exception &) {
+    return {};
+  }
+  return {{"diagnosis", "the mean's, the sum's and a weighted mean's weights are all right on the "
+                        "probe: the error is not one of weighting (a batch-coupled computation, "
+                        "or a wrong per-example gradient)"}};
+}
+
 std::vector<std::pair<std::string, std::string>> diagnosis_details(const weight_diagnosis &d) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!d.given.empty()) out.emplace_back("weights given (probed)", weights_string(d.given));

@@ -2,6 +2,7 @@
 
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
+#include <gradlaws/gallery_report.hpp>
 #include <gradlaws/registries.hpp>
 #include <gradlaws/report.hpp>
 
@@ -57,7 +58,7 @@ options parse(const std::vector<std::string> &args) {
   else if (i < args.size() && (args[i] == "--help" || args[i] == "-h")) o.command = "help";
   else o.command = "report"; // the main job
   static const std::vector<std::string> commands{"list", "check", "report", "rates", "sweep",
-                                                 "help"};
+                                                 "gallery", "help"};
   if (std::find(commands.begin(), commands.end(), o.command) == commands.end())
     throw usage_error("unknown command '" + o.command + "'");
   std::vector<std::string> seen;
@@ -100,7 +101,7 @@ options parse(const std::vector<std::string> &args) {
     if (std::find(kinds.begin(), kinds.end(), o.names.front()) == kinds.end())
       throw unknown_name_error("registry", o.names.front(), kinds);
   } else if (o.command != "check" && o.command != "rates" && o.command != "sweep" &&
-             !o.names.empty())
+             o.command != "gallery" && !o.names.empty())
     throw usage_error("'" + o.command + "' takes no names, got '" + o.names.front() + "'");
   // A flag that does not apply to the command is an error, not silently ignored.
   const auto only_for = [&](bool given, const std::string &flag,
@@ -120,10 +121,10 @@ options parse(const std::vector<std::string> &args) {
   only_for(std::find(seen.begin(), seen.end(), "--seeds") != seen.end(), "--seeds",
            {"rates", "sweep"});
   const bool runs = o.command == "check" || o.command == "report" || o.command == "rates" ||
-                    o.command == "sweep";
+                    o.command == "sweep" || o.command == "gallery";
   for (const char *flag : {"--seed", "--cases", "--digits", "--no-timings"})
     if (!runs && std::find(seen.begin(), seen.end(), flag) != seen.end())
-      throw usage_error(std::string(flag) + " goes with 'check', 'report' or 'rates', not with '" +
+      throw usage_error(std::string(flag) + " goes with 'check', 'report', 'rates', 'sweep' or 'gallery', not with '" +
                         o.command + "'");
   return o;
 }
@@ -282,6 +283,29 @@ int rates(const options &o, std::ostream &out, std::ostream &err) {
 
 /// Every law and boundary law (or the named ones), every variant, seeds 1..N: a law that fails
 /// on any seed is a false alarm (or a real bug in gradlaws's own engine).
+int gallery(const options &o, std::ostream &out, std::ostream &err) {
+  std::vector<std::string> names = o.names;
+  if (names.empty())
+    for (const gallery_info &g : gallery_cases()) names.push_back(g.name);
+  else
+    for (const std::string &n : names) { // every name checked before anything runs
+      std::vector<std::string> known;
+      for (const gallery_info &g : gallery_cases()) known.push_back(g.name);
+      if (std::find(known.begin(), known.end(), n) == known.end())
+        throw unknown_name_error("gallery case", n, known);
+    }
+  std::vector<gallery_outcome> outcomes;
+  for (const std::string &n : names) {
+    err << "gallery: " << n << "\n";
+    outcomes.push_back(run_gallery_case(n, o.run));
+  }
+  out << render_gallery(outcomes, o.timings ? timings::shown : timings::omitted);
+  const bool all = std::all_of(outcomes.begin(), outcomes.end(), [](const gallery_outcome &g) {
+    return g.caught() && g.twin_passed();
+  });
+  return all ? 0 : 1;
+}
+
 int sweep(const options &o, std::ostream &out, std::ostream &err) {
   std::vector<const entry *> entries;
   for (const auto &name : o.names) {
@@ -333,6 +357,8 @@ std::string usage() {
          "  rates [NAME...] [--seeds N] how often each fallacy shrinks to its expected shape\n"
          "                              over seeds 1..N (default 100)\n"
          "  sweep [NAME...] [--seeds N] every law on seeds 1..N (default 100): false alarms\n"
+         "  gallery [NAME...]           the bug gallery: each real-world bug and its correct twin\n"
+         "                              checked by every law; the kill matrix and diagnoses\n"
          "  help                        this text\n"
          "\n"
          "flags:\n"
@@ -372,6 +398,7 @@ int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &e
     else if (o.command == "check") status = check(o, out);
     else if (o.command == "rates") status = rates(o, out, err);
     else if (o.command == "sweep") status = sweep(o, out, err);
+    else if (o.command == "gallery") status = gallery(o, out, err);
     else status = report(o, out, err);
     out.flush();
     if (!out) {

@@ -37,4 +37,11 @@ weight_diagnosis diagnose_weights(const pipeline_subject &s, const layout &l,
 /// The diagnosis as named report details: "weights given", "correct weights", "matches".
 std::vector<std::pair<std::string, std::string>> diagnosis_details(const weight_diagnosis &d);
 
+/// Batch gradients: probes the subject (with the same probe model) under the mean, the sum and a
+/// weighted mean over n examples and names the first reduction whose effective weights are
+/// wrong, and what they are instead (the sum's, w_i/N, …). Empty when every reduction's weights
+/// are right, or the subject cannot run the probe.
+std::vector<std::pair<std::string, std::string>> diagnose_reduction(const gradient_subject &s,
+                                                                    std::size_t n = 3);
+
 } // namespace gradlaws

@@ -71,6 +71,9 @@ struct property_info {
   /// False for laws that hand the subject another model than the one drawn (e.g. the same
   /// layers under a combined loss): checks of code written for one model skip them.
   bool keeps_model = true;
+  /// True for laws that hold for batch-coupled models too (BatchNorm): checks of code written
+  /// for a coupled model run only these.
+  bool holds_under_coupling = false;
 };
 
 template <class Case> using case_generator = std::function<rc::Gen<Case>(const variant &)>;

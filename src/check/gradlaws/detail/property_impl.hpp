@@ -229,8 +229,21 @@ entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> var
                for (strategy_family f : {strategy_family::accumulation, strategy_family::replica,
                                          strategy_family::token})
                  if (l.info.family == to_string(f)) family = f;
-               if (failing)
-                 r.details = diagnosis_details(diagnose_weights(s, failing->lay, family));
+               if (failing) {
+                 // Probe the layout the bug showed on: with a masked extra item, if the case
+                 // adds one.
+                 layout probed = failing->lay;
+                 if constexpr (requires { failing->extended(); }) probed = failing->extended();
+                 r.details = diagnosis_details(diagnose_weights(s, probed, family));
+               }
+               return r;
+             } else if constexpr (std::is_same_v<Subject, gradient_subject>) {
+               // A user's batch gradient: after the inputs, the probed weights of each reduction
+               // (not for code written for one model, which cannot run the probe's model).
+               std::optional<Case> failing;
+               run_result r = run_law(l, s, v, test, o, &failing);
+               if (failing && !v.fixed_model)
+                 for (auto &d : diagnose_reduction(s)) r.details.push_back(std::move(d));
                return r;
              } else {
                return run_law(l, s, v, test, o);

@@ -1,0 +1,85 @@
+#include "gradlaws/gallery_case.hpp"
+
+#include <algorithm>
+
+namespace gradlaws {
+
+namespace {
+std::vector<gallery_case> &registry() {
+  static std::vector<gallery_case> cases;
+  return cases;
+}
+
+std::string detail_of(const run_result &r, const std::string &key) {
+  for (const auto &[k, v] : r.details)
+    if (k == key) return v;
+  return "";
+}
+} // namespace
+
+bool register_gallery_case(gallery_case c) {
+  if (c.info.name.empty()) throw error("a gallery case needs a name");
+  for (const gallery_case &g : registry())
+    if (g.info.name == c.info.name) throw error("gallery case '" + c.info.name + "' is registered twice");
+  if (c.bug.index() != c.twin.index())
+    throw error("gallery case '" + c.info.name + "': the bug and its twin must be subjects of one kind");
+  if (c.info.subject.empty())
+    c.info.subject = c.bug.index() == 0
+                         ? std::string("batch gradient")
+                         : "pipeline (" + std::string(c.options.pipeline ? to_string(*c.options.pipeline)
+                                                                         : "no family") + ")";
+  registry().push_back(std::move(c));
+  return true;
+}
+
+std::vector<gallery_info> gallery_cases() {
+  std::vector<gallery_info> out;
+  for (const gallery_case &g : registry()) out.push_back(g.info);
+  return out;
+}
+
+gallery_outcome run_gallery_case(const std::string &name, const run_options &opt) {
+  const auto &all = registry();
+  const auto it = std::find_if(all.begin(), all.end(), [&](const gallery_case &g) { return g.info.name == name; });
+  if (it == all.end()) {
+    std::vector<std::string> known;
+    for (const gallery_case &g : all) known.push_back(g.info.name);
+    throw unknown_name_error("gallery case", name, known);
+  }
+  check_options o = it->options;
+  o.run = opt;
+  gallery_outcome out;
+  out.info = it->info;
+  std::visit([&](const auto &s) { out.bug = check(s, o); }, it->bug);
+  std::visit([&](const auto &s) { out.twin = check(s, o); }, it->twin);
+  return out;
+}
+
+const run_result *gallery_outcome::witness() const {
+  // The run whose diagnosis names the expected convention speaks best for the bug.
+  if (!info.expected_match.empty())
+    for (const run_result &r : bug)
+      if (r.status == run_status::falsified &&
+          detail_of(r, "matches").find(info.expected_match) != std::string::npos)
+        return &r;
+  for (const run_result &r : bug)
+    if (r.status == run_status::falsified) return &r;
+  return nullptr;
+}
+
+bool gallery_outcome::caught() const {
+  const run_result *w = witness();
+  if (!w) return false;
+  if (info.expected_match.empty()) return true;
+  for (const run_result &r : bug)
+    if (r.status == run_status::falsified &&
+        detail_of(r, "matches").find(info.expected_match) != std::string::npos)
+      return true;
+  return false;
+}
+
+bool gallery_outcome::twin_passed() const {
+  return !twin.empty() && std::all_of(twin.begin(), twin.end(), [](const run_result &r) { return r.passed; });
+}
+
+} // namespace gradlaws

@@ -1,0 +1,43 @@
+#pragma once
+// The bug gallery: real-world averaging bugs, each written the way users write it and paired
+// with its correct twin, registered from any linked source (the gallery's own are in
+// examples/gallery/). Running a case checks both with check() (gradlaws/checks.hpp): the bug
+// must be caught by some law, shrunk, and diagnosed; the twin must pass every law.
+//
+// This header is light (no Eigen, no Boost.Multiprecision): the command line runs the gallery
+// through it. Registering a case takes gradlaws/gallery_case.hpp.
+
+#include "gradlaws/catalogue.hpp"
+
+#include <string>
+#include <vector>
+
+namespace gradlaws {
+
+struct gallery_info {
+  std::string name;     ///< e.g. "accumulation_token_normalisation"
+  std::string title;    ///< one line: what the code does wrong
+  std::string story;    ///< where it was seen, and the fix
+  std::string subject;  ///< "batch gradient" or "pipeline (<family>)"
+  /// The registered convention a pipeline bug's probed weights must match ("" when none does).
+  std::string expected_match;
+};
+
+struct gallery_outcome {
+  gallery_info info;
+  std::vector<run_result> bug, twin;
+  /// True when some law falsified the bug with a shrunk counterexample, and, when a match is
+  /// expected, the bug's diagnosis names it.
+  bool caught() const;
+  /// True when the twin passed every law.
+  bool twin_passed() const;
+  /// The first falsified run of the bug (its shrunk counterexample and diagnosis), or null.
+  const run_result *witness() const;
+};
+
+/// Every registered gallery case, in registration order.
+std::vector<gallery_info> gallery_cases();
+/// Runs one case (bug and twin) with the given options; throws unknown_name_error.
+gallery_outcome run_gallery_case(const std::string &name, const run_options &opt);
+
+} // namespace gradlaws
