@@ -109,6 +109,14 @@ TEST(Variants, TheAxesOfAVariantAreTypedValues) {
   EXPECT_EQ(s.strat->name(), "accumulate_weighted");
   EXPECT_EQ(gradlaws::variant::parse("batch_norm_high").norm, gradlaws::normalisation::batch_norm);
   EXPECT_EQ(gradlaws::variant::parse("linear_regression").family, "linear_regression");
+  // The machine rung is named by its format.
+  const gradlaws::variant d = gradlaws::variant::parse("sigmoid_double"), f = gradlaws::variant::parse("float");
+  EXPECT_EQ(d.on, gradlaws::rung::machine);
+  EXPECT_FALSE(d.single_precision);
+  EXPECT_EQ(d.name(), "sigmoid_double");
+  EXPECT_EQ(f.on, gradlaws::rung::machine);
+  EXPECT_TRUE(f.single_precision);
+  EXPECT_EQ(f.name(), "float");
   EXPECT_THROW(gradlaws::variant::parse("sigmoid_exact"), gradlaws::unsupported_rung_error);
   try {
     gradlaws::variant::parse("sigmoyd_high");
@@ -128,7 +136,7 @@ TEST(Catalogue, EveryFallacyAndItsBoundaryLawNameEachOther) {
     EXPECT_EQ(b.family, e->family) << e->name;
     ++pairs;
   }
-  EXPECT_EQ(pairs, 12u);
+  EXPECT_EQ(pairs, 13u);
 }
 
 } // namespace

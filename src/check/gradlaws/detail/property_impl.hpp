@@ -98,14 +98,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   // The one place the working precision becomes MPFR's thread default: generators and
   // details that build high values see opt.digits; judge_high re-scopes its own evaluations.
   precision_scope scope(opt.digits);
-  rc::Gen<Case> gen = l.cases(v);
-  // A machine-rung variant judges every case there, whatever rung its generator was written
-  // for: the inputs are exact dyadics either way.
-  if (v.on == rung::machine)
-    gen = rc::gen::map(std::move(gen), [](Case c) {
-      c.on = rung::machine;
-      return c;
-    });
+  const rc::Gen<Case> gen = l.cases(v);
   std::optional<Case> failing;
   std::optional<verdict> failing_verdict;
   std::string failing_error; // non-empty when the last failing case could not be evaluated
@@ -210,6 +203,23 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   return r;
 }
 
+namespace detail {
+/// The law with its cases judged on the machine rung for a machine-rung variant, whatever rung
+/// its generator was written for (the inputs are exact dyadics either way): users' subjects
+/// run the catalogue's exact-rung generators in float and double.
+template <class Subject, class Case> law<Subject, Case> on_machine_when_asked(law<Subject, Case> l) {
+  l.cases = [cases = std::move(l.cases)](const variant &v) {
+    rc::Gen<Case> g = cases(v);
+    if (v.on != rung::machine) return g;
+    return rc::gen::map(std::move(g), [](Case c) {
+      c.on = rung::machine;
+      return c;
+    });
+  };
+  return l;
+}
+} // namespace detail
+
 template <class Subject, property_case Case>
 entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
                  std::type_identity_t<subject_for<Subject>> subject) {
@@ -217,7 +227,8 @@ entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> var
     if (l.info.kind != entry_kind::fallacy)
       subject_laws<Subject>().push_back(
           {l.info, l.sides.has_machine_rung(), variants,
-           [l](const Subject &s, const variant &v, const std::string &test, const run_options &o) {
+           [l = detail::on_machine_when_asked(l)](const Subject &s, const variant &v,
+                                          const std::string &test, const run_options &o) {
              if constexpr (std::is_same_v<Subject, pipeline_subject> &&
                            requires(const Case &c) { c.lay; }) {
                // A user's pipeline: the case's own details describe the variant's strategy,
