@@ -38,7 +38,8 @@ std::vector<gallery_info> gallery_cases() {
   return out;
 }
 
-gallery_outcome run_gallery_case(const std::string &name, const run_options &opt) {
+namespace {
+const gallery_case &find_case(const std::string &name) {
   const auto &all = registry();
   const auto it = std::find_if(all.begin(), all.end(), [&](const gallery_case &g) { return g.info.name == name; });
   if (it == all.end()) {
@@ -46,12 +47,35 @@ gallery_outcome run_gallery_case(const std::string &name, const run_options &opt
     for (const gallery_case &g : all) known.push_back(g.info.name);
     throw unknown_name_error("gallery case", name, known);
   }
+  return *it;
+}
+} // namespace
+
+gallery_outcome run_gallery_case(const std::string &name, const run_options &opt) {
+  const gallery_case *it = &find_case(name);
   check_options o = it->options;
   o.run = opt;
   gallery_outcome out;
   out.info = it->info;
   std::visit([&](const auto &s) { out.bug = check(s, o); }, it->bug);
   std::visit([&](const auto &s) { out.twin = check(s, o); }, it->twin);
+  return out;
+}
+
+std::vector<run_result> run_gallery_twin_on_machine(const std::string &name, const run_options &opt) {
+  const gallery_case &c = find_case(name);
+  check_options o = c.options;
+  o.run = opt;
+  std::vector<run_result> out;
+  std::visit([&](const auto &s) {
+    for (const auto &[law, v] : plan(s, o))
+      if (v == "double" || v == "float" || v.ends_with("_double") || v.ends_with("_float")) {
+        check_options one = o;
+        one.laws = {law};
+        one.variants = {v};
+        for (run_result &r : check(s, one)) out.push_back(std::move(r));
+      }
+  }, c.twin);
   return out;
 }
 

@@ -189,3 +189,29 @@ TEST(Cli, SweepRunsLawsOverSeedsAndCountsFalseAlarms) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Cli, GalleryPrintsTheKillMatrixWitnessAndDiagnosis) {
+  const auto r = run({"gallery", "replica_uneven_shards_mean_of_means", "--cases", "50", "--no-timings"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("kill matrix"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("matches"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replica_mean_of_means"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 1 bugs caught and diagnosed; 1 of 1 correct twins held"), std::string::npos) << r.out;
+}
+
+TEST(Cli, GalleryWithSeedsCountsTheTwinsFalseAlarms) {
+  const auto r = run({"gallery", "replica_sum_then_average", "--seeds", "2", "--cases", "20"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("0 false alarms"), std::string::npos) << r.out;
+}
+
+TEST(Cli, GalleryRefusesAnUnknownCaseBeforeRunning) {
+  const auto r = run({"gallery", "missing_one_over_n", "no_such_bug"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no_such_bug"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("gallery: missing_one_over_n"), std::string::npos) << "ran before refusing";
+}
+
+} // namespace

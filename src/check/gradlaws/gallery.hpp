@@ -39,5 +39,7 @@ struct gallery_outcome {
 std::vector<gallery_info> gallery_cases();
 /// Runs one case (bug and twin) with the given options; throws unknown_name_error.
 gallery_outcome run_gallery_case(const std::string &name, const run_options &opt);
+/// The twin alone on its machine-rung variants (float and double): the false-alarm check.
+std::vector<run_result> run_gallery_twin_on_machine(const std::string &name, const run_options &opt);
 
 } // namespace gradlaws
