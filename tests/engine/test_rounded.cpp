@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <iostream>
+
 namespace gradlaws {
 namespace {
 
@@ -66,6 +69,43 @@ RC_GTEST_PROP(Rounded, DoubleBoundsHoldForTanhNetworks, ()) { bound_holds<double
 RC_GTEST_PROP(Rounded, DoubleBoundsHoldForGeluNetworks, ()) { bound_holds<double>("gelu"); }
 RC_GTEST_PROP(Rounded, FloatBoundsHoldForSoftplusNetworks, ()) { bound_holds<float>("softplus"); }
 RC_GTEST_PROP(Rounded, FloatBoundsHoldForSigmoidNetworks, ()) { bound_holds<float>("sigmoid"); }
+
+} // namespace
+} // namespace gradlaws
+
+namespace gradlaws {
+namespace {
+
+/// How much of its bound the error of a double gradient uses, over random sigmoid networks:
+/// never more than all of it, and printed for the record (the bound's tightness).
+TEST(Rounded, TightnessOfTheDoubleBoundOnSigmoidNetworks) {
+  gen::problem_options o;
+  o.on = rung::high;
+  o.activation = "sigmoid";
+  o.min_hidden = 1;
+  std::vector<double> used;
+  const auto g = gen::problems(o);
+  precision_scope scope(60);
+  for (int seed = 0; seed < 300; ++seed) {
+    const problem p = g(rc::Random(std::uint64_t(seed) * 2654435761u + 1), 50).value();
+    const vec<high> exact_g = gradient<high>(p.m, lift<high>(p.theta), lift<high>(p.x), lift<high>(p.y));
+    const vec<rounded<double>> b = gradient<rounded<double>>(
+        p.m, lift<rounded<double>>(p.theta), lift<rounded<double>>(p.x), lift<rounded<double>>(p.y));
+    for (Eigen::Index k = 0; k < b.size(); ++k) {
+      if (!std::isfinite(b[k].e) || b[k].e == 0) continue;
+      const double err = high(abs(high(b[k].v) - exact_g[k])).convert_to<double>();
+      used.push_back(err / b[k].e);
+    }
+  }
+  ASSERT_FALSE(used.empty());
+  std::sort(used.begin(), used.end());
+  const double median = used[used.size() / 2], p99 = used[used.size() * 99 / 100], max = used.back();
+  EXPECT_LE(max, 1.0);
+  std::cout << "error/bound over " << used.size() << " gradient components: median " << median
+            << ", 99th percentile " << p99 << ", max " << max << "\n";
+  RecordProperty("median_error_over_bound", std::to_string(median));
+  RecordProperty("max_error_over_bound", std::to_string(max));
+}
 
 } // namespace
 } // namespace gradlaws
