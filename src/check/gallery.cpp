@@ -15,6 +15,14 @@ std::string detail_of(const run_result &r, const std::string &key) {
     if (k == key) return v;
   return "";
 }
+
+/// True when the run's diagnosis ("matches" for pipelines, "diagnosis" for batch gradients)
+/// names what the case expects.
+bool names(const run_result &r, const std::string &expected) {
+  return r.status == run_status::falsified &&
+         (detail_of(r, "matches").find(expected) != std::string::npos ||
+          detail_of(r, "diagnosis").find(expected) != std::string::npos);
+}
 } // namespace
 
 bool register_gallery_case(gallery_case c) {
@@ -83,9 +91,7 @@ const run_result *gallery_outcome::witness() const {
   // The run whose diagnosis names the expected convention speaks best for the bug.
   if (!info.expected_match.empty())
     for (const run_result &r : bug)
-      if (r.status == run_status::falsified &&
-          detail_of(r, "matches").find(info.expected_match) != std::string::npos)
-        return &r;
+      if (names(r, info.expected_match)) return &r;
   for (const run_result &r : bug)
     if (r.status == run_status::falsified) return &r;
   return nullptr;
@@ -95,11 +101,8 @@ bool gallery_outcome::caught() const {
   const run_result *w = witness();
   if (!w) return false;
   if (info.expected_match.empty()) return true;
-  for (const run_result &r : bug)
-    if (r.status == run_status::falsified &&
-        detail_of(r, "matches").find(info.expected_match) != std::string::npos)
-      return true;
-  return false;
+  return std::any_of(bug.begin(), bug.end(),
+                     [&](const run_result &r) { return names(r, info.expected_match); });
 }
 
 bool gallery_outcome::twin_passed() const {

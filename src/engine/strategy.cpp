@@ -319,12 +319,38 @@ detail::registry<strategy> &strategy_table() {
           return per_group(l, sf::replica, false, [c](std::size_t, std::size_t) { return c; });
         });
 
+    add({"replica_sum_averaged", sf::replica,
+         "data parallel: each replica sums its per-example losses without dividing, and the "
+         "gradients are all-reduced by averaging over the world size R (sum-versus-mean "
+         "confusion across replicas)",
+         "(1/R) Σ_r ∇ Σ_{i∈r} L_i", false},
+        [](const layout &l) {
+          const exact r_inv = inverse(l.groups.size());
+          return per_group(l, sf::replica, false, [r_inv](std::size_t, std::size_t) { return r_inv; });
+        });
+
     add({"token_global_mean", sf::token,
          "per-token losses summed over every valid token of every sequence, divided by the "
          "number of valid tokens T",
          "Σ_{valid t} ∇L_t / T", true},
         [](const layout &l) {
           const exact c = inverse(l.valid_count());
+          return one_pass(l, [&](std::size_t) { return c; });
+        });
+    add({"token_count_before_shift", sf::token,
+         "per-token losses summed over the valid tokens and divided by a count taken before the "
+         "causal-LM label shift: one more position per sequence than there are labels",
+         "Σ_{valid t} ∇L_t / (T + S)", false},
+        [](const layout &l) {
+          const exact c = inverse(l.valid_count() + l.groups.size());
+          return one_pass(l, [&](std::size_t) { return c; });
+        });
+    add({"token_every_position", sf::token,
+         "per-token losses summed over the valid tokens and divided by the number of positions, "
+         "ignored (padding) ones included",
+         "Σ_{valid t} ∇L_t / (T + ignored)", false, false},
+        [](const layout &l) {
+          const exact c = inverse(l.size());
           return one_pass(l, [&](std::size_t) { return c; });
         });
     add({"token_mean_of_sequence_means", sf::token,

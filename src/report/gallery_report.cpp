@@ -90,7 +90,7 @@ std::string render_gallery(const std::vector<gallery_outcome> &outcomes, timings
         if (!r.passed) s += "  " + summary_line(r, t) + "\n";
     }
     if (!o.info.expected_match.empty())
-      s += "expected diagnosis: matches " + o.info.expected_match + "\n";
+      s += "expected diagnosis: " + o.info.expected_match + "\n";
     s += "correct twin: " + std::string(o.twin_passed() ? "held on every law" : "FAILED") + " (" +
          std::to_string(o.twin.size()) + " law runs)\n";
     for (const run_result &r : o.twin)

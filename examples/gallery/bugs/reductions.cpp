@@ -33,7 +33,8 @@ const bool missing = register_gallery_case(
               .title = "the mean loss's 1/N is missing: the gradient of the sum is returned",
               .story = "A hand-written training step that accumulates Σ_i ∇L_i and forgets to "
                        "divide by the batch size: the gradient grows with the batch, and the "
-                       "learning rate silently depends on it. Fix: divide by N (or use the mean)."},
+                       "learning rate silently depends on it. Fix: divide by N (or use the mean).",
+              .expected_match = "it gives the sum's weights"},
      .bug = make_gradient_subject("Σ ∇L_i for the mean",
                                   []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
                                               const mat<T> &y, const reduction &r) -> vec<T> {
@@ -47,7 +48,8 @@ const bool weighted = register_gallery_case(
               .story = "A class-weighted cross-entropy reduced as Σ_i w_i L_i / N. PyTorch's "
                        "weighted mean divides by Σ_i w_i; dividing by N rescales the gradient by "
                        "Σw/N, which changes from batch to batch with the classes it holds. Fix: "
-                       "divide by the sum of the weights."},
+                       "divide by the sum of the weights.",
+              .expected_match = "it gives w_i/N"},
      .bug = make_gradient_subject("Σ w_i ∇L_i / N",
                                   []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
                                               const mat<T> &y, const reduction &r) -> vec<T> {

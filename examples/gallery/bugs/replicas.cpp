@@ -90,7 +90,7 @@ const bool sum_average = register_gallery_case(replica_case(
               "rank (reduction='sum'), then the gradients are averaged over the world size, so "
               "each example weighs 1/R instead of 1/N. Fix: divide by N, or use the mean on "
               "equal shards.",
-     .expected_match = ""},
+     .expected_match = "replica_sum_averaged"},
     "local sum, all-reduce average", ddp::sum_then_average));
 
 } // namespace

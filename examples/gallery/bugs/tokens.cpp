@@ -40,7 +40,7 @@ const bool shift = register_gallery_case(
                        "from the attention mask (before the shift) adds one per sequence to the "
                        "divisor, and the gradient shrinks by T/(T+S). Fix: count the labels that "
                        "are not ignored, after the shift.",
-              .expected_match = ""},
+              .expected_match = "token_count_before_shift"},
      .bug = token_subject("Σ L_t / (labelled + one per sequence)", divisor::before_the_shift),
      .twin = token_subject("Σ L_t / labelled tokens", divisor::labelled),
      .options = {.pipeline = strategy_family::token}});
@@ -53,7 +53,7 @@ const bool smoothing = register_gallery_case(
                        "positions contribute no loss but still count in the divisor, so batches "
                        "with more padding get smaller gradients. Fix: divide by the number of "
                        "positions that are not ignored.",
-              .expected_match = ""},
+              .expected_match = "token_every_position"},
      .bug = token_subject("Σ L_t / every position", divisor::every_position),
      .twin = token_subject("Σ L_t / labelled tokens", divisor::labelled),
      .options = {.pipeline = strategy_family::token}});

@@ -19,7 +19,9 @@ struct gallery_info {
   std::string title;    ///< one line: what the code does wrong
   std::string story;    ///< where it was seen, and the fix
   std::string subject;  ///< "batch gradient" or "pipeline (<family>)"
-  /// The registered convention a pipeline bug's probed weights must match ("" when none does).
+  /// What the bug's diagnosis must name: the registered convention a pipeline's probed
+  /// weights match, or words of a batch gradient's diagnosis ("the sum's weights"); "" when
+  /// being caught is enough.
   std::string expected_match;
 };
 
