@@ -19,7 +19,6 @@ template <class Subject> bool runs_on_rung(const Subject &s, rung r) {
   return false;
 }
 
-/// The variants of one law a subject runs on.
 /// The variants of a pipeline law a pipeline subject runs on, on the exact rung and in double
 /// and float: a law of the subject's family (its layouts are that family's) runs as it is; a
 /// law over every strategy runs with its first correct convention of the family.
@@ -54,6 +53,7 @@ std::vector<variant> pipeline_variants_for(const pipeline_subject &s,
   return out;
 }
 
+/// The variants of one law a subject runs on.
 template <class Subject>
 std::vector<variant> variants_for(const Subject &s, const subject_law<Subject> &l,
                                   const std::shared_ptr<const model> &fixed,
@@ -108,12 +108,12 @@ std::string subject_identifier(const std::string &s) {
   return out;
 }
 
-template <class Subject>
-void require_known(const std::vector<std::string> &asked, const std::vector<std::string> &known,
+void require_known(const std::vector<std::string> &asked, std::vector<std::string> known,
                    const std::string &what) {
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
   for (const std::string &a : asked)
-    if (std::find(known.begin(), known.end(), a) == known.end())
-      throw unknown_name_error(what, a, known);
+    if (!std::binary_search(known.begin(), known.end(), a)) throw unknown_name_error(what, a, known);
 }
 
 template <class Subject> std::vector<const subject_law<Subject> *> sorted_laws() {
@@ -134,7 +134,7 @@ std::vector<std::pair<const subject_law<Subject> *, variant>> planned(const Subj
                 "generically over the scalar, or for double or float");
   std::vector<std::string> law_names;
   for (const auto *l : sorted_laws<Subject>()) law_names.push_back(l->info.name);
-  require_known<Subject>(o.laws, law_names, "law for this kind of subject");
+  require_known(o.laws, law_names, "law for this kind of subject");
   std::vector<std::pair<const subject_law<Subject> *, variant>> out;
   std::vector<std::string> variant_names;
   const auto fixed = o.fixed_model ? std::make_shared<const model>(*o.fixed_model) : nullptr;
@@ -148,7 +148,7 @@ std::vector<std::pair<const subject_law<Subject> *, variant>> planned(const Subj
         out.emplace_back(l, v);
     }
   }
-  require_known<Subject>(o.variants, variant_names, "variant this subject runs on");
+  require_known(o.variants, variant_names, "variant this subject runs on");
   return out;
 }
 
