@@ -82,10 +82,48 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
   if (operations < 1) operations = 1;
   if (!(magnitude >= 1)) magnitude = 1; // NaN included
   auto floor_at = [&](int d) { return high(operations) * high(magnitude) * pow(high(10), 1 - d); };
+  using finding = confirmation::finding;
 
   verdict v;
   v.on = rung::high;
   v.digits = digits;
+  v.floor = rounding_floor{operations, magnitude, digits, {}};
+  auto finish = [&](verdict_kind k) {
+    v.kind = k;
+    v.lhs_name = std::move(lhs_name);
+    v.rhs_name = std::move(rhs_name);
+    return v;
+  };
+  // The rule: equal when the distance is under the floor at both precisions, or when it falls
+  // by at least half the added digits; different otherwise. Under the floor at D' alone already
+  // decides it: if d(D) were above the floor at D, it would exceed d(D') by more than the
+  // floors' ratio 10^extra_digits, so it shrank. The higher precision is therefore evaluated
+  // first, and the working precision only when the higher one is above its floor.
+  const int digits2 = digits + tol.extra_digits;
+  high d2, t2;
+  {
+    precision_scope scope(digits2);
+    const sides<high> s = evaluate();
+    require_same_length(s, lhs_name, rhs_name);
+    v.nonfinite = nonfinite_component(s, lhs_name, rhs_name);
+    if (!v.nonfinite.empty()) {
+      v.lhs = components(s.lhs, tol.shown_digits);
+      v.rhs = components(s.rhs, tol.shown_digits);
+      v.difference = components(vec<high>(s.lhs - s.rhs), 6);
+      v.nonfinite += " at " + std::to_string(digits2) + " digits";
+      return finish(verdict_kind::different);
+    }
+    d2 = relative_distance(s.lhs, s.rhs);
+    t2 = floor_at(digits2);
+    if (d2 <= t2) {
+      v.lhs = components(s.lhs, tol.shown_digits);
+      v.rhs = components(s.rhs, tol.shown_digits);
+      v.difference = components(vec<high>(s.lhs - s.rhs), 6);
+      v.floor->value = to_magnitude(floor_at(digits));
+      v.confirmed = confirmation{digits2, to_magnitude(d2), to_magnitude(t2), finding::under_floor};
+      return finish(verdict_kind::equal_to_precision);
+    }
+  }
   high d1, t1;
   {
     precision_scope scope(digits);
@@ -95,48 +133,19 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
     v.rhs = components(s.rhs, tol.shown_digits);
     v.difference = components(vec<high>(s.lhs - s.rhs), 6);
     v.nonfinite = nonfinite_component(s, lhs_name, rhs_name);
-    if (!v.nonfinite.empty()) {
-      v.kind = verdict_kind::different;
-      v.lhs_name = std::move(lhs_name);
-      v.rhs_name = std::move(rhs_name);
-      return v;
-    }
+    if (!v.nonfinite.empty()) return finish(verdict_kind::different);
     d1 = relative_distance(s.lhs, s.rhs);
     t1 = floor_at(digits);
-  }
-  const int digits2 = digits + tol.extra_digits;
-  high d2, t2;
-  {
-    precision_scope scope(digits2);
-    const sides<high> s = evaluate();
-    require_same_length(s, lhs_name, rhs_name);
-    v.nonfinite = nonfinite_component(s, lhs_name, rhs_name);
-    if (!v.nonfinite.empty()) { // finite at D digits, not at D': no equality can be confirmed
-      v.kind = verdict_kind::different;
-      v.nonfinite += " at " + std::to_string(digits2) + " digits";
-      v.lhs_name = std::move(lhs_name);
-      v.rhs_name = std::move(rhs_name);
-      return v;
-    }
-    d2 = relative_distance(s.lhs, s.rhs);
-    t2 = floor_at(digits2);
   }
   // A true identity's distance sits at the rounding floor, or (when the sides cancel down to
   // a small result) falls with the precision: by at least half the digits added. A real
   // difference keeps its size however many digits are carried.
-  const bool under_both = d1 <= t1 && d2 <= t2;
   const bool shrank = d2 <= d1 * pow(high(10), -tol.extra_digits / 2);
-  v.kind = (under_both || shrank) ? verdict_kind::equal_to_precision : verdict_kind::different;
   v.distance = to_magnitude(d1);
-  v.floor = rounding_floor{operations, magnitude, digits, to_magnitude(t1)};
-  using finding = confirmation::finding;
+  v.floor->value = to_magnitude(t1);
   v.confirmed = confirmation{digits2, to_magnitude(d2), to_magnitude(t2),
-                             v.kind == verdict_kind::different ? finding::did_not_shrink
-                             : under_both                     ? finding::at_floor
-                                                              : finding::shrank};
-  v.lhs_name = std::move(lhs_name);
-  v.rhs_name = std::move(rhs_name);
-  return v;
+                             shrank ? finding::shrank : finding::did_not_shrink};
+  return finish(shrank ? verdict_kind::equal_to_precision : verdict_kind::different);
 }
 
 verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,

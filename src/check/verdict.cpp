@@ -146,7 +146,11 @@ std::string verdict::evidence_text() const {
   const char *why = "";
   switch (confirmed->found) {
   case confirmation::finding::did_not_shrink: why = " (the difference did not shrink)"; break;
-  case confirmation::finding::at_floor: why = " (at the rounding floor at both precisions)"; break;
+  case confirmation::finding::under_floor:
+    return "evaluated at " + std::to_string(confirmed->digits) + " digits: relative distance " +
+           confirmed->distance.scientific() + " under the floor " + confirmed->floor.scientific() +
+           " there, which implies equality at " + std::to_string(digits) +
+           " digits (no separate evaluation needed)";
   case confirmation::finding::shrank:
     why = " (cancellation: the difference shrank with precision)";
     break;

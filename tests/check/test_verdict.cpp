@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <vector>
 
 #include "support.hpp"
 
@@ -102,13 +103,45 @@ TEST(Verdict, HighRungAcceptsAnIdentityThatCancelsToZero) {
   EXPECT_TRUE(v.equal()) << v.to_text();
 }
 
+TEST(Verdict, AnIdentityUnderTheFloorAtTheHigherPrecisionIsEvaluatedOnce) {
+  // Under the floor at D + 25 implies the two-precision rule, so D is not evaluated.
+  std::vector<unsigned> precisions;
+  const auto v = judge_high("1/3 + 1/3 + 1/3", "3 · 1/3", 50, small_operations, [&] {
+    precisions.push_back(high().precision());
+    const high t = from_exact<high>(exact(1, 3));
+    return sides<high>{column({high(t + t + t)}), column({high(3 * t)})};
+  });
+  EXPECT_EQ(v.kind, verdict_kind::equal_to_precision) << v.to_text();
+  ASSERT_EQ(precisions, std::vector<unsigned>{75});
+  ASSERT_TRUE(v.confirmed);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::under_floor);
+  EXPECT_TRUE(contains(v.evidence_text(), "implies equality at 50 digits")) << v.evidence_text();
+  EXPECT_FALSE(v.distance) << "no distance at 50 digits was measured";
+}
+
+TEST(Verdict, ACancellationAboveTheFloorIsEvaluatedAtBothPrecisionsAndShrinks) {
+  // 10^30 · ((√2)² - 2 + (√3)² - 3): a rounding residue far above the floor (the magnitude passed
+  // is 1), which falls by about 25 orders when 25 digits are added.
+  std::vector<unsigned> precisions;
+  const auto v = judge_high("10^30 ((√2)² - 2 + (√3)² - 3)", "0", 50, small_operations, [&] {
+    precisions.push_back(high().precision());
+    const high r2 = sqrt(high(2)), r3 = sqrt(high(3)); // residues nonzero at 50 and at 75 digits
+    return sides<high>{column({high(pow(high(10), 30) * (r2 * r2 - 2 + (r3 * r3 - 3)))}),
+                       column({high(0)})};
+  });
+  EXPECT_EQ(precisions, (std::vector<unsigned>{75, 50}));
+  ASSERT_TRUE(v.confirmed);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::shrank) << v.to_text();
+  EXPECT_TRUE(v.equal()) << v.to_text();
+}
+
 TEST(Verdict, HighRungVerdictTextNamesTheToleranceAndTheDigits) {
   const auto v = judge_high("left", "right", 50, small_operations, [] {
     return sides<high>{column({from_exact<high>(exact(1, 3))}), column({from_exact<high>(exact(1, 3))})};
   });
   EXPECT_TRUE(contains(v.rung_name(), "50 digits")) << v.rung_name();
   EXPECT_TRUE(contains(v.tolerance_text(), "16 operations × 10^(1-50)")) << v.tolerance_text();
-  EXPECT_TRUE(contains(v.evidence_text(), "re-evaluated at 75 digits")) << v.evidence_text(); // 50 + 25 extra
+  EXPECT_TRUE(contains(v.evidence_text(), "evaluated at 75 digits")) << v.evidence_text(); // 50 + 25 extra
   const std::string text = v.to_text();
   for (const std::string &needle : {std::string("tolerance: ") + v.tolerance_text(), std::string("50 digits"),
                                     std::string("75 digits"), std::string("left"), std::string("right")})
@@ -123,7 +156,7 @@ TEST(Verdict, ExtraDigitsAreANamedTolerance) {
     return sides<high>{column({from_exact<high>(exact(2, 3))}), column({from_exact<high>(exact(2, 3))})};
   }, tol);
   EXPECT_TRUE(v.equal());
-  EXPECT_TRUE(contains(v.evidence_text(), "re-evaluated at 40 digits")) << v.evidence_text(); // 30 + 10
+  EXPECT_TRUE(contains(v.evidence_text(), "evaluated at 40 digits")) << v.evidence_text(); // 30 + 10
   EXPECT_TRUE(contains(v.tolerance_text(), "10^(1-30)")) << v.tolerance_text();
 }
 

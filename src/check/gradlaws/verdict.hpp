@@ -10,11 +10,13 @@
 //                   rounding floor  tol(D) = operations × M × 10^(1-D), M ≥ 1 the largest
 //                   value that entered the computation (rounding errors scale with the values
 //                   combined, so a result that cancels terms of size M is still covered);
-//                   equality is confirmed by
-//                   re-evaluating at D' = D + tolerances::extra_digits: a true identity's
-//                   distance stays under the floor there too, or — when the sides cancel
-//                   down to a small result — falls by at least half the added digits; a real
-//                   difference does not move.
+//                   equality is confirmed at D' = D + tolerances::extra_digits: a true
+//                   identity's distance is under the floor at both precisions, or — when the
+//                   sides cancel down to a small result — falls by at least half the added
+//                   digits; a real difference does not move. Under the floor at D' alone
+//                   implies the rule (were the distance at D above its floor, it would have
+//                   fallen by more than the floors' ratio), so D' is evaluated first and D
+//                   only when D' is above its floor: an identity costs one evaluation.
 //   interval rung   certified different when some component's enclosures are disjoint.
 //   machine rung    each side as the code under test computed it in float or double, against
 //                   the exact value of the same side on the same (dyadic, hence exactly
@@ -84,7 +86,7 @@ struct rounding_floor {
 /// What the confirming re-evaluation at a higher precision found.
 struct confirmation {
   enum class finding {
-    at_floor,       ///< under the floor at both precisions
+    under_floor,    ///< under the floor at the higher precision, which decides equality alone
     shrank,         ///< the distance fell with the precision (cancellation)
     did_not_shrink  ///< the distance kept its size: a real difference
   };
