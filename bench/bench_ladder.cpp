@@ -1,6 +1,6 @@
 // The cost of the precision ladder (DESIGN.md section 3): one batch gradient of a fixed MLP on
 // a fixed batch of small dyadic examples, on every rung, and the other ways of computing the
-// same gradient (mean of per-example passes, the forward-mode oracle). After the usual Google
+// same gradient (mean of per-example passes, the reverse-mode oracle). After the usual Google
 // Benchmark output the program prints a table of each result as a ratio against double,
 // measured in the same process (DESIGN.md section 7).
 //
@@ -138,8 +138,8 @@ void register_all() {
   add<gl::high>("sigmoid", "high100", 100);
   add<gl::interval>("sigmoid", "interval50", 50);
   add<gl::interval>("sigmoid", "interval100", 100);
-  // Strategies on the same problems: N isolated per-example passes, and the forward-mode
-  // oracle (one dual-number forward pass per parameter).
+  // Strategies on the same problems: N isolated per-example passes, and the reverse-mode
+  // oracle (one recorded forward pass and one sweep back for all parameters).
   add<double>("relu", "double", 0, strategy::mean_of_examples);
   add<gl::exact>("relu", "exact", 0, strategy::mean_of_examples);
   add<gl::exact>("relu", "exact", 0, strategy::oracle);

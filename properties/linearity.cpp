@@ -32,12 +32,12 @@ const bool oracle_agreement = register_law(
         {.name = "oracle_agreement",
          .kind = entry_kind::law,
          .family = "linearity",
-         .claim = "batched backprop equals forward-mode differentiation of the scalar objective "
-                  "J (dual numbers, one pass per parameter; no backward code, no hand "
-                  "derivatives)",
-         .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by forward mode",
+         .claim = "batched backprop equals reverse-mode differentiation of the scalar objective "
+                  "J (every operation of the forward pass recorded and swept back; no backward "
+                  "code, no hand derivatives)",
+         .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by reverse mode",
          .lhs = "batched backprop of J",
-         .rhs = "forward-mode oracle ∇J",
+         .rhs = "reverse-mode oracle ∇J",
          .lhs_code = "gradient<T>(m, theta, x, y)",
          .rhs_code = "oracle_gradient<T>(m, theta, x, y)",
          .explanation = "two independent code paths compute the same derivative",
@@ -47,7 +47,7 @@ const bool oracle_agreement = register_law(
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
             const auto l = lift<T>(p);
-            // The subject against the reference: the forward-mode oracle.
+            // The subject against the reference: the reverse-mode oracle.
             return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)),
                     oracle_gradient<T>(p.m, l.theta, l.x, l.y)};
           } else {

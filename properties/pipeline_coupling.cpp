@@ -206,12 +206,12 @@ const bool norm_oracle = register_law(
          .kind = entry_kind::law,
          .family = "batch coupling",
          .claim = "batched backprop through normalisation layers (BatchNorm, LayerNorm, batch "
-                  "centring) equals forward-mode differentiation of J",
-         .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by forward mode, through batch statistics",
+                  "centring) equals reverse-mode differentiation of J",
+         .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by reverse mode, through batch statistics",
          .lhs = "batched backprop of J",
-         .rhs = "forward-mode oracle ∇J",
+         .rhs = "reverse-mode oracle ∇J",
          .explanation = "the hand-written backward of each layer (the paths through μ and σ² "
-                        "included) agrees with dual numbers pushed through its forward pass",
+                        "included) agrees with the derivative of its forward pass recorded and swept back",
          .machine_rung = false,
          .holds_under_coupling = true},
         [](const variant &v) {

@@ -66,9 +66,9 @@ activation_layer::activation_layer(std::size_t width, const activation &a)
 }
 
 namespace detail {
-void refuse_rung(const std::string &what, rung r, bool dual) {
+void refuse_rung(const std::string &what, rung r, bool ad) {
   throw unsupported_rung_error(what + " does not run on the " + std::string(to_string(r)) +
-                               " rung" + (dual ? " (dual numbers)" : ""));
+                               " rung" + (ad ? " (the oracle's reverse-mode values)" : ""));
 }
 } // namespace detail
 

@@ -1,6 +1,6 @@
 #include "gradlaws/norm_layers.hpp"
 
-#include "gradlaws/dual.hpp"
+#include "gradlaws/adjoint.hpp"
 #include "gradlaws/detail/registry.hpp"
 #include "gradlaws/error.hpp"
 

@@ -109,9 +109,9 @@ const std::string &bad_cube_name() {
 const property_info bad_derivative_info = law_info(
     "teeth_linearity_bad_derivative",
     "a batch gradient through an activation with a wrong σ′ equals the mean of per-example "
-    "forward-mode gradients",
+    "reverse-mode oracle gradients",
     "∇_θ (1/N) Σ_i L_i(θ) = (1/N) Σ_i ∇_θ L_i(θ)", "batched backprop of J (σ′ = 2z²)",
-    "mean of per-example forward-mode gradients",
+    "mean of per-example oracle gradients",
     "planted bug: the hand-written derivative of z³ is 2z², not 3z²");
 
 entry bad_derivative_law() {

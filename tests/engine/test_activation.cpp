@@ -1,4 +1,4 @@
-// Unit tests of the activation registry: every hand-written σ′ against the forward-mode oracle
+// Unit tests of the activation registry: every hand-written σ′ against the reverse-mode oracle
 // (exactly on the exact rung, to working precision on the high rung) on a dyadic grid that
 // includes the kinks; known values; unsupported rungs; registry errors; and a second,
 // independent oracle (Boost.Math's forward-mode autodiff) checked against ours.
@@ -48,7 +48,7 @@ vec<high> one(high x) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hand-written derivative against the forward-mode oracle
+// Hand-written derivative against the reverse-mode oracle
 
 TEST(Activation, TheRationalActivationsAreTheOnesTheDesignNames) {
   std::vector<std::string> names;
@@ -71,7 +71,7 @@ TEST(Activation, HandDerivativeEqualsOracleToWorkingPrecisionOnTheHighRung) {
   for (const activation *a : activations_on(rung::high))
     for (const exact &z : grid()) {
       // Both sides are rebuilt from the exact z at each precision judge_high tries.
-      const verdict v = judge_high("σ′ by hand", "σ′ by forward mode", default_digits,
+      const verdict v = judge_high("σ′ by hand", "σ′ by reverse mode", default_digits,
                                    activation_operations, [&] {
                                      const high zh = from_exact<high>(z);
                                      return sides<high>{one(a->df(zh)),
@@ -194,7 +194,7 @@ TEST(Activation, UnknownNameThrowsAndListsTheKnownNames) {
 
 // ---------------------------------------------------------------------------------------------
 // A second, independent oracle: Boost.Math forward-mode autodiff on cpp_bin_float_50, applied
-// to the built-in formula structs, against our dual<high> oracle through the registry.
+// to the built-in formula structs, against our reverse-mode oracle (adjoint<high>) through the registry.
 
 namespace autodiff = boost::math::differentiation;
 using bin50 = boost::multiprecision::cpp_bin_float_50;
@@ -221,7 +221,7 @@ template <class Impl> void expect_oracles_agree(const char *name) {
     const high theirs = autodiff_derivative<Impl>(z);
     const high distance = relative_distance(one(ours), one(theirs));
     EXPECT_LE(distance, tolerance)
-        << name << " at z = " << to_string(z) << ": dual<high> " << to_string(ours, 30)
+        << name << " at z = " << to_string(z) << ": adjoint<high> " << to_string(ours, 30)
         << " vs Boost autodiff " << to_string(theirs, 30) << "; tolerance "
         << to_string(tolerance, 3) << " = " << activation_operations << " × 10^(1-"
         << shared_digits << ")";

@@ -1,5 +1,5 @@
 // Unit tests of the backprop engine: the seed's closed forms for linear regression, agreement
-// with the forward-mode oracle, forward shapes, model descriptions and parameter names, and
+// with the reverse-mode oracle, forward shapes, model descriptions and parameter names, and
 // the errors bad input raises (each naming the problem).
 
 #include <gradlaws/backprop.hpp>
@@ -121,7 +121,7 @@ TEST(Backprop, OracleAgreesWithBackpropOnTheHighRung) {
   x << exact(0), exact(1), exact(-1, 2), exact(1, 4), exact(2), exact(-1);
   y << exact(1), exact(0), exact(3, 4);
   const verdict v = judge_high(
-      "batched backprop of J", "forward-mode oracle ∇J", default_digits,
+      "batched backprop of J", "reverse-mode oracle ∇J", default_digits,
       4.0 * double(mlp.parameter_count() * 3), [&] {
         const vec<high> th = theta.unaryExpr([](const exact &q) { return from_exact<high>(q); });
         const mat<high> xh = x.unaryExpr([](const exact &q) { return from_exact<high>(q); });

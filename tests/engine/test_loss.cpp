@@ -1,5 +1,5 @@
-// Unit tests of the loss registry: every hand-written ∂L/∂ŷ against forward-mode
-// differentiation of the loss's value (one output component seeded at a time), reductions and
+// Unit tests of the loss registry: every hand-written ∂L/∂ŷ against reverse-mode
+// differentiation of the loss's value (every output component a variable, one sweep back), reductions and
 // their errors, and linear combinations of losses.
 
 #include <gradlaws/detail/builtin_losses.hpp>
@@ -55,42 +55,40 @@ std::vector<case_> cases() {
   };
 }
 
-/// ∂L/∂ŷ_j by forward mode: the value on dual numbers with ŷ_j seeded, one j at a time.
-template <class T> vec<T> forward_mode_gradient(const loss &l, const vec<T> &yhat, const vec<T> &y) {
-  using D = dual<T>;
-  const vec<D> yd = y.unaryExpr([](const T &x) { return D(x); });
-  vec<T> g(yhat.size());
-  for (Eigen::Index j = 0; j < yhat.size(); ++j) {
-    vec<D> seeded = yhat.unaryExpr([](const T &x) { return D(x); });
-    seeded[j].d = T(1);
-    g[j] = l.value(seeded, yd).d;
-  }
-  return g;
+/// ∂L/∂ŷ_j for every j by the oracle's reverse mode: the value on adjoint values with every ŷ_j
+/// a variable, and one sweep back.
+template <class T> vec<T> reverse_mode_gradient(const loss &l, const vec<T> &yhat, const vec<T> &y) {
+  using A = adjoint<T>;
+  adjoint_recording<T> record;
+  vec<A> ya(yhat.size());
+  for (Eigen::Index j = 0; j < yhat.size(); ++j) ya[j] = record.variable(yhat[j]);
+  const vec<A> ta = y.unaryExpr([](const T &x) { return A(x); });
+  return record.gradient(l.value(ya, ta), yhat.size());
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hand-written gradient against forward mode
+// Hand-written gradient against reverse mode
 
-TEST(Loss, GradientEqualsForwardModeExactlyOnTheExactRung) {
+TEST(Loss, GradientEqualsReverseModeExactlyOnTheExactRung) {
   ASSERT_GE(losses_on(rung::exact).size(), 4u); // mse, linear, absolute, huber
   for (const loss *l : losses_on(rung::exact))
     for (const auto &c : cases()) {
       const vec<exact> by_hand = l->gradient(c.yhat, c.y);
-      const vec<exact> by_forward = forward_mode_gradient(*l, c.yhat, c.y);
-      EXPECT_TRUE(by_hand == by_forward)
+      const vec<exact> by_reverse = reverse_mode_gradient(*l, c.yhat, c.y);
+      EXPECT_TRUE(by_hand == by_reverse)
           << l->name() << " at ŷ = " << to_string(c.yhat) << ", y = " << to_string(c.y)
-          << ": by hand " << to_string(by_hand) << ", by forward mode " << to_string(by_forward);
+          << ": by hand " << to_string(by_hand) << ", by reverse mode " << to_string(by_reverse);
     }
 }
 
-TEST(Loss, GradientEqualsForwardModeToWorkingPrecisionOnTheHighRung) {
+TEST(Loss, GradientEqualsReverseModeToWorkingPrecisionOnTheHighRung) {
   for (const loss *l : losses_on(rung::high))
     for (const auto &c : cases()) {
       const verdict verdict_ = judge_high(
-          "∂L/∂ŷ by hand", "∂L/∂ŷ by forward mode", default_digits,
+          "∂L/∂ŷ by hand", "∂L/∂ŷ by reverse mode", default_digits,
           operations_per_output * double(c.y.size()), [&] {
             const vec<high> yhat = lift<high>(c.yhat), y = lift<high>(c.y);
-            return sides<high>{l->gradient(yhat, y), forward_mode_gradient(*l, yhat, y)};
+            return sides<high>{l->gradient(yhat, y), reverse_mode_gradient(*l, yhat, y)};
           });
       EXPECT_TRUE(verdict_.equal()) << l->name() << " at ŷ = " << to_string(c.yhat)
                                     << ", y = " << to_string(c.y) << "\n" << verdict_.to_text();
@@ -212,7 +210,7 @@ TEST(Loss, CombineValueAndGradientAreTheLinearCombination) {
     const vec<exact> g = ab->gradient(c.yhat, c.y);
     EXPECT_TRUE(g == vec<exact>(alpha * a.gradient(c.yhat, c.y) + beta * b.gradient(c.yhat, c.y)))
         << to_string(g);
-    EXPECT_TRUE(g == forward_mode_gradient(*ab, c.yhat, c.y)) << to_string(g);
+    EXPECT_TRUE(g == reverse_mode_gradient(*ab, c.yhat, c.y)) << to_string(g);
   }
   // Known value: ŷ = 1, y = 3 gives 1/2·(3-1)² + 3·|3-1| = 2 + 6.
   EXPECT_EQ(ab->value(v({1}), v({3})), exact(8));
@@ -231,9 +229,9 @@ TEST(Loss, CombineWithATranscendentalLossRunsOnlyOnTheHighRung) {
   EXPECT_FALSE(mixed->supports(rung::exact));
   EXPECT_THROW((void)mixed->value(v({0}), v({1})), unsupported_rung_error);
   const verdict verdict_ = judge_high(
-      "∂L/∂ŷ by hand", "∂L/∂ŷ by forward mode", default_digits, 2 * operations_per_output, [&] {
+      "∂L/∂ŷ by hand", "∂L/∂ŷ by reverse mode", default_digits, 2 * operations_per_output, [&] {
         const vec<high> yhat = lift<high>(v({exact(1, 2), -2})), y = lift<high>(v({1, 0}));
-        return sides<high>{mixed->gradient(yhat, y), forward_mode_gradient(*mixed, yhat, y)};
+        return sides<high>{mixed->gradient(yhat, y), reverse_mode_gradient(*mixed, yhat, y)};
       });
   EXPECT_TRUE(verdict_.equal()) << verdict_.to_text();
 }

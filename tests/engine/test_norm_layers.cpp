@@ -1,5 +1,5 @@
 // Unit tests of the normalisation layers: BatchNorm (training mode), LayerNorm and batch
-// centring — their forward values, their backward passes against the forward-mode oracle,
+// centring — their forward values, their backward passes against the reverse-mode oracle,
 // which of them couple the batch, and the errors a batch without spread raises.
 
 #include <gradlaws/backprop.hpp>
@@ -225,7 +225,7 @@ TEST(BatchCentring, BackpropMatchesTheOracleExactly) {
   EXPECT_EQ(gradient<exact>(m, theta, x, y), oracle_gradient<exact>(m, theta, x, y));
 }
 
-// Backprop through each normalisation layer against the forward-mode oracle, on random
+// Backprop through each normalisation layer against the reverse-mode oracle, on random
 // problems: exact on the exact rung, judged by the precision-scaling verdict on the high rung.
 RC_GTEST_PROP(NormLayers, BackpropMatchesTheOracleOnRandomProblems, ()) {
   const auto n = *rc::gen::element(normalisation::batch_norm, normalisation::layer_norm,

@@ -8,7 +8,7 @@
 //     if (!r.passed) std::cout << gradlaws::render_text(r);
 //
 // Which rungs run: a subject written generically over the scalar runs on the exact and high
-// rungs (the laws compare its results with each other and with the forward-mode oracle) and
+// rungs (the laws compare its results with each other and with the reverse-mode oracle) and
 // on the machine rung; one written for double or float runs on the machine rung only, where
 // each side it computes is judged against the exact value of the same side on the same
 // inputs, under a rounding bound derived from the computation (gradlaws/verdict.hpp).

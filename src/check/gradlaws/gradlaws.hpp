@@ -5,7 +5,7 @@
 
 #include "gradlaws/activation.hpp"
 #include "gradlaws/backprop.hpp"
-#include "gradlaws/dual.hpp"
+#include "gradlaws/adjoint.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/judge.hpp"
 #include "gradlaws/layer.hpp"

@@ -65,7 +65,7 @@ struct property_info {
   std::string boundary;        ///< fallacy ↔ boundary law cross-reference
   std::string expected_shape;  ///< fallacy: the shape its shrunk counterexample must have
   std::string explanation;     ///< why the sides agree or part, in words
-  /// False for laws with no machine rung (e.g. the forward-mode oracle, which runs on exact
+  /// False for laws with no machine rung (e.g. the reverse-mode oracle, which runs on exact
   /// and high values only): user-subject checks then skip its float and double variants.
   bool machine_rung = true;
   /// False for laws that hand the subject another model than the one drawn (e.g. the same

@@ -11,7 +11,7 @@
 //   gradlaws::register_activation<my_square>({.name = "my_square", .formula = "z²",
 //                                             .derivative = "2z", .affine_derivative = true});
 
-#include "gradlaws/dual.hpp"
+#include "gradlaws/adjoint.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/scalar.hpp"
 
@@ -34,7 +34,7 @@ struct activation_info {
 };
 
 /// An activation function σ applied elementwise, with its hand-written derivative σ′.
-/// f is defined on every forward scalar (including the oracle's dual numbers); df on every
+/// f is defined on every forward scalar (including the oracle's reverse-mode values); df on every
 /// backward scalar. Using a non-rational activation on the exact rung throws
 /// unsupported_rung_error.
 class activation {

@@ -12,7 +12,7 @@
 // so with batch_coupled().
 
 #include "gradlaws/activation.hpp"
-#include "gradlaws/dual.hpp"
+#include "gradlaws/adjoint.hpp"
 #include "gradlaws/scalar.hpp"
 
 #include <memory>
@@ -61,7 +61,7 @@ template <class Derived, class T> constexpr bool layer_runs_on() {
   else return true;
 }
 /// Throws unsupported_rung_error: `what` does not run on T's rung.
-[[noreturn]] void refuse_rung(const std::string &what, rung r, bool dual);
+[[noreturn]] void refuse_rung(const std::string &what, rung r, bool ad);
 } // namespace detail
 
 /// Implements layer's per-scalar virtuals by calling Derived's member templates. On a scalar
@@ -77,7 +77,7 @@ public:
     if constexpr (detail::layer_runs_on<Derived, T>())                                        \
       return static_cast<const Derived &>(*this).template forward_impl<T>(x, params);         \
     else                                                                                      \
-      detail::refuse_rung(describe(), scalar_traits<T>::kind, scalar_traits<T>::is_dual);     \
+      detail::refuse_rung(describe(), scalar_traits<T>::kind, scalar_traits<T>::is_ad);     \
   }
 #define GRADLAWS_DEFINE_BACKWARD(T)                                                           \
   mat<T> backward(const mat<T> &x, const T *params, const mat<T> &upstream, T *param_grad)    \

@@ -14,7 +14,7 @@
 //   };
 //   gradlaws::register_loss<my_l2>({.name = "my_l2", .formula = "‖ŷ - y‖²"});
 
-#include "gradlaws/dual.hpp"
+#include "gradlaws/adjoint.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/scalar.hpp"
 

@@ -186,7 +186,7 @@ template <class F> rounded<F> pi_constant(const rounded<F> *) {
 template <class F> struct scalar_traits<rounded<F>> {
   static constexpr bool is_exact = false;
   static constexpr rung kind = rung::machine;
-  static constexpr bool is_dual = false;
+  static constexpr bool is_ad = false;
   static std::string name() {
     return std::string("machine (") + (std::is_same_v<F, float> ? "float" : "double") +
            ", with a running error bound)";

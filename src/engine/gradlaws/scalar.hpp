@@ -37,7 +37,7 @@ using high = mp::number<mp::mpfr_float_backend<0>, mp::et_off>;
 /// Interval rung: MPFI intervals at the same run-time precision as `high`.
 using interval = mp::number<mp::mpfi_float_backend<0>, mp::et_off>;
 
-template <class T> struct dual;
+template <class T> struct adjoint;
 template <class F> struct rounded;
 
 /// Dense column vector and matrix over a ladder scalar; batches store one example per column.
@@ -71,35 +71,35 @@ template <class T> struct scalar_traits; // specialised below for every ladder s
 template <> struct scalar_traits<exact> {
   static constexpr bool is_exact = true;
   static constexpr rung kind = rung::exact;
-  static constexpr bool is_dual = false;
+  static constexpr bool is_ad = false;
   static std::string name() { return "exact (GMP rational)"; }
 };
 template <> struct scalar_traits<high> {
   static constexpr bool is_exact = false;
   static constexpr rung kind = rung::high;
-  static constexpr bool is_dual = false;
+  static constexpr bool is_ad = false;
   static std::string name();
 };
 template <> struct scalar_traits<interval> {
   static constexpr bool is_exact = false;
   static constexpr rung kind = rung::interval;
-  static constexpr bool is_dual = false;
+  static constexpr bool is_ad = false;
   static std::string name();
 };
 template <> struct scalar_traits<double> {
   static constexpr bool is_exact = false;
   static constexpr rung kind = rung::machine;
-  static constexpr bool is_dual = false;
+  static constexpr bool is_ad = false;
   static std::string name() { return "machine (double)"; }
 };
 template <> struct scalar_traits<float> {
   static constexpr bool is_exact = false;
   static constexpr rung kind = rung::machine;
-  static constexpr bool is_dual = false;
+  static constexpr bool is_ad = false;
   static std::string name() { return "machine (float)"; }
 };
 
-/// True when arithmetic on T is exact (rationals, and dual numbers over rationals).
+/// True when arithmetic on T is exact (rationals, and reverse-mode values over rationals).
 template <class T> inline constexpr bool is_exact_v = scalar_traits<T>::is_exact;
 
 /// True for the running-error values of the machine rung (gradlaws/rounded.hpp).
@@ -111,7 +111,7 @@ template <class F> inline constexpr bool is_rounded_v<rounded<F>> = true;
 /// values within range).
 template <class T> T from_exact(const exact &q);
 
-/// False for NaN and ±∞ (either end of an interval, either part of a dual number).
+/// False for NaN and ±∞ (either end of an interval, the value of a reverse-mode value).
 template <class T> bool is_finite_value(const T &v);
 
 /// An exact matrix or vector on rung T (each entry by from_exact).
@@ -154,7 +154,7 @@ template <class T> T from_exact(const exact &q) {
     interval r; // the tightest enclosure of q at the current working precision
     mpfi_set_q(r.backend().data(), q.backend().data());
     return r;
-  } else if constexpr (scalar_traits<T>::is_dual) {
+  } else if constexpr (scalar_traits<T>::is_ad) {
     return T(from_exact<typename T::value_type>(q));
   } else if constexpr (is_rounded_v<T>) {
     using F = typename T::value_type;
@@ -170,7 +170,7 @@ template <class T> T from_exact(const exact &q) {
 template <class T> bool is_finite_value(const T &v) {
   if constexpr (std::is_floating_point_v<T>) return std::isfinite(v);
   else if constexpr (std::is_same_v<T, high>) return boost::multiprecision::isfinite(v);
-  else if constexpr (scalar_traits<T>::is_dual) return is_finite_value(v.v) && is_finite_value(v.d);
+  else if constexpr (scalar_traits<T>::is_ad) return is_finite_value(v.v);
   else if constexpr (is_rounded_v<T>) return std::isfinite(v.v);
   else if constexpr (std::is_same_v<T, interval>)
     return boost::multiprecision::isfinite(lower(v)) && boost::multiprecision::isfinite(upper(v));
@@ -198,13 +198,13 @@ template <class T> std::string to_string(const vec<T> &v, int digits) {
 } // namespace gradlaws
 
 // The scalar lists every registry entry is instantiated for. FORWARD scalars run forward
-// passes (including the dual numbers of the oracle); BACKWARD scalars also run backprop.
+// passes (including the oracle's reverse-mode values); BACKWARD scalars also run backprop.
 #define GRADLAWS_BACKWARD_SCALARS(X)                                                          \
   X(::gradlaws::exact) X(::gradlaws::high) X(::gradlaws::interval) X(double) X(float)         \
   X(::gradlaws::rounded<double>) X(::gradlaws::rounded<float>)
-#define GRADLAWS_DUAL_SCALARS(X)                                                              \
-  X(::gradlaws::dual<::gradlaws::exact>) X(::gradlaws::dual<::gradlaws::high>)
-#define GRADLAWS_FORWARD_SCALARS(X) GRADLAWS_BACKWARD_SCALARS(X) GRADLAWS_DUAL_SCALARS(X)
+#define GRADLAWS_ORACLE_SCALARS(X)                                                            \
+  X(::gradlaws::adjoint<::gradlaws::exact>) X(::gradlaws::adjoint<::gradlaws::high>)
+#define GRADLAWS_FORWARD_SCALARS(X) GRADLAWS_BACKWARD_SCALARS(X) GRADLAWS_ORACLE_SCALARS(X)
 
 namespace gradlaws {
 
@@ -226,7 +226,7 @@ struct strip_end<type_list<T, Rest...>, Done...> : strip_end<type_list<Rest...>,
 /// macro as the explicit instantiations, so the list and the compiled rungs cannot differ.
 using backward_scalars = typename detail::strip_end<
     type_list<GRADLAWS_BACKWARD_SCALARS(GRADLAWS_TYPE_LIST_ITEM) detail::list_end>>::type;
-/// The scalars forward passes run on: the backward scalars and the oracle's dual numbers.
+/// The scalars forward passes run on: the backward scalars and the oracle's reverse-mode values.
 using forward_scalars = typename detail::strip_end<
     type_list<GRADLAWS_FORWARD_SCALARS(GRADLAWS_TYPE_LIST_ITEM) detail::list_end>>::type;
 #undef GRADLAWS_TYPE_LIST_ITEM

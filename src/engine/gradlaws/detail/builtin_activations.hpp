@@ -39,7 +39,7 @@ struct leaky_relu {
   template <class T> static T df(const T &z) { return z > T(0) ? T(1) : slope<T>(); }
 };
 
-// Kink conventions live in the branch structure of f as well as in df: forward-mode
+// Kink conventions live in the branch structure of f as well as in df: the oracle's
 // differentiation follows the branch f takes, so at a kink the oracle sees the same one-sided
 // (or constant) piece that df's convention names.
 

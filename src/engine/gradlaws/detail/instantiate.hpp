@@ -9,7 +9,7 @@
 #include "gradlaws/detail/strategy_impl.hpp"
 #include "gradlaws/oracle.hpp"
 
-/// The forward pass on T: what the oracle's dual numbers need.
+/// The forward pass on T: what the oracle's reverse-mode values need.
 #define GRADLAWS_INSTANTIATE_FORWARD_RUNG(T)                                                  \
   namespace gradlaws {                                                                        \
   GRADLAWS_BACKPROP_FORWARD(template, T)                                                      \

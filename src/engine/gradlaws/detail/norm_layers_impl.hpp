@@ -2,7 +2,7 @@
 // The formulas of the normalisation layers (declared in gradlaws/norm_layers.hpp), included by
 // the rung sources that instantiate them once per scalar.
 
-#include "gradlaws/dual.hpp"
+#include "gradlaws/adjoint.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/norm_layers.hpp"
 
@@ -35,7 +35,7 @@ normalised<T> normalise(const vec<T> &v, const exact &epsilon, const std::string
   for (Eigen::Index k = 0; k < n; ++k) var += (v[k] - mean) * (v[k] - mean);
   var /= T(int(n));
   const T den = var + from_exact<T>(epsilon);
-  // `>` on intervals means certainly greater, on dual numbers it compares values: either way
+  // `>` on intervals means certainly greater, on reverse-mode values it compares values: either way
   // a denominator that may be 0 is refused rather than divided by.
   if (!(den > T(0)))
     throw zero_variance_error(what + ": the " + std::to_string(n) +
