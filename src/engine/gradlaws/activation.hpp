@@ -8,6 +8,10 @@
 //     template <class T> static T f(const T &z) { return z * z; }
 //     template <class T> static T df(const T &z) { return T(2) * z; }
 //   };
+//
+// Optionally, `template <class T> static T df_from_output(const T &z, const T &fz)` gives the
+// same value as df(z) from fz = f(z) kept by the forward pass (σ′ = σ(1 − σ)): backprop then
+// does not evaluate f again.
 //   gradlaws::register_activation<my_square>({.name = "my_square", .formula = "z²",
 //                                             .derivative = "2z", .affine_derivative = true});
 
@@ -51,10 +55,19 @@ public:
 
 #define GRADLAWS_DECLARE_F(T) virtual T f(const T &z) const = 0;
 #define GRADLAWS_DECLARE_DF(T) virtual T df(const T &z) const = 0;
+  /// σ′(z) given fz = σ(z) from the same forward pass: the same value as df(z), cheaper where
+  /// the formula allows (an activation struct may define df_from_output(z, fz)).
+#define GRADLAWS_DECLARE_DF_GIVEN(T)                                                          \
+  virtual T df_given(const T &z, const T &fz) const {                                         \
+    (void)fz;                                                                                 \
+    return df(z);                                                                             \
+  }
   GRADLAWS_FORWARD_SCALARS(GRADLAWS_DECLARE_F)
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DECLARE_DF)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DECLARE_DF_GIVEN)
 #undef GRADLAWS_DECLARE_F
 #undef GRADLAWS_DECLARE_DF
+#undef GRADLAWS_DECLARE_DF_GIVEN
 
 private:
   activation_info info_;

@@ -8,7 +8,11 @@
 //                                           const mat<T> &upstream, T *param_grad) const;
 //
 // backward_impl returns ∂/∂x of Σ upstream ⊙ forward(x) and adds the parameter gradient into
-// param_grad. A layer whose output for one example depends on other examples (BatchNorm) says
+// param_grad. A layer whose derivative is cheaper from its output (σ′ = σ(1 − σ)) may take the
+// output of the same forward pass as a second argument instead:
+//
+//   template <class T> mat<T> backward_impl(const mat<T> &x, const mat<T> &y, const T *params,
+//                                           const mat<T> &upstream, T *param_grad) const; A layer whose output for one example depends on other examples (BatchNorm) says
 // so with batch_coupled().
 
 #include "gradlaws/activation.hpp"
@@ -45,8 +49,8 @@ public:
 #define GRADLAWS_DECLARE_FORWARD(T)                                                           \
   virtual mat<T> forward(const mat<T> &x, const T *params) const = 0;
 #define GRADLAWS_DECLARE_BACKWARD(T)                                                          \
-  virtual mat<T> backward(const mat<T> &x, const T *params, const mat<T> &upstream,          \
-                          T *param_grad) const = 0;
+  virtual mat<T> backward(const mat<T> &x, const mat<T> &y, const T *params,                 \
+                          const mat<T> &upstream, T *param_grad) const = 0;
   GRADLAWS_FORWARD_SCALARS(GRADLAWS_DECLARE_FORWARD)
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DECLARE_BACKWARD)
 #undef GRADLAWS_DECLARE_FORWARD
@@ -80,13 +84,16 @@ public:
       detail::refuse_rung(describe(), scalar_traits<T>::kind, scalar_traits<T>::is_ad);     \
   }
 #define GRADLAWS_DEFINE_BACKWARD(T)                                                           \
-  mat<T> backward(const mat<T> &x, const T *params, const mat<T> &upstream, T *param_grad)    \
-      const override {                                                                        \
-    if constexpr (detail::layer_runs_on<Derived, T>())                                        \
-      return static_cast<const Derived &>(*this).template backward_impl<T>(x, params, upstream, \
-                                                                           param_grad);       \
-    else                                                                                      \
+  mat<T> backward(const mat<T> &x, const mat<T> &y, const T *params, const mat<T> &upstream,  \
+                  T *param_grad) const override {                                             \
+    const Derived &self = static_cast<const Derived &>(*this);                                \
+    if constexpr (!detail::layer_runs_on<Derived, T>())                                       \
       detail::refuse_rung(describe(), scalar_traits<T>::kind, false);                         \
+    else if constexpr (requires { self.template backward_impl<T>(x, y, params, upstream,      \
+                                                                 param_grad); })              \
+      return self.template backward_impl<T>(x, y, params, upstream, param_grad);              \
+    else                                                                                      \
+      return self.template backward_impl<T>(x, params, upstream, param_grad);                 \
   }
   GRADLAWS_FORWARD_SCALARS(GRADLAWS_DEFINE_FORWARD)
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_BACKWARD)
@@ -134,8 +141,10 @@ public:
   std::string construction_code() const override;
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *) const;
+  /// σ′ from the kept output where the activation allows it (σ′ = σ(1 − σ), tanh′ = 1 − tanh²).
   template <class T>
-  mat<T> backward_impl(const mat<T> &x, const T *, const mat<T> &upstream, T *) const;
+  mat<T> backward_impl(const mat<T> &x, const mat<T> &y, const T *, const mat<T> &upstream,
+                       T *) const;
 
 private:
   std::size_t width_;
@@ -152,8 +161,8 @@ extern template class layer_base<activation_layer>;
   PREFIX mat<T> activation_layer::forward_impl<T>(const mat<T> &, const T *) const;
 #define GRADLAWS_LAYER_BACKWARD(PREFIX, T)                                                    \
   PREFIX mat<T> dense::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *) const; \
-  PREFIX mat<T> activation_layer::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, \
-                                                   T *) const;
+  PREFIX mat<T> activation_layer::backward_impl<T>(const mat<T> &, const mat<T> &, const T *, \
+                                                   const mat<T> &, T *) const;
 #define GRADLAWS_EXTERN_LAYER_FORWARD(T) GRADLAWS_LAYER_FORWARD(extern template, T)
 #define GRADLAWS_EXTERN_LAYER_BACKWARD(T) GRADLAWS_LAYER_BACKWARD(extern template, T)
 GRADLAWS_FORWARD_SCALARS(GRADLAWS_EXTERN_LAYER_FORWARD)

@@ -34,10 +34,19 @@ public:
     if constexpr (unsupported_on<Impl, T>()) throw_unsupported<T>(name());                    \
     else return Impl::df(z);                                                                  \
   }
+#define GRADLAWS_DEFINE_DF_GIVEN(T)                                                           \
+  T df_given(const T &z, const T &fz) const override {                                        \
+    if constexpr (unsupported_on<Impl, T>()) throw_unsupported<T>(name());                    \
+    else if constexpr (requires { Impl::df_from_output(z, fz); })                             \
+      return Impl::df_from_output(z, fz);                                                     \
+    else return Impl::df(z);                                                                  \
+  }
   GRADLAWS_FORWARD_SCALARS(GRADLAWS_DEFINE_F)
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_DF)
+  GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_DF_GIVEN)
 #undef GRADLAWS_DEFINE_F
 #undef GRADLAWS_DEFINE_DF
+#undef GRADLAWS_DEFINE_DF_GIVEN
 };
 
 } // namespace gradlaws::detail

@@ -43,15 +43,16 @@ void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const ma
 }
 
 namespace detail {
-/// Throws nonfinite_error naming `where` if some entry of v is NaN or infinite. On the exact
-/// rung nothing can be.
-template <class T, class M> void require_finite(const M &v, const std::string &where) {
+/// Throws nonfinite_error naming where() if some entry of v is NaN or infinite. On the exact
+/// rung nothing can be. `where` is called only to word the error.
+template <class T, class M, class Where> void require_finite(const M &v, const Where &where) {
   if constexpr (!is_exact_v<T>)
     for (Eigen::Index j = 0; j < v.cols(); ++j)
       for (Eigen::Index i = 0; i < v.rows(); ++i)
         if (!is_finite_value(v(i, j)))
-          throw nonfinite_error(where + " is NaN or infinite at entry (" + std::to_string(i) +
-                                ", " + std::to_string(j) + ") although its inputs are finite");
+          throw nonfinite_error(std::string(where()) + " is NaN or infinite at entry (" +
+                                std::to_string(i) + ", " + std::to_string(j) +
+                                ") although its inputs are finite");
 }
 } // namespace detail
 
@@ -67,12 +68,13 @@ mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *ke
   if (keep) keep->inputs.clear();
   mat<T> a = x;
   const auto &layers = m.layers();
-  detail::require_finite<T>(theta, "θ");
-  detail::require_finite<T>(x, "X");
+  detail::require_finite<T>(theta, [] { return "θ"; });
+  detail::require_finite<T>(x, [] { return "X"; });
   for (std::size_t k = 0; k < layers.size(); ++k) {
     mat<T> next = layers[k]->forward(a, theta.data() + m.offsets()[k]);
-    detail::require_finite<T>(next, "the output of layer " + std::to_string(k + 1) + " (" +
-                                        layers[k]->describe() + ")");
+    detail::require_finite<T>(next, [&] {
+      return "the output of layer " + std::to_string(k + 1) + " (" + layers[k]->describe() + ")";
+    });
     if (keep) keep->inputs.push_back(std::move(a));
     a = std::move(next);
   }
@@ -107,16 +109,19 @@ vec<T> backward(const model &m, const vec<T> &theta, const tape<T> &t, const mat
     throw dimension_error("upstream error is " + std::to_string(upstream.rows()) + "×" +
                           std::to_string(upstream.cols()) + " but the output is " +
                           std::to_string(t.output.rows()) + "×" + std::to_string(t.output.cols()));
-  detail::require_finite<T>(upstream, "the upstream error");
+  detail::require_finite<T>(upstream, [] { return "the upstream error"; });
   vec<T> g = vec<T>::Constant(theta.size(), T(0));
   mat<T> up = upstream;
   for (std::size_t k = layers.size(); k-- > 0;) {
-    up = layers[k]->backward(t.inputs[k], theta.data() + m.offsets()[k], up,
+    // The layer's output from the same forward pass: the next layer's input, or ŷ.
+    const mat<T> &out = k + 1 < layers.size() ? t.inputs[k + 1] : t.output;
+    up = layers[k]->backward(t.inputs[k], out, theta.data() + m.offsets()[k], up,
                              g.data() + m.offsets()[k]);
-    detail::require_finite<T>(up, "the backward pass of layer " + std::to_string(k + 1) + " (" +
-                                      layers[k]->describe() + ")");
+    detail::require_finite<T>(up, [&] {
+      return "the backward pass of layer " + std::to_string(k + 1) + " (" + layers[k]->describe() + ")";
+    });
   }
-  detail::require_finite<T>(g, "the gradient");
+  detail::require_finite<T>(g, [] { return "the gradient"; });
   return g;
 }
 

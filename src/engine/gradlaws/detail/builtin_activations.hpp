@@ -94,11 +94,29 @@ struct sigmoid {
   static constexpr bool rational = false;
   template <class T> static T f(const T &z) {
     using std::exp;
-    return T(1) / (T(1) + exp(-z));
+    if constexpr (std::is_same_v<T, high>) {
+      // The same roundings as the formula below, in one variable (no temporary per operation).
+      high r;
+      mpfr_ptr v = r.backend().data();
+      mpfr_neg(v, z.backend().data(), MPFR_RNDN);
+      mpfr_exp(v, v, MPFR_RNDN);
+      mpfr_add_ui(v, v, 1, MPFR_RNDN);
+      mpfr_ui_div(v, 1, v, MPFR_RNDN);
+      return r;
+    } else {
+      return T(1) / (T(1) + exp(-z));
+    }
   }
-  template <class T> static T df(const T &z) {
-    const T s = f(z);
-    return s * (T(1) - s);
+  template <class T> static T df(const T &z) { return df_from_output(z, f(z)); }
+  template <class T> static T df_from_output(const T &, const T &s) {
+    if constexpr (std::is_same_v<T, high>) {
+      high r; // s (1 - s), rounded as the formula below
+      mpfr_ui_sub(r.backend().data(), 1, s.backend().data(), MPFR_RNDN);
+      mpfr_mul(r.backend().data(), s.backend().data(), r.backend().data(), MPFR_RNDN);
+      return r;
+    } else {
+      return s * (T(1) - s);
+    }
   }
 };
 
@@ -108,10 +126,8 @@ struct tanh_fn {
     using std::tanh;
     return tanh(z);
   }
-  template <class T> static T df(const T &z) {
-    const T t = f(z);
-    return T(1) - t * t;
-  }
+  template <class T> static T df(const T &z) { return df_from_output(z, f(z)); }
+  template <class T> static T df_from_output(const T &, const T &t) { return T(1) - t * t; }
 };
 
 struct softplus {

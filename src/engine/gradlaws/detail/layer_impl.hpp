@@ -1,29 +1,56 @@
 #pragma once
 // The formulas of the built-in dense and activation layers (declared in gradlaws/layer.hpp),
-// included by the rung sources that instantiate them once per scalar.
+// included by the rung sources that instantiate them once per scalar. The loops write into
+// their results in place (detail/inplace.hpp): on the multiprecision rungs no temporary is
+// allocated per product. Sums run in index order, as Eigen's coefficient-wise product does.
 
+#include "gradlaws/detail/inplace.hpp"
 #include "gradlaws/layer.hpp"
 
 namespace gradlaws {
 
 template <class T> mat<T> dense::forward_impl(const mat<T> &x, const T *p) const {
-  using rowmat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const Eigen::Map<const rowmat> w(p, Eigen::Index(out_), Eigen::Index(in_));
-  const Eigen::Map<const vec<T>> b(p + out_ * in_, Eigen::Index(out_));
-  mat<T> y = w * x;
-  y.colwise() += b;
+  const Eigen::Index out = Eigen::Index(out_), in = Eigen::Index(in_), n = x.cols();
+  const T *b = p + out_ * in_; // W is out × in, row-major, then b
+  mat<T> y(out, n);
+  T scratch;
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index r = 0; r < out; ++r) {
+      T &acc = y(r, j);
+      const T *w = p + r * in;
+      detail::set_product(acc, w[0], x(0, j));
+      for (Eigen::Index c = 1; c < in; ++c) detail::add_product(acc, w[c], x(c, j), scratch);
+      detail::add_to(acc, b[r]);
+    }
   return y;
 }
 
 template <class T>
 mat<T> dense::backward_impl(const mat<T> &x, const T *p, const mat<T> &up, T *g) const {
-  using rowmat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const Eigen::Map<const rowmat> w(p, Eigen::Index(out_), Eigen::Index(in_));
-  Eigen::Map<rowmat> gw(g, Eigen::Index(out_), Eigen::Index(in_));
-  Eigen::Map<vec<T>> gb(g + out_ * in_, Eigen::Index(out_));
-  gw += up * x.transpose(); // Σ over the batch, as a batched framework does
-  gb += up.rowwise().sum();
-  return w.transpose() * up;
+  const Eigen::Index out = Eigen::Index(out_), in = Eigen::Index(in_), n = x.cols();
+  if (n == 0) return mat<T>(in, 0); // no examples: nothing to add
+  T sum, scratch;
+  // ∂W += up · xᵀ and ∂b += Σ_j up(:, j): summed over the batch, as a batched framework does.
+  for (Eigen::Index r = 0; r < out; ++r) {
+    T *gw = g + r * in;
+    for (Eigen::Index c = 0; c < in; ++c) {
+      detail::set_product(sum, up(r, 0), x(c, 0));
+      for (Eigen::Index j = 1; j < n; ++j) detail::add_product(sum, up(r, j), x(c, j), scratch);
+      detail::add_to(gw[c], sum);
+    }
+    sum = up(r, 0);
+    for (Eigen::Index j = 1; j < n; ++j) detail::add_to(sum, up(r, j));
+    detail::add_to(g[out * in + r], sum);
+  }
+  // ∂x = Wᵀ · up
+  mat<T> dx(in, n);
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index c = 0; c < in; ++c) {
+      T &acc = dx(c, j);
+      detail::set_product(acc, p[c], up(0, j));
+      for (Eigen::Index r = 1; r < out; ++r) detail::add_product(acc, p[r * in + c], up(r, j), scratch);
+    }
+  return dx;
 }
 
 template <class T> mat<T> activation_layer::forward_impl(const mat<T> &x, const T *) const {
@@ -34,10 +61,12 @@ template <class T> mat<T> activation_layer::forward_impl(const mat<T> &x, const 
 }
 
 template <class T>
-mat<T> activation_layer::backward_impl(const mat<T> &x, const T *, const mat<T> &up, T *) const {
+mat<T> activation_layer::backward_impl(const mat<T> &x, const mat<T> &y, const T *,
+                                       const mat<T> &up, T *) const {
   mat<T> dx(x.rows(), x.cols());
   for (Eigen::Index j = 0; j < x.cols(); ++j)
-    for (Eigen::Index i = 0; i < x.rows(); ++i) dx(i, j) = up(i, j) * act_->df(x(i, j));
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+      detail::set_product(dx(i, j), up(i, j), act_->df_given(x(i, j), y(i, j)));
   return dx;
 }
 
