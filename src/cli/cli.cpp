@@ -1,4 +1,5 @@
 #include "cli.hpp"
+#include "workers.hpp"
 
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
@@ -35,6 +36,7 @@ struct options {
   bool seeds_given = false;
   bool timings = true;
   bool variants = false;
+  int jobs = 0; ///< processes for report, rates and sweep (0: one per core)
 };
 
 /// The confirmation runs at D + extra_digits, and MPFR's precision scope allows 100000 digits.
@@ -85,6 +87,7 @@ options parse(const std::vector<std::string> &args) {
       o.seeds = parse_int<int>(a, value(), 1, 100000);
       o.seeds_given = true;
     }
+    else if (a == "--jobs") o.jobs = parse_int<int>(a, value(), 1, 256);
     else if (a == "--variant") o.variant = value();
     else if (a == "--out") o.out = value();
     else if (a == "--kind") o.kind = value();
@@ -122,6 +125,7 @@ options parse(const std::vector<std::string> &args) {
   only_for(o.format.has_value(), "--format", {"check"});
   only_for(o.out.has_value(), "--out", {"report"});
   only_for(o.kind.has_value(), "--kind", {"list", "report"});
+  only_for(o.jobs > 0, "--jobs", {"report", "rates", "sweep"});
   only_for(std::find(seen.begin(), seen.end(), "--seeds") != seen.end(), "--seeds",
            {"rates", "sweep", "gallery"});
   const bool runs = o.command == "check" || o.command == "report" || o.command == "rates" ||
@@ -131,6 +135,15 @@ options parse(const std::vector<std::string> &args) {
       throw usage_error(std::string(flag) + " goes with 'check', 'report', 'rates', 'sweep' or 'gallery', not with '" +
                         o.command + "'");
   return o;
+}
+
+int jobs_of(const options &o) { return o.jobs > 0 ? o.jobs : default_jobs(); }
+
+/// Seconds as text that reads back to the same double.
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", s);
+  return buf;
 }
 
 bool kind_selected(const options &o, const entry &e) {
@@ -225,19 +238,34 @@ int report(const options &o, std::ostream &out, std::ostream &err) {
   for (const auto *e : catalogue())
     if (kind_selected(o, *e))
       for (const auto &v : e->variants()) work.emplace_back(e, v);
-  std::vector<run_result> results;
+  // Each entry runs in a worker process and comes back as text: its progress line and its
+  // report piece. They are printed and assembled in catalogue order, whatever ran first.
+  std::vector<report_piece> pieces;
   int failed = 0;
-  for (std::size_t k = 0; k < work.size(); ++k) {
-    const auto &[e, v] = work[k];
-    results.push_back(e->run(v, o.run));
-    const auto &r = results.back();
-    failed += !r.passed;
-    err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] " << summary_line(r, t) << "\n";
-  }
-  file << render_markdown_report(results, o.run, t);
+  run_items(
+      work.size(), jobs_of(o),
+      [&](std::size_t k) -> item_output {
+        const run_result r = work[k].first->run(work[k].second, o.run);
+        const report_piece p = report_piece_of(r, t);
+        return {summary_line(r, t), std::string(to_string(p.kind)), p.passed ? "1" : "0",
+                seconds_text(p.seconds), p.summary_row, p.section};
+      },
+      [&](std::size_t k, const item_output &x) {
+        report_piece p;
+        p.kind = x[1] == std::string(to_string(entry_kind::fallacy)) ? entry_kind::fallacy
+                                                                     : entry_kind::law;
+        p.passed = x[2] == "1";
+        p.seconds = std::strtod(x[3].c_str(), nullptr);
+        p.summary_row = x[4];
+        p.section = x[5];
+        failed += !p.passed;
+        pieces.push_back(std::move(p));
+        err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] " << x[0] << "\n";
+      });
+  file << assemble_markdown_report(pieces, o.run, t);
   file.flush();
   if (!file) throw error("cannot write the report to '" + path + "': " + std::strerror(errno));
-  out << results.size() - std::size_t(failed) << " of " << results.size()
+  out << pieces.size() - std::size_t(failed) << " of " << pieces.size()
       << " entries passed; report written to " << path << "\n";
   return failed ? 1 : 0;
 }
@@ -251,13 +279,21 @@ int rates(const options &o, std::ostream &out, std::ostream &err) {
   }
   out << "fallacy shrink rates: the share of seeds 1.." << o.seeds
       << " on which the fallacy is falsified and shrinks to its expected shape\n\n";
-  out << std::left << std::setw(52) << "entry [variant]" << std::setw(12) << "rate"
-      << std::setw(12) << "mean time" << "max time\n";
-  int imperfect = 0;
+  out << std::left << std::setw(52) << "entry [variant]";
+  if (o.timings) out << std::setw(12) << "rate" << std::setw(12) << "mean time" << "max time\n";
+  else out << "rate\n";
+  std::vector<std::pair<const entry *, std::string>> work;
   for (const auto *e : catalogue()) {
     if (e->kind != entry_kind::fallacy) continue;
     if (!o.names.empty() && std::find(o.names.begin(), o.names.end(), e->name) == o.names.end()) continue;
-    for (const auto &v : e->variants()) {
+    for (const auto &v : e->variants()) work.emplace_back(e, v);
+  }
+  int imperfect = 0;
+  // One item per variant, on the worker processes; rows printed in catalogue order.
+  run_items(
+      work.size(), jobs_of(o),
+      [&](std::size_t k) -> item_output {
+      const auto &[e, v] = work[k];
       int hits = 0;
       double total = 0, worst = 0;
       std::string first_miss;
@@ -272,16 +308,22 @@ int rates(const options &o, std::ostream &out, std::ostream &err) {
           first_miss = "seed " + std::to_string(s) + ": " +
                        (r.shape_problem.empty() ? std::string(to_string(r.status)) : r.shape_problem);
       }
-      imperfect += hits != o.seeds;
-      std::ostringstream rate, mean, max;
+      std::ostringstream rate, mean, max, row;
       rate << hits << "/" << o.seeds;
       mean << std::fixed << std::setprecision(3) << total / o.seeds << " s";
       max << std::fixed << std::setprecision(3) << worst << " s";
-      out << std::left << std::setw(52) << (e->name + " [" + v + "]") << std::setw(12) << rate.str()
-          << std::setw(12) << mean.str() << max.str() << "\n";
-      if (!first_miss.empty()) err << "  first miss of " << e->name << " [" << v << "]: " << first_miss << "\n";
-    }
-  }
+      row << std::left << std::setw(52) << (e->name + " [" + v + "]");
+      if (o.timings) row << std::setw(12) << rate.str() << std::setw(12) << mean.str() << max.str();
+      else row << rate.str();
+      row << "\n";
+      return {row.str(), first_miss.empty() ? "" : "  first miss of " + e->name + " [" + v + "]: " + first_miss + "\n",
+              hits == o.seeds ? "1" : "0"};
+      },
+      [&](std::size_t, const item_output &x) {
+        out << x[0];
+        err << x[1];
+        imperfect += x[2] != "1";
+      });
   return imperfect ? 1 : 0;
 }
 
@@ -346,26 +388,38 @@ int sweep(const options &o, std::ostream &out, std::ostream &err) {
   if (o.names.empty())
     for (const entry *e : catalogue())
       if (e->kind != entry_kind::fallacy) entries.push_back(e);
+  std::vector<std::pair<const entry *, std::string>> work;
+  for (const entry *e : entries)
+    for (const auto &v : e->variants()) work.emplace_back(e, v);
   std::size_t runs = 0, alarms = 0;
-  for (const entry *e : entries) {
-    for (const auto &v : e->variants()) {
-      std::size_t failed = 0;
-      for (int s = 1; s <= o.seeds; ++s) {
-        run_options ro = o.run;
-        ro.seed = std::uint64_t(s);
-        const run_result r = e->run(v, ro);
-        ++runs;
-        if (!r.passed) {
-          ++failed;
-          err << "false alarm: " << e->name << " [" << v << "] at seed " << s << ": "
-              << (r.found ? r.found->summary() : r.message) << "\n";
+  // One item per variant, on the worker processes; lines printed in catalogue order.
+  run_items(
+      work.size(), jobs_of(o),
+      [&](std::size_t k) -> item_output {
+        const auto &[e, v] = work[k];
+        std::size_t failed = 0;
+        std::string alarm_lines;
+        for (int s = 1; s <= o.seeds; ++s) {
+          run_options ro = o.run;
+          ro.seed = std::uint64_t(s);
+          const run_result r = e->run(v, ro);
+          if (!r.passed) {
+            ++failed;
+            alarm_lines += "false alarm: " + e->name + " [" + v + "] at seed " + std::to_string(s) +
+                           ": " + (r.found ? r.found->summary() : r.message) + "\n";
+          }
         }
-      }
-      alarms += failed;
-      out << std::left << std::setw(52) << (e->name + " [" + v + "]") << " " << failed << " of "
-          << o.seeds << " seeds failed\n";
-    }
-  }
+        std::ostringstream line;
+        line << std::left << std::setw(52) << (e->name + " [" + v + "]") << " " << failed
+             << " of " << o.seeds << " seeds failed\n";
+        return {alarm_lines, line.str(), std::to_string(failed)};
+      },
+      [&](std::size_t, const item_output &x) {
+        err << x[0];
+        out << x[1];
+        runs += std::size_t(o.seeds);
+        alarms += std::stoul(x[2]);
+      });
   out << runs << " law runs (" << entries.size() << " entries × variants × " << o.seeds
       << " seeds): " << alarms << " false alarms\n";
   return alarms ? 1 : 0;
@@ -398,7 +452,9 @@ std::string usage() {
          "  --digits D      working precision of the high rung (default 50)\n"
          "  --kind K        law or fallacy: restrict list and report\n"
          "  --format F      check output: text, markdown or json\n"
-         "  --no-timings    leave wall-clock times out, so a seed gives a byte-identical report\n";
+         "  --no-timings    leave wall-clock times out, so a seed gives a byte-identical report\n"
+         "  --jobs N        processes for report, rates and sweep (default: one per core); the\n"
+         "                  output is the same for every N\n";
 }
 
 int check_arguments(const std::vector<std::string> &args, std::ostream &err) {

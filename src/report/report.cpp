@@ -223,11 +223,25 @@ std::string render_json(const run_result &r, timings t) {
   return s;
 }
 
-std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,
-                                   timings t) {
+report_piece report_piece_of(const run_result &r, timings t) {
+  report_piece p;
+  p.kind = r.kind;
+  p.passed = r.passed;
+  p.seconds = r.seconds;
+  p.summary_row = "| `" + r.entry + "` | " + std::string(to_string(r.kind)) + " | " + r.variant +
+                  " | " + (r.passed ? "PASS" : "**FAIL**") + " | " + cell(verdict_words(r)) +
+                  " | " + cell(one_line_case(r)) + " |";
+  if (t == timings::shown) p.summary_row += " " + seconds_string(r.seconds) + " |";
+  p.summary_row += "\n";
+  if (r.status != run_status::held || !r.passed) p.section = render_markdown(r, t);
+  return p;
+}
+
+std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
+                                     const run_options &opt, timings t) {
   int passed = 0, laws = 0, fallacies = 0;
   double total = 0;
-  for (const auto &r : results) {
+  for (const auto &r : pieces) {
     passed += r.passed;
     (r.kind == entry_kind::fallacy ? fallacies : laws) += 1;
     total += r.seconds;
@@ -236,9 +250,9 @@ std::string render_markdown_report(const std::vector<run_result> &results, const
   s += "Which ways of computing a batch gradient are the same thing, and which are not: every "
        "law is checked on generated cases, every fallacy is falsified and shown on its shrunk "
        "counterexample.\n\n";
-  s += "- entries run: " + std::to_string(results.size()) + " (" + std::to_string(laws) +
+  s += "- entries run: " + std::to_string(pieces.size()) + " (" + std::to_string(laws) +
        " laws and boundary laws, " + std::to_string(fallacies) + " fallacies)\n";
-  s += "- passed: " + std::to_string(passed) + " of " + std::to_string(results.size()) + "\n";
+  s += "- passed: " + std::to_string(passed) + " of " + std::to_string(pieces.size()) + "\n";
   s += "- cases per entry: " + std::to_string(opt.cases) + "; high rung: " +
        std::to_string(opt.digits) + " digits; seed: " +
        (opt.seed ? std::to_string(*opt.seed) : std::string("one per entry (FNV-1a of its test name)")) + "\n";
@@ -247,17 +261,17 @@ std::string render_markdown_report(const std::vector<run_result> &results, const
   s += "| entry | kind | variant | result | verdict | shrunk counterexample |" +
        std::string(t == timings::shown ? " time |" : "") + "\n";
   s += "|---|---|---|---|---|---|" + std::string(t == timings::shown ? "---|" : "") + "\n";
-  for (const auto &r : results) {
-    s += "| `" + r.entry + "` | " + std::string(to_string(r.kind)) + " | " + r.variant + " | " +
-         (r.passed ? "PASS" : "**FAIL**") + " | " + cell(verdict_words(r)) + " | " +
-         cell(one_line_case(r)) + " |";
-    if (t == timings::shown) s += " " + seconds_string(r.seconds) + " |";
-    s += "\n";
-  }
+  for (const auto &r : pieces) s += r.summary_row;
   s += "\n## Counterexamples and failures\n\n";
-  for (const auto &r : results)
-    if (r.status != run_status::held || !r.passed) s += render_markdown(r, t);
+  for (const auto &r : pieces) s += r.section;
   return s;
+}
+
+std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,
+                                   timings t) {
+  std::vector<report_piece> pieces;
+  for (const auto &r : results) pieces.push_back(report_piece_of(r, t));
+  return assemble_markdown_report(pieces, opt, t);
 }
 
 void write_report_files(const run_result &r, const std::string &dir) {

@@ -2,6 +2,8 @@
 
 #include "cli.hpp"
 
+#include <gradlaws/error.hpp>
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -212,6 +214,104 @@ TEST(Cli, GalleryRefusesAnUnknownCaseBeforeRunning) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no_such_bug"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("gallery: missing_one_over_n"), std::string::npos) << "ran before refusing";
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Several processes: the same output as one.
+
+#include "workers.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+namespace {
+
+std::string slurp(const std::string &path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(Cli, ReportRatesAndSweepPrintTheSameOnOneProcessAndOnSeveral) {
+  const std::string one = testing::TempDir() + "gradlaws-jobs-1.md",
+                    three = testing::TempDir() + "gradlaws-jobs-3.md";
+  const auto r1 = run({"report", "--kind", "fallacy", "--cases", "20", "--no-timings", "--jobs", "1", "--out", one});
+  const auto r3 = run({"report", "--kind", "fallacy", "--cases", "20", "--no-timings", "--jobs", "3", "--out", three});
+  EXPECT_EQ(r1.status, 0) << r1.err;
+  EXPECT_EQ(r1.err, r3.err); // the progress lines, in catalogue order
+  const std::string a = slurp(one), b = slurp(three);
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  std::remove(one.c_str());
+  std::remove(three.c_str());
+  for (const std::vector<std::string> &args :
+       {std::vector<std::string>{"rates", "derivative_at_mean", "--seeds", "3", "--no-timings"},
+        std::vector<std::string>{"sweep", "linearity", "reduction_scale", "--seeds", "2", "--cases", "3", "--no-timings"}}) {
+    auto with = [&](const char *jobs) {
+      std::vector<std::string> v = args;
+      v.insert(v.end(), {"--jobs", jobs});
+      return run(v);
+    };
+    const auto x = with("1"), y = with("2");
+    EXPECT_EQ(x.status, y.status) << args.front();
+    EXPECT_EQ(x.out, y.out) << args.front();
+    EXPECT_EQ(x.err, y.err) << args.front();
+  }
+}
+
+TEST(Cli, RatesWithoutTimingsPrintsNoTimes) {
+  const auto r = run({"rates", "derivative_at_mean", "--seeds", "2", "--no-timings"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find(" s\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("mean time"), std::string::npos) << r.out;
+}
+
+TEST(Cli, JobsIsAPositiveNumberForTheCommandsThatRunEntries) {
+  EXPECT_EQ(run({"sweep", "--jobs", "0"}).status, 2);
+  EXPECT_EQ(run({"sweep", "--jobs", "many"}).status, 2);
+  const auto list = run({"list", "--jobs", "2"});
+  EXPECT_EQ(list.status, 2);
+  EXPECT_NE(list.err.find("--jobs goes with"), std::string::npos) << list.err;
+}
+
+TEST(Workers, ResultsArriveInItemOrderWhateverFinishesFirst) {
+  std::vector<std::size_t> order;
+  std::string joined;
+  gradlaws::cli::run_items(
+      7, 3,
+      [](std::size_t i) -> gradlaws::cli::item_output {
+        // Early items are the slow ones; a large output crosses the pipe's buffer.
+        volatile double sink = 0;
+        for (long k = 0; k < long(7 - i) * 2'000'000; ++k) sink = sink + 1;
+        return {std::to_string(i), std::string(100'000 + i, char('a' + i))};
+      },
+      [&](std::size_t i, const gradlaws::cli::item_output &x) {
+        order.push_back(i);
+        joined += x[0];
+        EXPECT_EQ(x[1].size(), 100'000 + i);
+        EXPECT_EQ(x[1].front(), char('a' + i));
+      });
+  EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(joined, "0123456");
+}
+
+TEST(Workers, AnErrorInAWorkerIsRaisedHereWithItsMessage) {
+  std::size_t delivered = 0;
+  try {
+    gradlaws::cli::run_items(
+        5, 2,
+        [](std::size_t i) -> gradlaws::cli::item_output {
+          if (i == 2) throw gradlaws::error("item 2 cannot be run");
+          return {"fine"};
+        },
+        [&](std::size_t, const gradlaws::cli::item_output &) { ++delivered; });
+    FAIL() << "no error raised";
+  } catch (const gradlaws::error &e) {
+    EXPECT_NE(std::string(e.what()).find("item 2 cannot be run"), std::string::npos) << e.what();
+  }
+  EXPECT_LE(delivered, 2u); // nothing after the failing item is delivered
 }
 
 } // namespace

@@ -37,7 +37,7 @@ constexpr double activation_operations = 64;
 std::vector<exact> grid() {
   std::vector<exact> g;
   for (int n = -12; n <= 12; ++n) g.push_back(exact(n, 4));
-  for (const exact &q : {exact(1, 1024), exact(-1, 1024), exact(5), exact(-5)}) g.push_back(q);
+  for (const exact &q : std::vector<exact>{exact(1, 1024), exact(-1, 1024), exact(5), exact(-5)}) g.push_back(q);
   return g;
 }
 
@@ -288,6 +288,66 @@ TEST(ActivationNumerics, BceOnLargeLogitsIsFiniteOnTheMachineRung) {
   EXPECT_EQ(bce.value(yhat, y), 0.0); // softplus(800) - 800
   y << 0.0;
   EXPECT_EQ(bce.value(yhat, y), 800.0);
+}
+
+} // namespace
+} // namespace gradlaws
+
+// ---------------------------------------------------------------------------------------------
+// σ′ from the kept output: the same value as σ′(z), on every rung.
+
+namespace gradlaws {
+namespace {
+
+template <class T> void expect_df_given_is_df(const activation &a, const exact &z) {
+  if (!a.supports(scalar_traits<T>::kind)) return;
+  const T zt = from_exact<T>(z);
+  const T by_output = a.df_given(zt, a.f(zt)), direct = a.df(zt);
+  if constexpr (is_rounded_v<T>) {
+    EXPECT_EQ(by_output.v, direct.v) << a.name() << " at " << to_string(z);
+    EXPECT_EQ(by_output.e, direct.e) << a.name() << " at " << to_string(z);
+  } else {
+    EXPECT_TRUE(by_output == direct) << a.name() << " at " << to_string(z);
+  }
+}
+
+TEST(Activation, TheDerivativeFromTheKeptOutputIsTheDerivative) {
+  const precision_scope scope(default_digits);
+  for (const activation *a : activations())
+    for (const exact &z : grid()) {
+      expect_df_given_is_df<exact>(*a, z);
+      expect_df_given_is_df<high>(*a, z);
+      expect_df_given_is_df<double>(*a, z);
+      expect_df_given_is_df<float>(*a, z);
+      expect_df_given_is_df<rounded<double>>(*a, z);
+    }
+}
+
+TEST(Scalar, DyadicValuesConvertAsTheGeneralConversionDoes) {
+  const precision_scope scope(default_digits);
+  for (const exact &q : std::vector<exact>{exact(3, 4), exact(-5, 16), exact(1, 3), exact(7), exact(-1, 1024),
+                         exact(mp::mpz_int((mp::mpz_int(1) << 60) + 1), mp::mpz_int(4)), exact(mp::mpz_int(1), mp::mpz_int(mp::mpz_int(1) << 200))}) {
+    high general;
+    mpfr_set_q(general.backend().data(), q.backend().data(), MPFR_RNDN);
+    EXPECT_TRUE(from_exact<high>(q) == general) << to_string(q);
+    EXPECT_EQ(from_exact<double>(q), q.convert_to<double>()) << to_string(q);
+    EXPECT_EQ(from_exact<float>(q), q.convert_to<float>()) << to_string(q);
+  }
+}
+
+TEST(Adjoint, ConstantsRecordNothingAndNestedRecordingsAreSeparate) {
+  using A = adjoint<exact>;
+  adjoint_recording<exact> outer;
+  const A x = outer.variable(exact(3));
+  const A c = A(exact(5)) * A(exact(2)); // constants only: no node
+  EXPECT_EQ(c.node, -1);
+  {
+    adjoint_recording<exact> inner;
+    const A u = inner.variable(exact(2));
+    EXPECT_EQ(inner.gradient(u * u * u, 1)[0], exact(12)); // 3u² at 2
+  }
+  const A y = x * x / (x + c); // x²/(x + 10) at 3: (2x(x+10) - x²)/(x+10)² = 69/169
+  EXPECT_EQ(outer.gradient(y, 1)[0], exact(69, 169));
 }
 
 } // namespace

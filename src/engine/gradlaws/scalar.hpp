@@ -21,6 +21,7 @@
 #include <boost/multiprecision/eigen.hpp>
 
 #include <cmath>
+#include <limits>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -141,14 +142,31 @@ template <class T> std::string to_string(const vec<T> &v, int digits = 0);
 // ---------------------------------------------------------------------------------------------
 // Definitions
 
+namespace detail {
+/// k when q's denominator is 2^k (generated inputs are dyadic), else -1.
+inline long dyadic_exponent(const exact &q) {
+  const mpz_srcptr den = mpq_denref(q.backend().data());
+  const auto bits = mpz_sizeinbase(den, 2);
+  return mpz_scan1(den, 0) == bits - 1 ? long(bits - 1) : -1;
+}
+} // namespace detail
+
 template <class T> T from_exact(const exact &q) {
   if constexpr (std::is_same_v<T, exact>) {
     return q;
   } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+    // A dyadic value with a small numerator is exact in F: no rational division needed.
+    const long k = detail::dyadic_exponent(q);
+    const mpz_srcptr num = mpq_numref(q.backend().data());
+    if (k >= 0 && k < 120 && mpz_sizeinbase(num, 2) <= std::size_t(std::numeric_limits<T>::digits))
+      return T(std::ldexp(double(mpz_get_si(num)), -int(k)));
     return q.template convert_to<T>();
   } else if constexpr (std::is_same_v<T, high>) {
     high r; // at the current working precision; rounded once, to nearest
-    mpfr_set_q(r.backend().data(), q.backend().data(), MPFR_RNDN);
+    if (const long k = detail::dyadic_exponent(q); k >= 0)
+      mpfr_set_z_2exp(r.backend().data(), mpq_numref(q.backend().data()), -k, MPFR_RNDN);
+    else
+      mpfr_set_q(r.backend().data(), q.backend().data(), MPFR_RNDN);
     return r;
   } else if constexpr (std::is_same_v<T, interval>) {
     interval r; // the tightest enclosure of q at the current working precision
