@@ -36,7 +36,7 @@ struct options {
   bool seeds_given = false;
   bool timings = true;
   bool variants = false;
-  int jobs = 0; ///< processes for report, rates and sweep (0: one per core)
+  int jobs = 0; ///< processes for report, rates, sweep and gallery --seeds (0: one per core)
 };
 
 /// The confirmation runs at D + extra_digits, and MPFR's precision scope allows 100000 digits.
@@ -125,7 +125,10 @@ options parse(const std::vector<std::string> &args) {
   only_for(o.format.has_value(), "--format", {"check"});
   only_for(o.out.has_value(), "--out", {"report"});
   only_for(o.kind.has_value(), "--kind", {"list", "report"});
-  only_for(o.jobs > 0, "--jobs", {"report", "rates", "sweep"});
+  only_for(o.jobs > 0, "--jobs", {"report", "rates", "sweep", "gallery"});
+  if (o.jobs > 0 && o.command == "gallery" && !o.seeds_given)
+    throw usage_error("--jobs goes with 'gallery' only with --seeds (the kill matrix runs in one "
+                      "process)");
   only_for(std::find(seen.begin(), seen.end(), "--seeds") != seen.end(), "--seeds",
            {"rates", "sweep", "gallery"});
   const bool runs = o.command == "check" || o.command == "report" || o.command == "rates" ||
@@ -341,27 +344,44 @@ int gallery(const options &o, std::ostream &out, std::ostream &err) {
         throw unknown_name_error("gallery case", n, known);
     }
   if (o.seeds_given) {
-    // The twins on the machine rung over seeds 1..N: false alarms of the rounding bound.
-    std::size_t runs = 0, alarms = 0;
-    for (const std::string &n : names) {
-      std::size_t failed = 0, here = 0;
-      for (int s = 1; s <= o.seeds; ++s) {
-        run_options ro = o.run;
-        ro.seed = std::uint64_t(s);
-        for (const run_result &r : run_gallery_twin_on_machine(n, ro)) {
-          ++here;
-          if (!r.passed) {
-            ++failed;
-            err << "false alarm: twin of " << n << ": " << r.entry << " [" << r.variant
-                << "] at seed " << s << ": " << (r.found ? r.found->summary() : r.message) << "\n";
+    // The twins on the machine rung over seeds 1..N: false alarms of the rounding bound. Items
+    // are blocks of seeds of one twin, run on the worker processes, delivered in order.
+    constexpr int block = 25;
+    const int blocks = (o.seeds + block - 1) / block;
+    std::size_t runs = 0, alarms = 0, here = 0, failed = 0;
+    run_items(
+        names.size() * std::size_t(blocks), jobs_of(o),
+        [&](std::size_t k) -> item_output {
+          const std::string &n = names[k / std::size_t(blocks)];
+          const int first = int(k % std::size_t(blocks)) * block + 1;
+          std::size_t item_runs = 0, item_failed = 0;
+          std::string lines;
+          for (int s = first; s <= std::min(o.seeds, first + block - 1); ++s) {
+            run_options ro = o.run;
+            ro.seed = std::uint64_t(s);
+            for (const run_result &r : run_gallery_twin_on_machine(n, ro)) {
+              ++item_runs;
+              if (!r.passed) {
+                ++item_failed;
+                lines += "false alarm: twin of " + n + ": " + r.entry + " [" + r.variant +
+                         "] at seed " + std::to_string(s) + ": " +
+                         (r.found ? r.found->summary() : r.message) + "\n";
+              }
+            }
           }
-        }
-      }
-      runs += here;
-      alarms += failed;
-      out << std::left << std::setw(40) << n << " " << here << " machine-rung runs of the twin, "
-          << failed << " failed\n";
-    }
+          return {lines, std::to_string(item_runs), std::to_string(item_failed)};
+        },
+        [&](std::size_t k, const item_output &x) {
+          err << x[0];
+          here += std::stoul(x[1]);
+          failed += std::stoul(x[2]);
+          if (k % std::size_t(blocks) + 1 < std::size_t(blocks)) return; // more blocks to come
+          out << std::left << std::setw(40) << names[k / std::size_t(blocks)] << " " << here
+              << " machine-rung runs of the twin, " << failed << " failed\n";
+          runs += here;
+          alarms += failed;
+          here = failed = 0;
+        });
     out << runs << " twin runs over " << o.seeds << " seeds: " << alarms << " false alarms\n";
     return alarms ? 1 : 0;
   }
@@ -453,8 +473,8 @@ std::string usage() {
          "  --kind K        law or fallacy: restrict list and report\n"
          "  --format F      check output: text, markdown or json\n"
          "  --no-timings    leave wall-clock times out, so a seed gives a byte-identical report\n"
-         "  --jobs N        processes for report, rates and sweep (default: one per core); the\n"
-         "                  output is the same for every N\n";
+         "  --jobs N        processes for report, rates, sweep and gallery --seeds (default: one\n"
+         "                  per core); the output is the same for every N\n";
 }
 
 int check_arguments(const std::vector<std::string> &args, std::ostream &err) {

@@ -207,6 +207,15 @@ TEST(Cli, GalleryWithSeedsCountsTheTwinsFalseAlarms) {
   const auto r = run({"gallery", "replica_sum_then_average", "--seeds", "2", "--cases", "20"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("0 false alarms"), std::string::npos) << r.out;
+  // Blocks of seeds on several processes: the same lines as one process.
+  const auto two = run({"gallery", "replica_sum_then_average", "missing_one_over_n", "--seeds", "30",
+                        "--cases", "5", "--jobs", "2"});
+  const auto one = run({"gallery", "replica_sum_then_average", "missing_one_over_n", "--seeds", "30",
+                        "--cases", "5", "--jobs", "1"});
+  EXPECT_EQ(two.status, 0) << two.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(one.err, two.err);
+  EXPECT_EQ(run({"gallery", "--jobs", "2"}).status, 2); // the kill matrix is one process
 }
 
 TEST(Cli, GalleryRefusesAnUnknownCaseBeforeRunning) {
