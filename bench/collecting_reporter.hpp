@@ -44,6 +44,7 @@ public:
         if (r.aggregate_name == "median") {
           acc.median = r.GetAdjustedCPUTime() * scale;
           acc.median_real = r.GetAdjustedRealTime() * scale;
+          acc.counters = r.counters; // the medians of the counters too
         }
         continue;
       }

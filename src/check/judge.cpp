@@ -116,9 +116,11 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
     d2 = relative_distance(s.lhs, s.rhs);
     t2 = floor_at(digits2);
     if (d2 <= t2) {
-      v.lhs = components(s.lhs, tol.shown_digits);
-      v.rhs = components(s.rhs, tol.shown_digits);
-      v.difference = components(vec<high>(s.lhs - s.rhs), 6);
+      if (tol.values_of_equal_sides) {
+        v.lhs = components(s.lhs, tol.shown_digits);
+        v.rhs = components(s.rhs, tol.shown_digits);
+        v.difference = components(vec<high>(s.lhs - s.rhs), 6);
+      }
       v.floor->value = to_magnitude(floor_at(digits));
       v.confirmed = confirmation{digits2, to_magnitude(d2), to_magnitude(t2), finding::under_floor};
       return finish(verdict_kind::equal_to_precision);

@@ -171,7 +171,8 @@ vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<
   tape<T> t;
   const mat<T> yhat = forward(m, theta, x, &t);
   mat<T> up = output_errors(m, yhat, y);
-  for (Eigen::Index i = 0; i < up.cols(); ++i) up.col(i) *= from_exact<T>(c[std::size_t(i)]);
+  for (Eigen::Index i = 0; i < up.cols(); ++i)
+    if (c[std::size_t(i)] != 1) up.col(i) *= from_exact<T>(c[std::size_t(i)]); // × 1 is exact
   return backward(m, theta, t, up);
 }
 
