@@ -17,6 +17,7 @@ model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> la
   offsets_.push_back(0);
   std::size_t width = input_dim_;
   std::map<std::string, std::size_t> counts;
+  auto names = std::make_shared<std::vector<std::string>>();
   for (std::size_t k = 0; k < layers_.size(); ++k) {
     if (!layers_[k]) throw error("layer " + std::to_string(k + 1) + " of the model is a null pointer");
     const auto &ly = *layers_[k];
@@ -28,9 +29,10 @@ model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> la
     offsets_.push_back(offsets_.back() + ly.parameter_count());
     if (ly.parameter_count() > 0) {
       auto n = ly.parameter_names(++counts[ly.kind()]);
-      names_.insert(names_.end(), n.begin(), n.end());
+      names->insert(names->end(), n.begin(), n.end());
     }
   }
+  names_ = std::move(names);
 }
 
 model model::with_loss(const loss &l) const { return model(input_dim_, layers_, l); }

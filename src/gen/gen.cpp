@@ -69,7 +69,7 @@ std::vector<mat<exact>> simpler_batches(const mat<exact> &m) {
 
 rc::Gen<exact> dyadic() {
   const auto raw = rc::gen::apply(
-      [](int k, int e) { return exact(zigzag(k)) / exact(1L << e); },
+      [](int k, int e) { return dyadic_fraction(zigzag(k), unsigned(e)); },
       rc::gen::inRange(0, 17), rc::gen::inRange(0, 3));
   return [raw](const rc::Random &random, int size) {
     return shrinkable_dyadic(raw(random, size).value());
@@ -77,7 +77,7 @@ rc::Gen<exact> dyadic() {
 }
 
 rc::Gen<exact> nonnegative_dyadic() {
-  const auto raw = rc::gen::apply([](int n, int e) { return exact(n) / exact(1L << e); },
+  const auto raw = rc::gen::apply([](int n, int e) { return dyadic_fraction(n, unsigned(e)); },
                                   rc::gen::inRange(0, 9), rc::gen::inRange(0, 3));
   return [raw](const rc::Random &random, int size) {
     return shrinkable_dyadic(raw(random, size).value());

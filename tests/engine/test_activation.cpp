@@ -352,3 +352,15 @@ TEST(Adjoint, ConstantsRecordNothingAndNestedRecordingsAreSeparate) {
 
 } // namespace
 } // namespace gradlaws
+
+namespace gradlaws {
+namespace {
+TEST(Scalar, DyadicFractionsAreTheCanonicalRationals) {
+  for (long n : {0L, 1L, -1L, 2L, -6L, 8L, 12L, -16L, 7L, 1L << 40})
+    for (unsigned e : {0u, 1u, 2u, 3u, 5u})
+      EXPECT_TRUE(dyadic_fraction(n, e) == exact(n) / exact(1L << e)) << n << " / 2^" << e;
+  EXPECT_EQ(to_string(dyadic_fraction(-6, 2)), "-3/2");
+  EXPECT_EQ(to_string(dyadic_fraction(8, 2)), "2");
+}
+} // namespace
+} // namespace gradlaws

@@ -36,7 +36,7 @@ public:
   /// "Dense(1→2) → relu → Dense(2→1); loss mse".
   std::string describe() const;
   /// One name per parameter in θ order ("W1[0,0]", …, "b1[0]", …).
-  const std::vector<std::string> &parameter_names() const { return names_; }
+  const std::vector<std::string> &parameter_names() const { return *names_; }
   /// A C++ expression that rebuilds this model (empty if a layer or the loss cannot print
   /// itself, e.g. a loss made by combine()).
   std::string construction_code() const;
@@ -50,7 +50,8 @@ private:
   std::vector<std::shared_ptr<const layer>> layers_;
   std::shared_ptr<const loss> loss_;
   std::vector<std::size_t> offsets_;
-  std::vector<std::string> names_;
+  /// Shared by copies: a model is copied into every generated case.
+  std::shared_ptr<const std::vector<std::string>> names_;
 };
 
 /// A multilayer perceptron: Dense(input→widths[0]) → activations[0] → … → Dense(→output).

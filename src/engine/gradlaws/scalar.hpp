@@ -20,6 +20,7 @@
 #include <Eigen/Core>
 #include <boost/multiprecision/eigen.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <cstddef>
@@ -111,6 +112,19 @@ template <class F> inline constexpr bool is_rounded_v<rounded<F>> = true;
 /// Converts an exact rational to T (rounded to nearest at T's precision; exact for dyadic
 /// values within range).
 template <class T> T from_exact(const exact &q);
+
+/// n / 2^e as a canonical rational, made with shifts rather than a gcd (the generators' values).
+inline exact dyadic_fraction(long n, unsigned e) {
+  exact q;
+  const mpq_ptr p = q.backend().data();
+  mpz_set_si(mpq_numref(p), n);
+  if (n != 0 && e > 0) {
+    const unsigned shift = std::min<unsigned>(e, unsigned(mpz_scan1(mpq_numref(p), 0)));
+    mpz_tdiv_q_2exp(mpq_numref(p), mpq_numref(p), shift);
+    mpz_mul_2exp(mpq_denref(p), mpq_denref(p), e - shift);
+  }
+  return q;
+}
 
 /// False for NaN and ±∞ (either end of an interval, the value of a reverse-mode value).
 template <class T> bool is_finite_value(const T &v);
