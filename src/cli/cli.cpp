@@ -282,7 +282,7 @@ int rates(const options &o, std::ostream &out, std::ostream &err) {
   }
   out << "fallacy shrink rates: the share of seeds 1.." << o.seeds
       << " on which the fallacy is falsified and shrinks to its expected shape\n\n";
-  out << std::left << std::setw(52) << "entry [variant]";
+  out << std::left << std::setw(52) << "entry [variant]" << " ";
   if (o.timings) out << std::setw(12) << "rate" << std::setw(12) << "mean time" << "max time\n";
   else out << "rate\n";
   std::vector<std::pair<const entry *, std::string>> work;
@@ -315,7 +315,7 @@ int rates(const options &o, std::ostream &out, std::ostream &err) {
       rate << hits << "/" << o.seeds;
       mean << std::fixed << std::setprecision(3) << total / o.seeds << " s";
       max << std::fixed << std::setprecision(3) << worst << " s";
-      row << std::left << std::setw(52) << (e->name + " [" + v + "]");
+      row << std::left << std::setw(52) << (e->name + " [" + v + "]") << " "; // a space even after a long name
       if (o.timings) row << std::setw(12) << rate.str() << std::setw(12) << mean.str() << max.str();
       else row << rate.str();
       row << "\n";
