@@ -12,8 +12,10 @@
 // output of the same forward pass as a second argument instead:
 //
 //   template <class T> mat<T> backward_impl(const mat<T> &x, const mat<T> &y, const T *params,
-//                                           const mat<T> &upstream, T *param_grad) const; A layer whose output for one example depends on other examples (BatchNorm) says
-// so with batch_coupled().
+//                                           const mat<T> &upstream, T *param_grad) const;
+//
+// A layer whose output for one example depends on other examples (BatchNorm) says so with
+// batch_coupled().
 
 #include "gradlaws/activation.hpp"
 #include "gradlaws/adjoint.hpp"
