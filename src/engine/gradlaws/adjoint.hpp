@@ -256,19 +256,5 @@ template <class T> adjoint<T> abs(const adjoint<T> &a) {
 } // namespace gradlaws
 
 namespace Eigen {
-template <class T> struct NumTraits<gradlaws::adjoint<T>> : GenericNumTraits<gradlaws::adjoint<T>> {
-  using Real = gradlaws::adjoint<T>;
-  using NonInteger = gradlaws::adjoint<T>;
-  using Nested = gradlaws::adjoint<T>;
-  using Literal = gradlaws::adjoint<T>;
-  enum {
-    IsComplex = 0,
-    IsInteger = 0,
-    IsSigned = 1,
-    RequireInitialization = 1,
-    ReadCost = 2,
-    AddCost = 4,
-    MulCost = 8
-  };
-};
+template <class T> struct NumTraits<gradlaws::adjoint<T>> : gradlaws::detail::real_num_traits<gradlaws::adjoint<T>, 2, 4, 8> {};
 } // namespace Eigen

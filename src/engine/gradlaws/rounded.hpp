@@ -196,19 +196,5 @@ template <class F> struct scalar_traits<rounded<F>> {
 } // namespace gradlaws
 
 namespace Eigen {
-template <class F> struct NumTraits<gradlaws::rounded<F>> : GenericNumTraits<gradlaws::rounded<F>> {
-  using Real = gradlaws::rounded<F>;
-  using NonInteger = gradlaws::rounded<F>;
-  using Nested = gradlaws::rounded<F>;
-  using Literal = gradlaws::rounded<F>;
-  enum {
-    IsComplex = 0,
-    IsInteger = 0,
-    IsSigned = 1,
-    RequireInitialization = 1,
-    ReadCost = 1,
-    AddCost = 2,
-    MulCost = 4
-  };
-};
+template <class F> struct NumTraits<gradlaws::rounded<F>> : gradlaws::detail::real_num_traits<gradlaws::rounded<F>, 1, 2, 4> {};
 } // namespace Eigen

@@ -265,5 +265,25 @@ using forward_scalars = typename detail::strip_end<
 
 } // namespace gradlaws
 
+namespace gradlaws::detail {
+/// Eigen's traits for a real scalar class S of the ladder (not complex, not an integer, needing
+/// initialisation), with its relative read, add and multiply costs.
+template <class S, int Read, int Add, int Mul> struct real_num_traits : Eigen::GenericNumTraits<S> {
+  using Real = S;
+  using NonInteger = S;
+  using Nested = S;
+  using Literal = S;
+  enum {
+    IsComplex = 0,
+    IsInteger = 0,
+    IsSigned = 1,
+    RequireInitialization = 1,
+    ReadCost = Read,
+    AddCost = Add,
+    MulCost = Mul
+  };
+};
+} // namespace gradlaws::detail
+
 // The running-error values of the machine rung (a backward scalar above).
 #include "gradlaws/rounded.hpp"
