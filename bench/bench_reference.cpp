@@ -69,11 +69,11 @@ const gl::model &reference_model(const std::string &act) {
 gl::problem to_problem(const draw &d, const gl::model &m) {
   gl::vec<gl::exact> theta(n_params);
   gl::mat<gl::exact> x(n_in, batch), y(n_out, batch);
-  // k/4, made as the generators make their dyadics (gen::dyadic)
-  for (int k = 0; k < n_params; ++k) theta[k] = gl::dyadic_fraction(d.theta[k], 2);
+  // k/4, made with shifts as the generators make their dyadics (gen::dyadic), in place
+  for (int k = 0; k < n_params; ++k) gl::set_dyadic(theta[k], d.theta[k], 2);
   for (int j = 0; j < batch; ++j) {
-    for (int i = 0; i < n_in; ++i) x(i, j) = gl::dyadic_fraction(d.x[j * n_in + i], 2);
-    for (int i = 0; i < n_out; ++i) y(i, j) = gl::dyadic_fraction(d.y[j * n_out + i], 2);
+    for (int i = 0; i < n_in; ++i) gl::set_dyadic(x(i, j), d.x[j * n_in + i], 2);
+    for (int i = 0; i < n_out; ++i) gl::set_dyadic(y(i, j), d.y[j * n_out + i], 2);
   }
   return {m, std::move(theta), std::move(x), std::move(y), gl::rung::high};
 }

@@ -361,6 +361,26 @@ TEST(Scalar, DyadicFractionsAreTheCanonicalRationals) {
       EXPECT_TRUE(dyadic_fraction(n, e) == exact(n) / exact(1L << e)) << n << " / 2^" << e;
   EXPECT_EQ(to_string(dyadic_fraction(-6, 2)), "-3/2");
   EXPECT_EQ(to_string(dyadic_fraction(8, 2)), "2");
+  // In place over an earlier value, in machine words (e < 63) and through GMP (e ≥ 63).
+  exact q(1, 3);
+  for (long n : {0L, 5L, -12L, LONG_MIN, LONG_MAX, 1L << 62})
+    for (unsigned e : {0u, 4u, 62u, 63u, 70u}) {
+      set_dyadic(q, n, e);
+      const exact expected = exact(n) / exact(mp::mpz_int(1) << e);
+      EXPECT_TRUE(q == expected) << n << " / 2^" << e;
+      EXPECT_EQ(to_string(q), to_string(expected)) << n << " / 2^" << e;
+    }
+}
+
+TEST(Scalar, MachineConversionsOfDyadicsRoundAsBoostDoes) {
+  // Numerators around the float and double significands: exact below them, rounded above.
+  for (long n : {(1L << 24) - 1, 1L << 24, (1L << 24) + 1, (1L << 53) - 1, 1L << 53,
+                 (1L << 53) + 1, -((1L << 53) + 1), LONG_MAX, LONG_MIN})
+    for (unsigned e : {0u, 3u, 119u, 120u, 200u}) {
+      const exact q = exact(n) / exact(mp::mpz_int(1) << e);
+      EXPECT_EQ(from_exact<double>(q), q.convert_to<double>()) << n << " / 2^" << e;
+      EXPECT_EQ(from_exact<float>(q), q.convert_to<float>()) << n << " / 2^" << e;
+    }
 }
 } // namespace
 } // namespace gradlaws

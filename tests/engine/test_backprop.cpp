@@ -13,6 +13,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <limits>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -315,6 +316,96 @@ TEST(Backprop, BackwardWithAMisshapenUpstreamRaisesDimensionError) {
   EXPECT_THROW((void)example_gradient<exact>(lr, theta, mat<exact>::Zero(1, 3),
                                              mat<exact>::Zero(1, 3), 3),
                dimension_error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspaces: matrices kept from call to call change no result
+
+/// A sigmoid MLP's problem in quarters, on rung T at the current precision.
+struct quarter_problem {
+  model m = make_mlp(3, {4, 2}, {"sigmoid", "tanh"}, 2, "mse");
+  vec<exact> theta;
+  mat<exact> x, y;
+  explicit quarter_problem(Eigen::Index n, long seed) : theta(Eigen::Index(m.parameter_count())), x(3, n), y(2, n) {
+    long k = seed;
+    auto next = [&k] { k = (k * 37 + 11) % 17; return dyadic_fraction(k - 8, 2); };
+    for (Eigen::Index i = 0; i < theta.size(); ++i) theta[i] = next();
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = next();
+    for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = next();
+  }
+  template <class T> vec<T> gradient_now() const {
+    return gradient<T>(m, lift<T>(theta), lift<T>(x), lift<T>(y));
+  }
+  template <class T> vec<T> mean_of_examples_now() const {
+    return mean_of_example_gradients<T>(m, lift<T>(theta), lift<T>(x), lift<T>(y));
+  }
+};
+
+/// Bitwise equality of two high vectors, precision included.
+bool same_bits(const vec<high> &a, const vec<high> &b) {
+  if (a.size() != b.size()) return false;
+  for (Eigen::Index k = 0; k < a.size(); ++k) {
+    const mpfr_srcptr x = a[k].backend().data(), y = b[k].backend().data();
+    if (mpfr_get_prec(x) != mpfr_get_prec(y) || mpfr_cmp(x, y) != 0) return false;
+  }
+  return true;
+}
+
+TEST(Workspace, APassAtOnePrecisionAfterAnotherComputesWhatAFreshThreadComputes) {
+  const quarter_problem p(5, 3);
+  // On a thread of its own (fresh workspaces), at 50 digits.
+  vec<high> fresh, fresh_mean;
+  std::thread([&] {
+    const precision_scope scope(50);
+    fresh = p.gradient_now<high>();
+    fresh_mean = p.mean_of_examples_now<high>();
+  }).join();
+  // Here: after passes at 75 digits and on another shape, the workspaces are reused or rebuilt.
+  {
+    const precision_scope scope(75);
+    (void)p.gradient_now<high>();
+    (void)p.mean_of_examples_now<high>();
+  }
+  const quarter_problem other(2, 5);
+  {
+    const precision_scope scope(50);
+    (void)other.gradient_now<high>();
+    EXPECT_TRUE(same_bits(p.gradient_now<high>(), fresh));
+    EXPECT_TRUE(same_bits(p.mean_of_examples_now<high>(), fresh_mean));
+    EXPECT_EQ(mpfr_get_prec(p.gradient_now<high>()[0].backend().data()),
+              mpfr_get_prec(high(1).backend().data()));
+  }
+  {
+    const precision_scope scope(75);
+    EXPECT_FALSE(same_bits(p.gradient_now<high>(), fresh)); // 75 digits: not the 50-digit result
+  }
+}
+
+TEST(Workspace, ExactAndMachineResultsDoNotDependOnTheCallsBefore) {
+  const quarter_problem relu_free(4, 7);
+  const model relu = make_mlp(3, {4, 2}, {"relu", "relu"}, 2, "mse");
+  const auto first = gradient<exact>(relu, relu_free.theta, relu_free.x, relu_free.y);
+  const quarter_problem small(1, 2);
+  (void)gradient<exact>(relu, small.theta, small.x, small.y);
+  EXPECT_TRUE(gradient<exact>(relu, relu_free.theta, relu_free.x, relu_free.y) == first);
+  const auto d = relu_free.gradient_now<double>();
+  (void)small.gradient_now<double>();
+  EXPECT_EQ(relu_free.gradient_now<double>(), d);
+}
+
+TEST(Workspace, CodeUnderTestThatCallsTheEngineFromInsideAPassGetsWorkspacesOfItsOwn) {
+  const quarter_problem p(4, 9);
+  const precision_scope scope(40);
+  const lifted<high> l = lift<high>(problem{p.m, p.theta, p.x, p.y, rung::high});
+  // The code under test computes each example's gradient as a mean over a batch of one, itself
+  // through the engine: nested inside mean_of_example_gradients's own loop.
+  const batch_gradient_fn<high> nested = [](const model &m, const vec<high> &th, const mat<high> &x,
+                                             const mat<high> &y, const reduction &r) {
+    const vec<high> inner = mean_of_example_gradients<high>(m, th, x, y);
+    return r.k == reduction::kind::sum ? vec<high>(inner * high(int(x.cols()))) : inner;
+  };
+  EXPECT_TRUE(same_bits(mean_of_example_gradients<high>(p.m, l.theta, l.x, l.y, nested),
+                        mean_of_example_gradients<high>(p.m, l.theta, l.x, l.y)));
 }
 
 } // namespace

@@ -14,6 +14,18 @@
 //   template <class T> mat<T> backward_impl(const mat<T> &x, const mat<T> &y, const T *params,
 //                                           const mat<T> &upstream, T *param_grad) const;
 //
+// A layer may instead write its result into a matrix the engine keeps from pass to pass (the
+// built-in dense and activation layers do: on the multiprecision rungs a reused matrix keeps
+// its entries' storage, so a pass allocates nothing). The result argument comes last:
+//
+//   template <class T> void forward_impl(const mat<T> &x, const T *params, mat<T> &y) const;
+//   template <class T> void backward_impl(const mat<T> &x, const mat<T> &y, const T *params,
+//                                         const mat<T> &upstream, T *param_grad,
+//                                         mat<T> &dx) const;
+//
+// The result may arrive with any shape and contents; the layer shapes it with
+// detail::reshape (gradlaws/detail/workspace.hpp), which keeps it when it fits.
+//
 // A layer whose output for one example depends on other examples (BatchNorm) says so with
 // batch_coupled().
 
@@ -48,11 +60,24 @@ public:
   /// regression tests; empty if the layer cannot print itself.
   virtual std::string construction_code() const { return ""; }
 
+  // forward_into / backward_into: the result goes into `out` / `dx`, whose storage is reused
+  // when it already has the result's shape (and precision). forward / backward return it.
 #define GRADLAWS_DECLARE_FORWARD(T)                                                           \
-  virtual mat<T> forward(const mat<T> &x, const T *params) const = 0;
+  virtual void forward_into(const mat<T> &x, const T *params, mat<T> &out) const = 0;         \
+  mat<T> forward(const mat<T> &x, const T *params) const {                                    \
+    mat<T> out;                                                                               \
+    forward_into(x, params, out);                                                             \
+    return out;                                                                               \
+  }
 #define GRADLAWS_DECLARE_BACKWARD(T)                                                          \
-  virtual mat<T> backward(const mat<T> &x, const mat<T> &y, const T *params,                 \
-                          const mat<T> &upstream, T *param_grad) const = 0;
+  virtual void backward_into(const mat<T> &x, const mat<T> &y, const T *params,              \
+                             const mat<T> &upstream, T *param_grad, mat<T> &dx) const = 0;   \
+  mat<T> backward(const mat<T> &x, const mat<T> &y, const T *params, const mat<T> &upstream, \
+                  T *param_grad) const {                                                      \
+    mat<T> dx;                                                                                \
+    backward_into(x, y, params, upstream, param_grad, dx);                                    \
+    return dx;                                                                                \
+  }
   GRADLAWS_FORWARD_SCALARS(GRADLAWS_DECLARE_FORWARD)
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DECLARE_BACKWARD)
 #undef GRADLAWS_DECLARE_FORWARD
@@ -79,23 +104,29 @@ template <class Derived, class T> constexpr bool layer_runs_on() {
 template <class Derived> class layer_base : public layer {
 public:
 #define GRADLAWS_DEFINE_FORWARD(T)                                                            \
-  mat<T> forward(const mat<T> &x, const T *params) const override {                           \
-    if constexpr (detail::layer_runs_on<Derived, T>())                                        \
-      return static_cast<const Derived &>(*this).template forward_impl<T>(x, params);         \
-    else                                                                                      \
+  void forward_into(const mat<T> &x, const T *params, mat<T> &out) const override {           \
+    const Derived &self = static_cast<const Derived &>(*this);                                \
+    if constexpr (!detail::layer_runs_on<Derived, T>())                                       \
       detail::refuse_rung(describe(), scalar_traits<T>::kind, scalar_traits<T>::is_ad);     \
+    else if constexpr (requires { self.template forward_impl<T>(x, params, out); })           \
+      self.template forward_impl<T>(x, params, out);                                          \
+    else                                                                                      \
+      out = self.template forward_impl<T>(x, params);                                         \
   }
 #define GRADLAWS_DEFINE_BACKWARD(T)                                                           \
-  mat<T> backward(const mat<T> &x, const mat<T> &y, const T *params, const mat<T> &upstream,  \
-                  T *param_grad) const override {                                             \
+  void backward_into(const mat<T> &x, const mat<T> &y, const T *params,                      \
+                     const mat<T> &upstream, T *param_grad, mat<T> &dx) const override {      \
     const Derived &self = static_cast<const Derived &>(*this);                                \
     if constexpr (!detail::layer_runs_on<Derived, T>())                                       \
       detail::refuse_rung(describe(), scalar_traits<T>::kind, false);                         \
     else if constexpr (requires { self.template backward_impl<T>(x, y, params, upstream,      \
+                                                                 param_grad, dx); })          \
+      self.template backward_impl<T>(x, y, params, upstream, param_grad, dx);                 \
+    else if constexpr (requires { self.template backward_impl<T>(x, y, params, upstream,      \
                                                                  param_grad); })              \
-      return self.template backward_impl<T>(x, y, params, upstream, param_grad);              \
+      dx = self.template backward_impl<T>(x, y, params, upstream, param_grad);                \
     else                                                                                      \
-      return self.template backward_impl<T>(x, params, upstream, param_grad);                 \
+      dx = self.template backward_impl<T>(x, params, upstream, param_grad);                   \
   }
   GRADLAWS_FORWARD_SCALARS(GRADLAWS_DEFINE_FORWARD)
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_BACKWARD)
@@ -120,10 +151,10 @@ public:
   std::vector<std::string> parameter_names(std::size_t index) const override;
   std::string construction_code() const override;
 
-  template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
+  template <class T> void forward_impl(const mat<T> &x, const T *params, mat<T> &y) const;
   template <class T>
-  mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
-                       T *param_grad) const;
+  void backward_impl(const mat<T> &x, const mat<T> &y, const T *params, const mat<T> &upstream,
+                     T *param_grad, mat<T> &dx) const;
 
 private:
   std::size_t in_, out_;
@@ -142,11 +173,11 @@ public:
   const activation &fn() const { return *act_; }
   std::string construction_code() const override;
 
-  template <class T> mat<T> forward_impl(const mat<T> &x, const T *) const;
+  template <class T> void forward_impl(const mat<T> &x, const T *, mat<T> &y) const;
   /// σ′ from the kept output where the activation allows it (σ′ = σ(1 − σ), tanh′ = 1 − tanh²).
   template <class T>
-  mat<T> backward_impl(const mat<T> &x, const mat<T> &y, const T *, const mat<T> &upstream,
-                       T *) const;
+  void backward_impl(const mat<T> &x, const mat<T> &y, const T *, const mat<T> &upstream, T *,
+                     mat<T> &dx) const;
 
 private:
   std::size_t width_;
@@ -159,12 +190,13 @@ extern template class layer_base<activation_layer>;
 // One list of the built-in layers' formulas per pass, declared extern here and instantiated
 // with the same list in detail/instantiate.hpp.
 #define GRADLAWS_LAYER_FORWARD(PREFIX, T)                                                     \
-  PREFIX mat<T> dense::forward_impl<T>(const mat<T> &, const T *) const;                      \
-  PREFIX mat<T> activation_layer::forward_impl<T>(const mat<T> &, const T *) const;
+  PREFIX void dense::forward_impl<T>(const mat<T> &, const T *, mat<T> &) const;              \
+  PREFIX void activation_layer::forward_impl<T>(const mat<T> &, const T *, mat<T> &) const;
 #define GRADLAWS_LAYER_BACKWARD(PREFIX, T)                                                    \
-  PREFIX mat<T> dense::backward_impl<T>(const mat<T> &, const T *, const mat<T> &, T *) const; \
-  PREFIX mat<T> activation_layer::backward_impl<T>(const mat<T> &, const mat<T> &, const T *, \
-                                                   const mat<T> &, T *) const;
+  PREFIX void dense::backward_impl<T>(const mat<T> &, const mat<T> &, const T *,              \
+                                      const mat<T> &, T *, mat<T> &) const;                   \
+  PREFIX void activation_layer::backward_impl<T>(const mat<T> &, const mat<T> &, const T *,   \
+                                                 const mat<T> &, T *, mat<T> &) const;
 #define GRADLAWS_EXTERN_LAYER_FORWARD(T) GRADLAWS_LAYER_FORWARD(extern template, T)
 #define GRADLAWS_EXTERN_LAYER_BACKWARD(T) GRADLAWS_LAYER_BACKWARD(extern template, T)
 GRADLAWS_FORWARD_SCALARS(GRADLAWS_EXTERN_LAYER_FORWARD)

@@ -21,6 +21,7 @@
 #include <boost/multiprecision/eigen.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <limits>
 #include <cstddef>
@@ -113,16 +114,29 @@ template <class F> inline constexpr bool is_rounded_v<rounded<F>> = true;
 /// values within range).
 template <class T> T from_exact(const exact &q);
 
-/// n / 2^e as a canonical rational, made with shifts rather than a gcd (the generators' values).
-inline exact dyadic_fraction(long n, unsigned e) {
-  exact q;
+/// q = n / 2^e as a canonical rational, made with shifts rather than a gcd (the generators'
+/// values), in place: q keeps its storage.
+inline void set_dyadic(exact &q, long n, unsigned e) {
   const mpq_ptr p = q.backend().data();
+  if (e < 63 && n != LONG_MIN) { // in machine words: n/2^s over 2^(e-s), s = the common twos
+    const unsigned shift = n == 0 ? e : std::min<unsigned>(e, unsigned(__builtin_ctzl(n)));
+    mpz_set_si(mpq_numref(p), n / (1L << shift));
+    mpz_set_ui(mpq_denref(p), n == 0 ? 1ul : 1ul << (e - shift));
+    return;
+  }
   mpz_set_si(mpq_numref(p), n);
+  mpz_set_ui(mpq_denref(p), 1);
   if (n != 0 && e > 0) {
     const unsigned shift = std::min<unsigned>(e, unsigned(mpz_scan1(mpq_numref(p), 0)));
     mpz_tdiv_q_2exp(mpq_numref(p), mpq_numref(p), shift);
     mpz_mul_2exp(mpq_denref(p), mpq_denref(p), e - shift);
   }
+}
+
+/// n / 2^e as a canonical rational (see set_dyadic).
+inline exact dyadic_fraction(long n, unsigned e) {
+  exact q;
+  set_dyadic(q, n, e);
   return q;
 }
 
@@ -157,12 +171,17 @@ template <class T> std::string to_string(const vec<T> &v, int digits = 0);
 // Definitions
 
 namespace detail {
-/// k when q's denominator is 2^k (generated inputs are dyadic), else -1.
-inline long dyadic_exponent(const exact &q) {
-  const mpz_srcptr den = mpq_denref(q.backend().data());
+/// k when q = n/2^k in lowest terms (generated inputs are dyadic), else -1.
+inline long dyadic_exponent(mpq_srcptr q) {
+  const mpz_srcptr den = mpq_denref(q);
+  if (mpz_size(den) == 1) { // the usual case: one limb
+    const mp_limb_t l = mpz_getlimbn(den, 0);
+    return (l & (l - 1)) == 0 ? long(__builtin_ctzll(l)) : -1;
+  }
   const auto bits = mpz_sizeinbase(den, 2);
   return mpz_scan1(den, 0) == bits - 1 ? long(bits - 1) : -1;
 }
+inline long dyadic_exponent(const exact &q) { return dyadic_exponent(q.backend().data()); }
 } // namespace detail
 
 template <class T> T from_exact(const exact &q) {
@@ -172,8 +191,11 @@ template <class T> T from_exact(const exact &q) {
     // A dyadic value with a small numerator is exact in F: no rational division needed.
     const long k = detail::dyadic_exponent(q);
     const mpz_srcptr num = mpq_numref(q.backend().data());
-    if (k >= 0 && k < 120 && mpz_sizeinbase(num, 2) <= std::size_t(std::numeric_limits<T>::digits))
-      return T(std::ldexp(double(mpz_get_si(num)), -int(k)));
+    if (k >= 0 && k < 120 && mpz_size(num) <= 1) {
+      const mp_limb_t l = mpz_getlimbn(num, 0); // |numerator| (0 when it has no limb)
+      if (l < (mp_limb_t(1) << std::numeric_limits<T>::digits))
+        return T(std::ldexp(mpz_sgn(num) < 0 ? -double(l) : double(l), -int(k)));
+    }
     return q.template convert_to<T>();
   } else if constexpr (std::is_same_v<T, high>) {
     high r; // at the current working precision; rounded once, to nearest

@@ -3,8 +3,10 @@
 // by the rung sources that instantiate them once per scalar.
 
 #include "gradlaws/backprop.hpp"
+#include "gradlaws/detail/workspace.hpp"
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 
@@ -56,6 +58,75 @@ template <class T, class M, class Where> void require_finite(const M &v, const W
 }
 } // namespace detail
 
+namespace detail {
+/// What a pass keeps from case to case (detail/workspace.hpp): the tape, the output errors and
+/// the two matrices the backward pass alternates between.
+template <class T> struct pass_workspace {
+  tape<T> t;
+  mat<T> up;
+  mat<T> back[2];
+  vec<T> yhat_i, y_i; // one example's columns, for the loss
+};
+
+/// g = ∇J of J = Σ c_i L_i under r, by one batched pass; g is reshaped and overwritten.
+/// θ, X and Y are checked by the caller.
+template <class T>
+void gradient_into(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+                   const reduction &r, pass_workspace<T> &ws, vec<T> &g);
+
+/// The forward pass into t: t.inputs[k] is layer k's input, t.output is ŷ. The tape's matrices
+/// are reused when they fit. θ and X are checked by the caller.
+template <class T>
+void forward_pass(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> &t) {
+  const auto &layers = m.layers();
+  require_finite<T>(theta, [] { return "θ"; });
+  require_finite<T>(x, [] { return "X"; });
+  t.inputs.resize(layers.size());
+  t.inputs[0] = x;
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    mat<T> &next = k + 1 < layers.size() ? t.inputs[k + 1] : t.output;
+    layers[k]->forward_into(t.inputs[k], theta.data() + m.offsets()[k], next);
+    require_finite<T>(next, [&] {
+      return "the output of layer " + std::to_string(k + 1) + " (" + layers[k]->describe() + ")";
+    });
+  }
+}
+
+/// Adds ∂/∂θ of Σ upstream ⊙ ŷ into g, from the forward pass kept in t (already checked).
+template <class T>
+void backward_pass(const model &m, const vec<T> &theta, const tape<T> &t, const mat<T> &upstream,
+                   vec<T> &g, mat<T> (&back)[2]) {
+  const auto &layers = m.layers();
+  require_finite<T>(upstream, [] { return "the upstream error"; });
+  const mat<T> *up = &upstream;
+  for (std::size_t k = layers.size(); k-- > 0;) {
+    // The layer's output from the same forward pass: the next layer's input, or ŷ.
+    const mat<T> &out = k + 1 < layers.size() ? t.inputs[k + 1] : t.output;
+    mat<T> &dx = back[k % 2]; // never the matrix `up` points to
+    layers[k]->backward_into(t.inputs[k], out, theta.data() + m.offsets()[k], *up,
+                             g.data() + m.offsets()[k], dx);
+    require_finite<T>(dx, [&] {
+      return "the backward pass of layer " + std::to_string(k + 1) + " (" + layers[k]->describe() + ")";
+    });
+    up = &dx;
+  }
+  require_finite<T>(g, [] { return "the gradient"; });
+}
+
+/// e(:, i) = ∂L_i/∂ŷ_i, into e (reused when it fits).
+template <class T>
+void output_errors_into(const model &m, const mat<T> &yhat, const mat<T> &y, mat<T> &e,
+                        vec<T> &yhat_i, vec<T> &y_i) {
+  reshape(e, yhat.rows(), yhat.cols());
+  const loss &l = m.objective_loss();
+  for (Eigen::Index i = 0; i < yhat.cols(); ++i) {
+    yhat_i = yhat.col(i);
+    y_i = y.col(i);
+    e.col(i) = l.gradient(yhat_i, y_i);
+  }
+}
+} // namespace detail
+
 template <class T>
 mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *keep) {
   if (x.cols() == 0) throw empty_batch_error("empty batch: X has no examples (columns)");
@@ -65,21 +136,13 @@ mat<T> forward(const model &m, const vec<T> &theta, const mat<T> &x, tape<T> *ke
   if (std::size_t(theta.size()) != m.parameter_count())
     throw dimension_error("θ has " + std::to_string(theta.size()) + " entries but the model has " +
                           std::to_string(m.parameter_count()) + " parameters");
-  if (keep) keep->inputs.clear();
-  mat<T> a = x;
-  const auto &layers = m.layers();
-  detail::require_finite<T>(theta, [] { return "θ"; });
-  detail::require_finite<T>(x, [] { return "X"; });
-  for (std::size_t k = 0; k < layers.size(); ++k) {
-    mat<T> next = layers[k]->forward(a, theta.data() + m.offsets()[k]);
-    detail::require_finite<T>(next, [&] {
-      return "the output of layer " + std::to_string(k + 1) + " (" + layers[k]->describe() + ")";
-    });
-    if (keep) keep->inputs.push_back(std::move(a));
-    a = std::move(next);
+  if (keep) {
+    detail::forward_pass(m, theta, x, *keep);
+    return keep->output;
   }
-  if (keep) keep->output = a;
-  return a;
+  const detail::lease<detail::pass_workspace<T>> ws;
+  detail::forward_pass(m, theta, x, ws->t);
+  return ws->t.output;
 }
 
 template <class T>
@@ -109,19 +172,9 @@ vec<T> backward(const model &m, const vec<T> &theta, const tape<T> &t, const mat
     throw dimension_error("upstream error is " + std::to_string(upstream.rows()) + "×" +
                           std::to_string(upstream.cols()) + " but the output is " +
                           std::to_string(t.output.rows()) + "×" + std::to_string(t.output.cols()));
-  detail::require_finite<T>(upstream, [] { return "the upstream error"; });
   vec<T> g = vec<T>::Constant(theta.size(), T(0));
-  mat<T> up = upstream;
-  for (std::size_t k = layers.size(); k-- > 0;) {
-    // The layer's output from the same forward pass: the next layer's input, or ŷ.
-    const mat<T> &out = k + 1 < layers.size() ? t.inputs[k + 1] : t.output;
-    up = layers[k]->backward(t.inputs[k], out, theta.data() + m.offsets()[k], up,
-                             g.data() + m.offsets()[k]);
-    detail::require_finite<T>(up, [&] {
-      return "the backward pass of layer " + std::to_string(k + 1) + " (" + layers[k]->describe() + ")";
-    });
-  }
-  detail::require_finite<T>(g, [] { return "the gradient"; });
+  const detail::lease<detail::pass_workspace<T>> ws;
+  detail::backward_pass(m, theta, t, upstream, g, ws->back);
   return g;
 }
 
@@ -133,10 +186,9 @@ template <class T> mat<T> output_errors(const model &m, const mat<T> &yhat, cons
     throw dimension_error("Y is " + std::to_string(y.rows()) + "×" + std::to_string(y.cols()) +
                           " but ŷ is " + std::to_string(yhat.rows()) + "×" +
                           std::to_string(yhat.cols()));
-  mat<T> e(yhat.rows(), yhat.cols());
-  const loss &l = m.objective_loss();
-  for (Eigen::Index i = 0; i < yhat.cols(); ++i)
-    e.col(i) = l.gradient(vec<T>(yhat.col(i)), vec<T>(y.col(i)));
+  mat<T> e;
+  vec<T> yhat_i, y_i;
+  detail::output_errors_into(m, yhat, y, e, yhat_i, y_i);
   return e;
 }
 
@@ -164,16 +216,37 @@ T objective(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &
 }
 
 template <class T>
+void detail::gradient_into(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
+                           const reduction &r, pass_workspace<T> &ws, vec<T> &g) {
+  const std::size_t n = std::size_t(x.cols());
+  forward_pass(m, theta, x, ws.t);
+  mat<T> &up = ws.up;
+  output_errors_into(m, ws.t.output, y, up, ws.yhat_i, ws.y_i);
+  // Each example's error times its coefficient c_i; × 1 is exact and skipped.
+  switch (r.k) {
+  case reduction::kind::sum: break;
+  case reduction::kind::mean:
+    if (n > 1) up *= from_exact<T>(exact(1) / exact(static_cast<long>(n)));
+    break;
+  default: {
+    const auto c = r.coefficients(n);
+    for (Eigen::Index i = 0; i < up.cols(); ++i)
+      if (c[std::size_t(i)] != 1) up.col(i) *= from_exact<T>(c[std::size_t(i)]);
+  }
+  }
+  reshape(g, theta.size(), 1);
+  g.setZero();
+  backward_pass(m, theta, ws.t, up, g, ws.back);
+}
+
+template <class T>
 vec<T> gradient(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
                 const reduction &r) {
   check_inputs(m, theta, x, y);
-  const auto c = r.coefficients(std::size_t(x.cols()));
-  tape<T> t;
-  const mat<T> yhat = forward(m, theta, x, &t);
-  mat<T> up = output_errors(m, yhat, y);
-  for (Eigen::Index i = 0; i < up.cols(); ++i)
-    if (c[std::size_t(i)] != 1) up.col(i) *= from_exact<T>(c[std::size_t(i)]); // × 1 is exact
-  return backward(m, theta, t, up);
+  const detail::lease<detail::pass_workspace<T>> ws;
+  vec<T> g;
+  detail::gradient_into(m, theta, x, y, r, *ws, g);
+  return g;
 }
 
 template <class T>
@@ -190,8 +263,25 @@ template <class T>
 vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<T> &x,
                                  const mat<T> &y, const batch_gradient_fn<T> &g) {
   check_inputs(m, theta, x, y);
+  struct example_workspace {
+    mat<T> x_i, y_i; // example i as a batch of one
+    vec<T> g_i;      // its gradient
+  };
+  // Reused from example to example; the batch was checked above, so each example is too.
+  const detail::lease<example_workspace> ex;
+  std::optional<detail::lease<detail::pass_workspace<T>>> ws; // g may use the engine itself
+  if (!g) ws.emplace();
   vec<T> sum = vec<T>::Constant(theta.size(), T(0));
-  for (Eigen::Index i = 0; i < x.cols(); ++i) sum += example_gradient(m, theta, x, y, i, g);
+  for (Eigen::Index i = 0; i < x.cols(); ++i) {
+    ex->x_i = x.col(i);
+    ex->y_i = y.col(i);
+    if (g) {
+      sum += g(m, theta, ex->x_i, ex->y_i, reduction::sum());
+    } else {
+      detail::gradient_into(m, theta, ex->x_i, ex->y_i, reduction::sum(), **ws, ex->g_i);
+      sum += ex->g_i;
+    }
+  }
   return sum / T(int(x.cols()));
 }
 

@@ -24,17 +24,6 @@ struct mpz_scratch {
   mpz_scratch &operator=(const mpz_scratch &) = delete;
 };
 
-/// k when q = n/2^k in lowest terms, else -1.
-inline long dyadic_power(mpq_srcptr q) {
-  const mpz_srcptr den = mpq_denref(q);
-  if (mpz_size(den) == 1) { // the usual case: one limb
-    const mp_limb_t l = mpz_getlimbn(den, 0);
-    return (l & (l - 1)) == 0 ? long(__builtin_ctzll(l)) : -1;
-  }
-  const auto bits = mpz_sizeinbase(den, 2);
-  return mpz_scan1(den, 0) == bits - 1 ? long(bits - 1) : -1;
-}
-
 /// Sets q = num / 2^k in lowest terms, num already in q's numerator.
 inline void canonical_dyadic(mpq_ptr q, long k) {
   const mpz_ptr num = mpq_numref(q);
@@ -54,7 +43,7 @@ template <class T> void set_product(T &out, const T &a, const T &b) {
     mpfr_mul(out.backend().data(), a.backend().data(), b.backend().data(), MPFR_RNDN);
   else if constexpr (std::is_same_v<T, exact>) {
     mpq_srcptr x = a.backend().data(), y = b.backend().data();
-    const long kx = dyadic_power(x), ky = dyadic_power(y);
+    const long kx = dyadic_exponent(x), ky = dyadic_exponent(y);
     if (kx >= 0 && ky >= 0 && &out != &a && &out != &b) {
       mpz_mul(mpq_numref(out.backend().data()), mpq_numref(x), mpq_numref(y));
       canonical_dyadic(out.backend().data(), kx + ky);
@@ -75,7 +64,7 @@ template <class T> void add_to(T &acc, const T &b) {
   else if constexpr (std::is_same_v<T, exact>) {
     mpq_ptr q = acc.backend().data();
     mpq_srcptr y = b.backend().data();
-    const long kq = dyadic_power(q), ky = dyadic_power(y);
+    const long kq = dyadic_exponent(q), ky = dyadic_exponent(y);
     if (kq >= 0 && ky >= 0 && &acc != &b) {
       const mpz_ptr num = mpq_numref(q);
       if (kq >= ky) { // n_q/2^kq + n_y 2^(kq-ky)/2^kq

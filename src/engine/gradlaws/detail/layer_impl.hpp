@@ -1,18 +1,20 @@
 #pragma once
 // The formulas of the built-in dense and activation layers (declared in gradlaws/layer.hpp),
 // included by the rung sources that instantiate them once per scalar. The loops write into
-// their results in place (detail/inplace.hpp): on the multiprecision rungs no temporary is
-// allocated per product. Sums run in index order, as Eigen's coefficient-wise product does.
+// their results in place (detail/inplace.hpp) into matrices the engine keeps from pass to pass
+// (detail/workspace.hpp): on the multiprecision rungs no temporary is allocated per product,
+// and a kept result allocates nothing. Sums run in index order, as Eigen's coefficient-wise product does.
 
 #include "gradlaws/detail/inplace.hpp"
+#include "gradlaws/detail/workspace.hpp"
 #include "gradlaws/layer.hpp"
 
 namespace gradlaws {
 
-template <class T> mat<T> dense::forward_impl(const mat<T> &x, const T *p) const {
+template <class T> void dense::forward_impl(const mat<T> &x, const T *p, mat<T> &y) const {
   const Eigen::Index out = Eigen::Index(out_), in = Eigen::Index(in_), n = x.cols();
   const T *b = p + out_ * in_; // W is out × in, row-major, then b
-  mat<T> y(out, n);
+  detail::reshape(y, out, n);
   T scratch;
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index r = 0; r < out; ++r) {
@@ -22,13 +24,14 @@ template <class T> mat<T> dense::forward_impl(const mat<T> &x, const T *p) const
       for (Eigen::Index c = 1; c < in; ++c) detail::add_product(acc, w[c], x(c, j), scratch);
       detail::add_to(acc, b[r]);
     }
-  return y;
 }
 
 template <class T>
-mat<T> dense::backward_impl(const mat<T> &x, const T *p, const mat<T> &up, T *g) const {
+void dense::backward_impl(const mat<T> &x, const mat<T> &, const T *p, const mat<T> &up, T *g,
+                          mat<T> &dx) const {
   const Eigen::Index out = Eigen::Index(out_), in = Eigen::Index(in_), n = x.cols();
-  if (n == 0) return mat<T>(in, 0); // no examples: nothing to add
+  detail::reshape(dx, in, n);
+  if (n == 0) return; // no examples: nothing to add
   T sum, scratch;
   // ∂W += up · xᵀ and ∂b += Σ_j up(:, j): summed over the batch, as a batched framework does.
   for (Eigen::Index r = 0; r < out; ++r) {
@@ -43,31 +46,27 @@ mat<T> dense::backward_impl(const mat<T> &x, const T *p, const mat<T> &up, T *g)
     detail::add_to(g[out * in + r], sum);
   }
   // ∂x = Wᵀ · up
-  mat<T> dx(in, n);
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index c = 0; c < in; ++c) {
       T &acc = dx(c, j);
       detail::set_product(acc, p[c], up(0, j));
       for (Eigen::Index r = 1; r < out; ++r) detail::add_product(acc, p[r * in + c], up(r, j), scratch);
     }
-  return dx;
 }
 
-template <class T> mat<T> activation_layer::forward_impl(const mat<T> &x, const T *) const {
-  mat<T> y(x.rows(), x.cols());
+template <class T> void activation_layer::forward_impl(const mat<T> &x, const T *, mat<T> &y) const {
+  detail::reshape(y, x.rows(), x.cols());
   for (Eigen::Index j = 0; j < x.cols(); ++j)
     for (Eigen::Index i = 0; i < x.rows(); ++i) y(i, j) = act_->f(x(i, j));
-  return y;
 }
 
 template <class T>
-mat<T> activation_layer::backward_impl(const mat<T> &x, const mat<T> &y, const T *,
-                                       const mat<T> &up, T *) const {
-  mat<T> dx(x.rows(), x.cols());
+void activation_layer::backward_impl(const mat<T> &x, const mat<T> &y, const T *,
+                                     const mat<T> &up, T *, mat<T> &dx) const {
+  detail::reshape(dx, x.rows(), x.cols());
   for (Eigen::Index j = 0; j < x.cols(); ++j)
     for (Eigen::Index i = 0; i < x.rows(); ++i)
       detail::set_product(dx(i, j), up(i, j), act_->df_given(x(i, j), y(i, j)));
-  return dx;
 }
 
 } // namespace gradlaws
