@@ -47,14 +47,17 @@ high relative_distance(const vec<high> &a, const vec<high> &b) {
   return abs_max(vec<high>(a - b)) / scale;
 }
 
-verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exact> &s) {
+verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exact> &s,
+                    const tolerances &tol) {
   require_same_length(s, lhs_name, rhs_name);
   verdict v;
   v.on = rung::exact;
-  v.lhs = components(s.lhs, 0);
-  v.rhs = components(s.rhs, 0);
-  v.difference = components(vec<exact>(s.lhs - s.rhs), 0);
   v.kind = s.lhs == s.rhs ? verdict_kind::exactly_equal : verdict_kind::different;
+  if (v.kind == verdict_kind::different || tol.values_of_equal_sides) {
+    v.lhs = components(s.lhs, 0);
+    v.rhs = components(s.rhs, 0);
+    v.difference = components(vec<exact>(s.lhs - s.rhs), 0);
+  }
   v.lhs_name = std::move(lhs_name);
   v.rhs_name = std::move(rhs_name);
   return v;

@@ -16,8 +16,10 @@ template <class T> struct sides {
   vec<T> lhs, rhs;
 };
 
-/// Compares exactly.
-verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exact> &s);
+/// Compares exactly. The sides' values are printed into the verdict when they differ, or when
+/// tol.values_of_equal_sides asks for them.
+verdict judge_exact(std::string lhs_name, std::string rhs_name, const sides<exact> &s,
+                    const tolerances &tol = {});
 
 /// Evaluates `evaluate` (which builds both sides at the current precision) at `digits` and at
 /// digits + tol.extra_digits and judges as described in gradlaws/verdict.hpp. The floor is

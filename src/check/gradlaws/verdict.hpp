@@ -44,9 +44,9 @@ struct tolerances {
   int extra_digits = 25;
   /// Significant digits shown for high-rung values in reports (at least 20).
   int shown_digits = 25;
-  /// False: a high-rung verdict of equality leaves lhs, rhs and difference empty. The law
-  /// harness sets it, since a case that holds is never shown; printing 3 × n values at 25
-  /// digits would cost more than a tenth of the case.
+  /// False: a verdict of equality (exact or high rung) leaves lhs, rhs and difference empty.
+  /// The law harness sets it, since a case that holds is never shown; printing 3 × n values
+  /// would cost more than a tenth of the case.
   bool values_of_equal_sides = true;
 };
 

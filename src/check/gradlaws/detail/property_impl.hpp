@@ -56,14 +56,14 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
 template <class Subject, property_case Case>
 verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
                  const run_options &opt, bool single) {
+  tolerances tol = opt.tol;
+  tol.values_of_equal_sides = false; // a case that holds is never shown
   switch (c.on) {
   case rung::exact:
-    return judge_exact(l.info.lhs, l.info.rhs, l.sides.template on<exact>(subject, c));
+    return judge_exact(l.info.lhs, l.info.rhs, l.sides.template on<exact>(subject, c), tol);
   case rung::high: {
     double magnitude = 1;
     if constexpr (requires { c.magnitude(); }) magnitude = c.magnitude();
-    tolerances tol = opt.tol;
-    tol.values_of_equal_sides = false; // a case that holds is never shown
     return judge_high(l.info.lhs, l.info.rhs, opt.digits, c.operations(),
                       [&] { return l.sides.template on<high>(subject, c); }, tol, magnitude);
   }

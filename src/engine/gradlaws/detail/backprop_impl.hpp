@@ -3,6 +3,7 @@
 // by the rung sources that instantiate them once per scalar.
 
 #include "gradlaws/backprop.hpp"
+#include "gradlaws/detail/inplace.hpp"
 #include "gradlaws/detail/workspace.hpp"
 
 #include <cmath>
@@ -223,15 +224,21 @@ void detail::gradient_into(const model &m, const vec<T> &theta, const mat<T> &x,
   mat<T> &up = ws.up;
   output_errors_into(m, ws.t.output, y, up, ws.yhat_i, ws.y_i);
   // Each example's error times its coefficient c_i; × 1 is exact and skipped.
+  auto scale_column = [&up](Eigen::Index i, const T &c) {
+    for (Eigen::Index j = 0; j < up.rows(); ++j) multiply_by(up(j, i), c);
+  };
   switch (r.k) {
   case reduction::kind::sum: break;
   case reduction::kind::mean:
-    if (n > 1) up *= from_exact<T>(exact(1) / exact(static_cast<long>(n)));
+    if (n > 1) {
+      const T c = from_exact<T>(exact(1) / exact(static_cast<long>(n)));
+      for (Eigen::Index i = 0; i < up.cols(); ++i) scale_column(i, c);
+    }
     break;
   default: {
     const auto c = r.coefficients(n);
     for (Eigen::Index i = 0; i < up.cols(); ++i)
-      if (c[std::size_t(i)] != 1) up.col(i) *= from_exact<T>(c[std::size_t(i)]);
+      if (c[std::size_t(i)] != 1) scale_column(i, from_exact<T>(c[std::size_t(i)]));
   }
   }
   reshape(g, theta.size(), 1);
@@ -279,7 +286,7 @@ vec<T> mean_of_example_gradients(const model &m, const vec<T> &theta, const mat<
       sum += g(m, theta, ex->x_i, ex->y_i, reduction::sum());
     } else {
       detail::gradient_into(m, theta, ex->x_i, ex->y_i, reduction::sum(), **ws, ex->g_i);
-      sum += ex->g_i;
+      for (Eigen::Index k = 0; k < sum.size(); ++k) detail::add_to(sum[k], ex->g_i[k]);
     }
   }
   return sum / T(int(x.cols()));

@@ -33,8 +33,12 @@ inline void canonical_dyadic(mpq_ptr q, long k) {
   }
   const long shift = std::min<long>(k, long(mpz_scan1(num, 0)));
   if (shift > 0) mpz_tdiv_q_2exp(num, num, mp_bitcnt_t(shift));
-  mpz_set_ui(mpq_denref(q), 1);
-  if (k - shift > 0) mpz_mul_2exp(mpq_denref(q), mpq_denref(q), mp_bitcnt_t(k - shift));
+  if (k - shift < 64) {
+    mpz_set_ui(mpq_denref(q), 1ul << (k - shift)); // one limb: no reallocation
+  } else {
+    mpz_set_ui(mpq_denref(q), 1);
+    mpz_mul_2exp(mpq_denref(q), mpq_denref(q), mp_bitcnt_t(k - shift));
+  }
 }
 
 /// out = a · b
@@ -85,6 +89,23 @@ template <class T> void add_to(T &acc, const T &b) {
     mpfi_add(acc.backend().data(), acc.backend().data(), b.backend().data());
   else
     acc += b;
+}
+
+/// acc *= b
+template <class T> void multiply_by(T &acc, const T &b) {
+  if constexpr (std::is_same_v<T, exact>) {
+    mpq_ptr q = acc.backend().data();
+    mpq_srcptr y = b.backend().data();
+    const long kq = dyadic_exponent(q), ky = dyadic_exponent(y);
+    if (kq >= 0 && ky >= 0 && &acc != &b) {
+      mpz_mul(mpq_numref(q), mpq_numref(q), mpq_numref(y));
+      canonical_dyadic(q, kq + ky);
+    } else {
+      mpq_mul(q, q, y);
+    }
+  } else {
+    acc *= b;
+  }
 }
 
 /// acc += a · b, with `scratch` holding the rounded product
