@@ -1,5 +1,6 @@
 #include "gradlaws/catalogue.hpp"
 
+#include "gradlaws/activation.hpp"
 #include "gradlaws/error.hpp"
 
 #include <rapidcheck.h>
@@ -113,6 +114,16 @@ run_options options_from_environment() {
     o.digits = int(v);
   }
   return o;
+}
+
+derivative_gap derivative_gap_of(std::string_view activation, const std::vector<long> &z,
+                                 int digits) {
+  const class activation &a = find_activation(activation);
+  const precision_scope scope(std::max(digits + 10, 20));
+  vec<high> values(Eigen::Index(z.size()));
+  for (std::size_t i = 0; i < z.size(); ++i) values[Eigen::Index(i)] = high(z[i]);
+  return {to_significant(derivative_at_mean<high>(a, values)[0], digits),
+          to_significant(mean_derivative<high>(a, values)[0], digits)};
 }
 
 } // namespace gradlaws

@@ -2,7 +2,10 @@
 
 #include "gradlaws/error.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <filesystem>
 #include <fstream>
 
@@ -49,8 +52,13 @@ std::string outcome_words(const run_result &r) {
 }
 } // namespace
 
+std::string_view status_word(const run_result &r) {
+  if (!r.passed) return "FAIL";
+  return r.kind == entry_kind::fallacy ? "REFUTED" : "PASS";
+}
+
 std::string summary_line(const run_result &r, timings t) {
-  return std::string(r.passed ? "PASS" : "FAIL") + "  " + std::string(to_string(r.kind)) + " " +
+  return std::string(status_word(r)) + "  " + std::string(to_string(r.kind)) + " " +
          r.entry + " [" + r.variant + "]  " + outcome_words(r) +
          (t == timings::shown ? "  (" + seconds_string(r.seconds) + ")" : std::string());
 }
@@ -58,7 +66,8 @@ std::string summary_line(const run_result &r, timings t) {
 std::string render_text(const run_result &r, timings t) {
   std::string s;
   s += "== " + std::string(to_string(r.kind)) + " " + r.entry + " [" + r.variant + "]: " +
-       (r.passed ? "PASS" : "FAIL") + "\n";
+       std::string(status_word(r)) + (r.passed && r.kind == entry_kind::fallacy ? " (as expected)" : "") +
+       "\n";
   s += "claim     " + r.claim + "\n";
   s += "formula   " + r.formula + "\n";
   s += "outcome   " + outcome_words(r) + "  (seed " + std::to_string(r.seed) +
@@ -136,15 +145,20 @@ std::string verdict_words(const run_result &r) {
   return std::string(to_string(r.status));
 }
 
-/// The shrunk case on one line for the summary table.
-std::string one_line_case(const run_result &r) {
-  if (r.counterexample.empty()) return r.status == run_status::held ? "—" : r.message;
+/// Text on one line: newlines become "; ", runs of spaces one space.
+std::string one_line(const std::string &text) {
   std::string s;
-  for (char c : r.counterexample) s += c == '\n' ? std::string("; ") : std::string(1, c);
+  for (char c : text) s += c == '\n' ? std::string("; ") : std::string(1, c);
   std::string squeezed;
   for (char c : s)
     if (!(c == ' ' && !squeezed.empty() && squeezed.back() == ' ')) squeezed += c;
   return squeezed;
+}
+
+/// The shrunk case on one line for the summary table.
+std::string one_line_case(const run_result &r) {
+  if (r.counterexample.empty()) return r.status == run_status::held ? "—" : r.message;
+  return one_line(r.counterexample);
 }
 
 } // namespace
@@ -152,7 +166,9 @@ std::string one_line_case(const run_result &r) {
 std::string render_markdown(const run_result &r, timings t) {
   std::string s;
   s += "### " + std::string(to_string(r.kind)) + " `" + r.entry + "` [" + r.variant + "]: " +
-       (r.passed ? "PASS" : "**FAIL**") + "\n\n";
+       (r.passed ? std::string(status_word(r)) + (r.kind == entry_kind::fallacy ? " (as expected)" : "")
+                 : std::string("**FAIL**")) +
+       "\n\n";
   s += "**Claim.** " + r.claim + "\n\n";
   s += "**Formula.** `" + r.formula + "`\n\n";
   s += "**Outcome.** " + outcome_words(r) + " (seed " + std::to_string(r.seed) +
@@ -228,42 +244,342 @@ report_piece report_piece_of(const run_result &r, timings t) {
   p.kind = r.kind;
   p.passed = r.passed;
   p.seconds = r.seconds;
+  p.status = r.status;
+  p.cases = r.cases;
+  p.entry = r.entry;
+  p.variant = r.variant;
+  p.claim = r.claim;
+  p.formula = r.formula;
+  p.tally = r.tally;
+  try {
+    const entry &e = find_entry(r.entry);
+    p.family = e.family;
+    p.boundary = e.boundary;
+  } catch (const unknown_name_error &) {
+    // a result of the user's own law: no family
+  }
+  if (!r.counterexample.empty()) p.witness = one_line_case(r);
+  if (r.found)
+    p.sides = r.found->lhs_name + " = " + one_line(r.found->lhs_text()) + "; " + r.found->rhs_name +
+              " = " + one_line(r.found->rhs_text());
   p.summary_row = "| `" + r.entry + "` | " + std::string(to_string(r.kind)) + " | " + r.variant +
-                  " | " + (r.passed ? "PASS" : "**FAIL**") + " | " + cell(verdict_words(r)) +
-                  " | " + cell(one_line_case(r)) + " |";
+                  " | " + (r.passed ? std::string(status_word(r)) : std::string("**FAIL**")) + " | " +
+                  cell(verdict_words(r)) + " | " + cell(one_line_case(r)) + " |";
   if (t == timings::shown) p.summary_row += " " + seconds_string(r.seconds) + " |";
   p.summary_row += "\n";
   if (r.status != run_status::held || !r.passed) p.section = render_markdown(r, t);
   return p;
 }
 
+std::vector<std::string> report_piece::fields() const {
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.17g", seconds);
+  return {std::string(to_string(kind)), passed ? "1" : "0", secs, std::string(to_string(status)),
+          std::to_string(cases), entry, variant, family, boundary, claim, formula, tally, witness,
+          sides, summary_row, section};
+}
+
+report_piece report_piece::from_fields(const std::vector<std::string> &f) {
+  if (f.size() != 16)
+    throw error("report piece: " + std::to_string(f.size()) + " fields, expected 16");
+  report_piece p;
+  for (entry_kind k : {entry_kind::law, entry_kind::boundary_law, entry_kind::fallacy})
+    if (f[0] == to_string(k)) p.kind = k;
+  p.passed = f[1] == "1";
+  p.seconds = std::strtod(f[2].c_str(), nullptr);
+  for (run_status st : {run_status::held, run_status::falsified, run_status::gave_up,
+                        run_status::setup_failure})
+    if (f[3] == to_string(st)) p.status = st;
+  p.cases = std::atoi(f[4].c_str());
+  p.entry = f[5];
+  p.variant = f[6];
+  p.family = f[7];
+  p.boundary = f[8];
+  p.claim = f[9];
+  p.formula = f[10];
+  p.tally = f[11];
+  p.witness = f[12];
+  p.sides = f[13];
+  p.summary_row = f[14];
+  p.section = f[15];
+  return p;
+}
+
+namespace {
+
+/// 12345 → "12,345"
+std::string grouped(long n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+/// The four parts of the answer, in the order a reader needs them, and the families in each.
+struct part {
+  const char *title;
+  const char *lead;
+  std::vector<std::string> families;
+};
+const std::vector<part> &parts() {
+  static const std::vector<part> p{
+      {"Linearity: the gradient of an average is the average of the gradients",
+       "Differentiation is linear, so every way of weighting, scaling, reordering or splitting "
+       "per-example losses that keeps J = Σ c_i L_i keeps ∇J = Σ c_i ∇L_i.",
+       {"linearity", "invariance", "reductions", "weighting", "upstream"}},
+      {"Averaging before the nonlinearity",
+       "Averaging the inputs, the pre-activations or the output errors first and differentiating "
+       "after is a different computation: it equals the average of the gradients only where "
+       "the averaged quantity enters affinely (the boundary laws).",
+       {"averaging before the nonlinearity", "averaging before the model"}},
+      {"The training pipeline",
+       "Gradient accumulation, data-parallel replicas, per-token losses and strategies that "
+       "split a batch are correct exactly when each example keeps its weight in the sum; "
+       "batch-coupled layers (BatchNorm) break the per-example view itself.",
+       {"accumulation", "data parallel", "tokens", "strategies", "batch coupling"}},
+      {"Floating point",
+       "In double and float the two sides are different roundings of the same number: equal up "
+       "to rounding, not bit for bit.",
+       {"floating point"}},
+  };
+  return p;
+}
+
+/// Index into parts() of a family; parts().size() for a family of the user's own.
+std::size_t part_of(const std::string &family) {
+  for (std::size_t i = 0; i < parts().size(); ++i)
+    for (const auto &f : parts()[i].families)
+      if (f == family) return i;
+  return parts().size();
+}
+
+/// One entry over its variants.
+struct entry_summary {
+  const report_piece *first = nullptr;
+  std::vector<const report_piece *> variants;
+  int passed = 0;
+  long cases = 0;
+  std::vector<std::pair<std::string, long>> verdicts; ///< "exactly equal" → cases, in first-seen order
+  const report_piece *witness = nullptr;              ///< a fallacy's shortest shrunk witness
+};
+
+/// Adds "60 exactly equal, 40 equal to working precision" into the verdict counts.
+void add_tally(entry_summary &e, const std::string &tally) {
+  std::size_t at = 0;
+  while (at < tally.size()) {
+    std::size_t end = tally.find(", ", at);
+    if (end == std::string::npos) end = tally.size();
+    const std::string item = tally.substr(at, end - at);
+    const std::size_t space = item.find(' ');
+    if (space != std::string::npos) {
+      const long n = std::atol(item.c_str());
+      const std::string words = item.substr(space + 1);
+      auto it = std::find_if(e.verdicts.begin(), e.verdicts.end(),
+                             [&](const auto &v) { return v.first == words; });
+      if (it == e.verdicts.end()) e.verdicts.emplace_back(words, n);
+      else it->second += n;
+    }
+    at = end + 2;
+  }
+}
+
+std::string verdict_counts(const entry_summary &e) {
+  std::string s;
+  for (const auto &[words, n] : e.verdicts) s += (s.empty() ? "" : ", ") + grouped(n) + " " + words;
+  return s;
+}
+
+std::string capped(const std::string &s, std::size_t limit) {
+  if (s.size() <= limit) return s;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // whole UTF-8 characters
+  return s.substr(0, cut) + " …";
+}
+
+std::string variants_word(std::size_t n) { return n == 1 ? "variant" : "variants"; }
+
+/// "held on all 21 variants" / "held on 20 of 21 variants; FAILED: relu_exact".
+std::string law_outcome(const entry_summary &e) {
+  const std::size_t n = e.variants.size();
+  std::string s = std::size_t(e.passed) == n
+                      ? (n == 1   ? std::string("held on its one variant")
+                         : n == 2 ? std::string("held on both variants")
+                                  : "held on all " + std::to_string(n) + " " + variants_word(n))
+                      : "held on " + std::to_string(e.passed) + " of " + std::to_string(n) + " " +
+                            variants_word(n) + "; **FAILED**:";
+  if (std::size_t(e.passed) != n)
+    for (const auto *v : e.variants)
+      if (!v->passed) s += " " + v->variant;
+  return s;
+}
+
+std::string fallacy_outcome(const entry_summary &e) {
+  const std::size_t n = e.variants.size();
+  std::string s = std::size_t(e.passed) == n
+                      ? (n == 1   ? std::string("refuted, as expected")
+                         : n == 2 ? std::string("refuted on both variants, as expected")
+                                  : "refuted on all " + std::to_string(n) + " " + variants_word(n) +
+                                        ", as expected")
+                      : "refuted as expected on " + std::to_string(e.passed) + " of " +
+                            std::to_string(n) + " " + variants_word(n) + "; **FAILED**:";
+  if (std::size_t(e.passed) != n)
+    for (const auto *v : e.variants)
+      if (!v->passed) s += " " + v->variant;
+  return s;
+}
+
+const char *glossary =
+    "- **law**: an identity that must hold on every generated case (a model, a batch, an "
+    "activation and a loss drawn at random).\n"
+    "- **fallacy**: a plausible identity that is false; gradlaws must find a counterexample, "
+    "shrink it, and find it in the expected shape.\n"
+    "- **boundary law**: the condition under which a fallacy's equality is restored (σ′ affine, "
+    "equal micro-batch sizes, …), checked as a law.\n"
+    "- **variant**: one instantiation of an entry: an activation, a model family or a strategy "
+    "on one rung.\n"
+    "- **rung**: the arithmetic a case is judged in. *exact*: rational numbers, equality is "
+    "`==`; *high*: MPFR at the working precision, equal when the two sides agree to that "
+    "precision and again with 25 more digits; *machine*: double and float, equal when both "
+    "sides are within their rounding-error bound of the exact value.\n"
+    "- **shrink**: after a counterexample is found, gradlaws tries smaller and simpler inputs "
+    "(fewer examples, smaller integers) while the claim still fails; the **shrunk "
+    "counterexample** (the witness) is the smallest it reached.\n"
+    "- **seed**: the random seed of a run; the same seed gives the same cases and the same "
+    "report.\n";
+
+} // namespace
+
 std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
                                      const run_options &opt, timings t) {
+  // Entries over their variants, in the order of the pieces.
+  std::vector<std::string> order;
+  std::map<std::string, entry_summary> entries;
   int passed = 0, laws = 0, fallacies = 0;
+  long law_cases = 0;
   double total = 0;
-  for (const auto &r : pieces) {
-    passed += r.passed;
-    (r.kind == entry_kind::fallacy ? fallacies : laws) += 1;
-    total += r.seconds;
+  for (const auto &p : pieces) {
+    passed += p.passed;
+    (p.kind == entry_kind::fallacy ? fallacies : laws) += 1;
+    total += p.seconds;
+    auto [it, fresh] = entries.try_emplace(p.entry);
+    if (fresh) order.push_back(p.entry);
+    entry_summary &e = it->second;
+    if (!e.first) e.first = &p;
+    e.variants.push_back(&p);
+    e.passed += p.passed;
+    if (p.kind != entry_kind::fallacy && p.status == run_status::held) {
+      e.cases += p.cases;
+      law_cases += p.cases;
+      add_tally(e, p.tally);
+    }
+    if (p.kind == entry_kind::fallacy && p.passed && !p.witness.empty() &&
+        (!e.witness || p.witness.size() < e.witness->witness.size()))
+      e.witness = &p;
   }
+  int law_entries = 0, fallacy_entries = 0, laws_held = 0, fallacies_refuted = 0;
+  for (const auto &name : order) {
+    const entry_summary &e = entries.at(name);
+    const bool all = std::size_t(e.passed) == e.variants.size();
+    if (e.first->kind == entry_kind::fallacy) fallacy_entries += 1, fallacies_refuted += all;
+    else law_entries += 1, laws_held += all;
+  }
+
   std::string s = "# gradlaws report\n\n";
-  s += "Which ways of computing a batch gradient are the same thing, and which are not: every "
-       "law is checked on generated cases, every fallacy is falsified and shown on its shrunk "
-       "counterexample.\n\n";
-  s += "- entries run: " + std::to_string(pieces.size()) + " (" + std::to_string(laws) +
-       " laws and boundary laws, " + std::to_string(fallacies) + " fallacies)\n";
-  s += "- passed: " + std::to_string(passed) + " of " + std::to_string(pieces.size()) + "\n";
-  s += "- cases per entry: " + std::to_string(opt.cases) + "; high rung: " +
-       std::to_string(opt.digits) + " digits; seed: " +
-       (opt.seed ? std::to_string(*opt.seed) : std::string("one per entry (FNV-1a of its test name)")) + "\n";
-  if (t == timings::shown) s += "- total time: " + seconds_string(total) + "\n";
-  s += "\n## Summary\n\n";
+  s += "## The answer\n\n";
+  s += "> Is the gradient of the batch's average loss the same as the average of the "
+       "per-example gradients?\n\n";
+  if (const auto lin = entries.find("linearity"); lin != entries.end()) {
+    const entry_summary &e = lin->second;
+    const bool held = std::size_t(e.passed) == e.variants.size();
+    s += held ? "**Yes.** " : "**The linearity law FAILED here** (see below). ";
+    s += "Differentiation is linear, so for per-example losses L_i(θ) the gradient of the mean "
+         "J = (1/N) Σ_i L_i is the mean (1/N) Σ_i ∇L_i. The law `linearity` " +
+         law_outcome(e) + " (activations × rungs): " + grouped(e.cases) +
+         " generated cases (random models, batches and parameters)" +
+         (e.verdicts.empty() ? std::string() : ", " + verdict_counts(e)) + ".\n\n";
+  } else {
+    s += "Differentiation is linear, so for per-example losses L_i(θ) the gradient of the mean "
+         "J = (1/N) Σ_i L_i is the mean (1/N) Σ_i ∇L_i (the law `linearity`, not run here).\n\n";
+  }
+  const derivative_gap seed = derivative_gap_of("sigmoid", {0, 1}, 5);
+  s += "**What is not the same is averaging before a nonlinear step.** The derivative at the "
+       "mean is not the mean of the derivatives: for the sigmoid and pre-activations z = {0, 1}, "
+       "σ′(½) ≈ " + seed.at_mean + " but (σ′(0) + σ′(1))/2 ≈ " + seed.mean_of +
+       " (Jensen's gap: σ′ is not affine). Each false identity below was refuted by a shrunk "
+       "counterexample:\n\n";
+  for (const auto &name : order) {
+    const entry_summary &e = entries.at(name);
+    if (e.first->kind != entry_kind::fallacy) continue;
+    s += "- `" + name + "`: " + e.first->formula + " — " + fallacy_outcome(e);
+    if (e.witness)
+      s += "; witness: " + capped(e.witness->witness, 240) +
+           (e.witness->sides.empty() ? "" : " ⇒ " + capped(e.witness->sides, 200));
+    s += ".\n";
+  }
+  if (fallacy_entries == 0) s += "- (no fallacy was run)\n";
+  s += "\n**In all:** " + std::to_string(laws_held) + " of " + std::to_string(law_entries) +
+       " laws and boundary laws held on every variant (" + grouped(law_cases) +
+       " generated cases); " + std::to_string(fallacies_refuted) + " of " +
+       std::to_string(fallacy_entries) + " fallacies were refuted on every variant, as expected. " +
+       std::to_string(passed) + " of " + std::to_string(pieces.size()) +
+       " variants came out as expected.\n\n";
+  s += "Settings: " + std::to_string(opt.cases) + " cases per variant; high rung at " +
+       std::to_string(opt.digits) + " digits; seed " +
+       (opt.seed ? std::to_string(*opt.seed) : std::string("one per variant (FNV-1a of its test name)")) +
+       (t == timings::shown ? "; total time " + seconds_string(total) : std::string()) + ".\n\n";
+
+  // The catalogue by family.
+  s += "## The catalogue by family\n\n";
+  for (std::size_t k = 0; k <= parts().size(); ++k) {
+    std::vector<std::string> in_part;
+    for (const auto &name : order)
+      if (part_of(entries.at(name).first->family) == k) in_part.push_back(name);
+    if (in_part.empty()) continue;
+    if (k < parts().size()) s += "### " + std::string(parts()[k].title) + "\n\n" + parts()[k].lead + "\n\n";
+    else s += "### Other families\n\n";
+    bool any_law = false, any_fallacy = false;
+    for (const auto &name : in_part)
+      (entries.at(name).first->kind == entry_kind::fallacy ? any_fallacy : any_law) = true;
+    if (any_law) {
+      s += "| law | claim | result | cases | verdicts |\n|---|---|---|---:|---|\n";
+      for (const auto &name : in_part) {
+        const entry_summary &e = entries.at(name);
+        if (e.first->kind == entry_kind::fallacy) continue;
+        const std::string label = e.first->kind == entry_kind::boundary_law
+                                      ? "`" + name + "` (boundary of `" + e.first->boundary + "`)"
+                                      : "`" + name + "`";
+        s += "| " + label + " | " + cell(e.first->formula) + " | " + law_outcome(e) + " | " +
+             grouped(e.cases) + " | " + cell(verdict_counts(e)) + " |\n";
+      }
+      s += "\n";
+    }
+    if (any_fallacy) {
+      s += "| fallacy | false claim | result | shrunk witness | boundary law |\n|---|---|---|---|---|\n";
+      for (const auto &name : in_part) {
+        const entry_summary &e = entries.at(name);
+        if (e.first->kind != entry_kind::fallacy) continue;
+        std::string boundary = e.first->boundary.empty() ? "—" : "`" + e.first->boundary + "`";
+        if (const auto b = entries.find(e.first->boundary); b != entries.end())
+          boundary += std::size_t(b->second.passed) == b->second.variants.size() ? ": held" : ": **FAILED**";
+        s += "| `" + name + "` | " + cell(e.first->formula) + " | " + fallacy_outcome(e) + " | " +
+             cell(e.witness ? capped(e.witness->witness, 240) : "—") + " | " + boundary + " |\n";
+      }
+      s += "\n";
+    }
+  }
+
+  s += "## Glossary\n\n" + std::string(glossary) + "\n";
+
+  s += "## Counterexamples and failures\n\n";
+  for (const auto &p : pieces) s += p.section;
+
+  s += "## Every variant\n\n";
   s += "| entry | kind | variant | result | verdict | shrunk counterexample |" +
        std::string(t == timings::shown ? " time |" : "") + "\n";
   s += "|---|---|---|---|---|---|" + std::string(t == timings::shown ? "---|" : "") + "\n";
-  for (const auto &r : pieces) s += r.summary_row;
-  s += "\n## Counterexamples and failures\n\n";
-  for (const auto &r : pieces) s += r.section;
+  for (const auto &p : pieces) s += p.summary_row;
   return s;
 }
 

@@ -87,6 +87,16 @@ std::vector<const entry *> catalogue();
 /// Looks up an entry; throws unknown_name_error listing the names.
 const entry &find_entry(std::string_view name);
 
+/// The question's own example of averaging before a nonlinearity, computed on the high rung:
+/// σ′ at the mean of the pre-activations z and the mean of σ′ over z, each printed with
+/// `digits` significant digits (sigmoid, z = {0, 1}: "0.23500" and "0.22331"). Throws
+/// unknown_name_error for an unknown activation, empty_batch_error for no z.
+struct derivative_gap {
+  std::string at_mean, mean_of;
+};
+derivative_gap derivative_gap_of(std::string_view activation, const std::vector<long> &z,
+                                 int digits);
+
 /// The CTest name of an entry's variant: "<kind>_<entry>.<variant>".
 std::string test_name(const entry &e, const std::string &variant);
 

@@ -17,7 +17,8 @@ enum class timings { shown, omitted };
 /// both sides, the difference, the verdict with its tolerance, and how to reproduce it.
 std::string render_text(const run_result &r, timings t = timings::shown);
 
-/// One line: "PASS  law linearity [relu_exact]  held on 100 cases (100 exactly equal)  0.12 s".
+/// One line: "PASS  law linearity [relu_exact]  held on 100 cases (100 exactly equal)  0.12 s";
+/// a fallacy falsified as expected reads "REFUTED  fallacy …".
 std::string summary_line(const run_result &r, timings t = timings::shown);
 
 /// The run as a Markdown section (heading level 3).
@@ -26,23 +27,43 @@ std::string render_markdown(const run_result &r, timings t = timings::shown);
 /// The run as one JSON object.
 std::string render_json(const run_result &r, timings t = timings::shown);
 
-/// What the Markdown report needs of one result, as text: its summary row and (for a
-/// counterexample or a failure) its section. Pieces can be made where the entry ran (another
-/// process) and assembled here.
+/// What the Markdown report needs of one result, as text: the facts its answer and catalogue
+/// are written from, its row in the table of every variant, and (for a counterexample or a
+/// failure) its section. Pieces can be made where the entry ran (another process, which sends
+/// fields()) and assembled here.
 struct report_piece {
   entry_kind kind = entry_kind::law;
   bool passed = false;
   double seconds = 0;
+  run_status status = run_status::setup_failure;
+  int cases = 0;
+  std::string entry, variant;
+  std::string family;      ///< the entry's catalogue family ("" when not in the catalogue)
+  std::string boundary;    ///< a fallacy's boundary law, a boundary law's fallacy
+  std::string claim, formula;
+  std::string tally;       ///< a law's verdicts over its cases, e.g. "100 exactly equal"
+  std::string witness;     ///< the shrunk counterexample on one line
+  std::string sides;       ///< its two sides on one line: "left = …; right = …"
   std::string summary_row; ///< "| `entry` | kind | variant | … |\n"
   std::string section;     ///< render_markdown, or "" for a law that held
+
+  /// The piece as strings, and back: what a worker process sends.
+  std::vector<std::string> fields() const;
+  static report_piece from_fields(const std::vector<std::string> &f);
 };
 report_piece report_piece_of(const run_result &r, timings t = timings::shown);
-/// The report of every piece, in order; render_markdown_report(results) is this of theirs.
+/// The report of every piece, in order: the answer to the question first (what is equal, on
+/// how many cases; what is not, each with its witness), the catalogue by family, a glossary,
+/// every counterexample in full, and the table of every variant. render_markdown_report(results)
+/// is this of their pieces.
 std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
                                      const run_options &opt, timings t = timings::shown);
 
-/// A whole report: a summary table (entry, kind, variant, verdict, shrunk counterexample, time)
-/// followed by every falsified case and every failure in full.
+/// The word for a result: "PASS" for a law that held, "REFUTED" for a fallacy falsified in its
+/// expected shape (as expected), "FAIL" otherwise. Never "PASS" for a refuted fallacy.
+std::string_view status_word(const run_result &r);
+
+/// A whole report (see assemble_markdown_report).
 std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,
                                    timings t = timings::shown);
 
