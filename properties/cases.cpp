@@ -1,5 +1,8 @@
 #include "cases.hpp"
 
+#include <algorithm>
+#include <numeric>
+
 namespace gradlaws::props {
 
 std::string tuple_string(const std::vector<std::size_t> &v) {
@@ -105,6 +108,54 @@ std::vector<std::pair<std::string, std::string>> activation_case::details() cons
   const auto s = derivative_at_mean_sides<high>(*act, *this);
   return {{"σ′(mean z) ≈", to_significant(s.lhs[0], 5)},
           {"mean σ′(z) ≈", to_significant(s.rhs[0], 5)}};
+}
+
+std::vector<figure> activation_case::figures() const {
+  if (z.empty()) return {};
+  const precision_scope scope(default_digits);
+  auto as_double = [](const high &v) { return v.convert_to<double>(); };
+  auto df = [&](double at) { return as_double(act->df(high(at))); };
+  std::vector<double> zs;
+  for (const exact &v : z) zs.push_back(v.convert_to<double>());
+  const auto [lo_it, hi_it] = std::minmax_element(zs.begin(), zs.end());
+  const double lo = *lo_it - 1.5, hi = *hi_it + 1.5;
+  figure f;
+  f.name = "jensen-gap";
+  f.title = "Jensen's gap: " + act->name() + "′ at the mean is not the mean of " + act->name() + "′";
+  f.x_label = "pre-activation z";
+  f.y_label = "σ′(z)";
+  figure::series curve{.label = "σ′(z) = " + act->info().derivative, .style = figure::mark::line};
+  for (int k = 0; k <= 200; ++k) {
+    const double at = lo + (hi - lo) * k / 200;
+    curve.x.push_back(at);
+    curve.y.push_back(df(at));
+  }
+  f.data.push_back(std::move(curve));
+  const auto s = derivative_at_mean_sides<high>(*act, *this);
+  const exact mean = std::accumulate(z.begin(), z.end(), exact(0)) / exact(long(z.size()));
+  const double mean_z = mean.convert_to<double>();
+  figure::series witness{.label = "the witness: σ′(z_i)", .style = figure::mark::points};
+  std::vector<std::size_t> order(zs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return zs[a] < zs[b]; });
+  figure::series chord{.label = "chords between the σ′(z_i)", .style = figure::mark::dashed};
+  for (std::size_t i : order) {
+    witness.x.push_back(zs[i]);
+    witness.y.push_back(df(zs[i]));
+    witness.point_labels.push_back("z = " + to_string(z[i]));
+    chord.x.push_back(zs[i]);
+    chord.y.push_back(df(zs[i]));
+  }
+  f.data.push_back(std::move(witness));
+  if (chord.x.size() >= 2) f.data.push_back(std::move(chord));
+  f.data.push_back({.label = "mean of σ′(z_i) ≈ " + to_significant(s.rhs[0], 5),
+                    .style = figure::mark::points, .x = {mean_z}, .y = {as_double(s.rhs[0])}});
+  f.data.push_back({.label = "σ′ at the mean z̄ ≈ " + to_significant(s.lhs[0], 5),
+                    .style = figure::mark::points, .x = {mean_z}, .y = {as_double(s.lhs[0])}});
+  f.caption = "At z̄ = " + to_string(mean) +
+              " the curve (σ′ at the mean) and the mean of the points differ: σ′ is not affine, so "
+              "averaging z before σ′ is not averaging σ′ after.";
+  return {f};
 }
 
 std::string activation_regression(const activation_case &c, const property_info &info,

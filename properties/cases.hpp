@@ -78,6 +78,8 @@ struct activation_case {
   std::string describe() const;
   double operations() const { return 8.0 * double(z.size()) + 16.0; }
   std::vector<std::pair<std::string, std::string>> details() const;
+  /// Jensen's gap: σ′ around the witness, σ′(z_i), their mean and σ′ at the mean.
+  std::vector<figure> figures() const;
 };
 /// z_1..z_N (1 ≤ N ≤ 4) of small dyadics for the activation of an activation variant.
 rc::Gen<activation_case> activation_cases(const variant &v);

@@ -16,6 +16,47 @@ struct float_problem : problem {
     return problem::describe() + "\n" + std::string("format ") + (single ? "float" : "double") +
            " (inputs rounded to it; sides computed in it)";
   }
+  /// Each side's error (against the exact gradient of the exact inputs) beside its running
+  /// rounding bound, per parameter.
+  std::vector<figure> figures() const {
+    return single ? error_figure<float>() : error_figure<double>();
+  }
+
+private:
+  template <class F> std::vector<figure> error_figure() const {
+    using R = rounded<F>;
+    const vec<R> th = lift<R>(theta);
+    const mat<R> xr = lift<R>(x), yr = lift<R>(y);
+    const vec<R> batched = gradient<R>(m, th, xr, yr);
+    const vec<R> per_example = mean_of_example_gradients<R>(m, th, xr, yr);
+    const vec<exact> truth = gradient<exact>(m, theta, x, y);
+    figure f;
+    f.name = "rounding";
+    f.title = std::string("Each side's rounding error against its bound (") +
+              (single ? "float" : "double") + ")";
+    f.x_label = "parameter";
+    f.y_label = "|computed − exact| and its bound";
+    for (const auto &name : m.parameter_names()) f.categories.push_back(name);
+    figure::series eb{.label = "batched: |error|", .style = figure::mark::bars};
+    figure::series bb{.label = "batched: bound", .style = figure::mark::bars};
+    figure::series ep{.label = "mean of per-example: |error|", .style = figure::mark::bars};
+    figure::series bp{.label = "mean of per-example: bound", .style = figure::mark::bars};
+    auto error_of = [&](const R &v, Eigen::Index k) {
+      const exact d = exact(double(v.v)) - truth[k];
+      return (d < 0 ? exact(-d) : d).template convert_to<double>();
+    };
+    for (Eigen::Index k = 0; k < truth.size(); ++k) {
+      for (auto *s : {&eb, &bb, &ep, &bp}) s->x.push_back(double(k));
+      eb.y.push_back(error_of(batched[k], k));
+      bb.y.push_back(batched[k].e);
+      ep.y.push_back(error_of(per_example[k], k));
+      bp.y.push_back(per_example[k].e);
+    }
+    f.data = {eb, bb, ep, bp};
+    f.caption = "Both sides are within their bounds of the exact gradient: the bits differ because "
+                "the roundings differ, not because either side is wrong.";
+    return {f};
+  }
 };
 
 /// Values k/10 (most of them not representable in binary) or k/4 (representable), shrinking

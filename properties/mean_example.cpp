@@ -27,6 +27,66 @@ std::string mean_shape(const problem &p, const verdict &) {
   return "";
 }
 
+/// The per-example gradients, their mean and the gradient at the mean example: arrows in the
+/// plane of a two-parameter model (the seed's m and b), bars per parameter otherwise.
+std::vector<figure> at_mean_figures(const problem &p, const verdict &) {
+  struct vectors {
+    std::vector<std::vector<double>> per_example;
+    std::vector<double> mean, at_mean;
+  };
+  const auto compute = [&]<class T>() {
+    const auto l = lift<T>(p);
+    const auto doubles = [](const vec<T> &v) {
+      std::vector<double> d;
+      for (Eigen::Index k = 0; k < v.size(); ++k) d.push_back(double(v[k]));
+      return d;
+    };
+    vectors out;
+    for (Eigen::Index i = 0; i < l.x.cols(); ++i)
+      out.per_example.push_back(doubles(example_gradient<T>(p.m, l.theta, l.x, l.y, i)));
+    out.mean = doubles(gradient<T>(p.m, l.theta, l.x, l.y));
+    out.at_mean = doubles(gradient_at_mean_example<T>(p.m, l.theta, l.x, l.y));
+    return out;
+  };
+  const precision_scope scope(default_digits);
+  const vectors v = p.m.supports(rung::exact) ? compute.operator()<exact>() : compute.operator()<high>();
+  const auto &names = p.m.parameter_names();
+  figure f;
+  f.name = "gradients";
+  f.title = "The gradient at the mean example is not the mean of the gradients";
+  f.caption = "The batch gradient ∇J is the mean of the per-example gradients; the gradient at "
+              "the mean example (x̄, ȳ) is another vector, because ∇L is not affine in (x, y).";
+  if (names.size() == 2) {
+    f.x_label = "∂/∂" + names[0];
+    f.y_label = "∂/∂" + names[1];
+    figure::series per{.label = "per-example gradients ∇L_i", .style = figure::mark::arrows};
+    for (std::size_t i = 0; i < v.per_example.size(); ++i) {
+      per.x.push_back(v.per_example[i][0]);
+      per.y.push_back(v.per_example[i][1]);
+      per.point_labels.push_back("∇L_" + std::to_string(i + 1));
+    }
+    f.data.push_back(std::move(per));
+    f.data.push_back({.label = "their mean: ∇J (batched backprop)", .style = figure::mark::arrows,
+                      .x = {v.mean[0]}, .y = {v.mean[1]}, .point_labels = {"∇J"}});
+    f.data.push_back({.label = "∇L at the mean example (x̄, ȳ)", .style = figure::mark::arrows,
+                      .x = {v.at_mean[0]}, .y = {v.at_mean[1]}, .point_labels = {"∇L(x̄, ȳ)"}});
+  } else {
+    f.x_label = "parameter";
+    f.y_label = "gradient component";
+    f.categories = names;
+    figure::series mean{.label = "∇J: mean of per-example gradients", .style = figure::mark::bars};
+    figure::series at{.label = "∇L at the mean example (x̄, ȳ)", .style = figure::mark::bars};
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      mean.x.push_back(double(k));
+      mean.y.push_back(v.mean[k]);
+      at.x.push_back(double(k));
+      at.y.push_back(v.at_mean[k]);
+    }
+    f.data = {mean, at};
+  }
+  return {f};
+}
+
 const bool at_mean = register_fallacy(
     make_fallacy<gradient_subject, problem>(
         {.name = "gradient_at_mean_example",
@@ -43,7 +103,8 @@ const bool at_mean = register_fallacy(
          .explanation = "for MSE, ∂L/∂m = -2x(y - mx - b) is quadratic in (x, y): its mean "
                         "differs from its value at the mean by 2·Cov(x, y - mx - b)"},
         model_variant_problems, GRADLAWS_NAMED_SIDES(gradient_at_mean_example, gradient),
-        mean_shape),
+        mean_shape)
+        .with_figures(at_mean_figures),
     model_variants,
     {.name = "gradient_at_mean_example_affine",
      .claim = "when the per-example gradient is affine in (x, y) — a linear model under the "

@@ -67,6 +67,98 @@ std::vector<std::pair<std::string, std::string>> pipeline_problem::details() con
   return d;
 }
 
+std::vector<figure> pipeline_problem::figures() const {
+  std::vector<figure> out;
+  const std::size_t n = batch_size();
+  const std::string group = std::string(group_word(tested->info().family));
+  std::vector<std::string> examples;
+  for (std::size_t i = 0; i < n; ++i) examples.push_back("x_" + std::to_string(i + 1));
+  auto as_doubles = [](const std::vector<exact> &w) {
+    std::vector<double> d;
+    for (const exact &v : w) d.push_back(v.convert_to<double>());
+    return d;
+  };
+  auto indices = [n] {
+    std::vector<double> x;
+    for (std::size_t i = 0; i < n; ++i) x.push_back(double(i));
+    return x;
+  };
+  if (!m.batch_coupled()) {
+    // The weights: a bug in the pipeline is a wrong weight on some example.
+    std::vector<exact> given, correct;
+    try {
+      given = tested->weights(lay);
+      correct = reference->weights(lay);
+    } catch (const error &) {
+      return out; // the pipeline refused the layout: the details say why
+    }
+    figure f;
+    f.name = "weights";
+    f.title = "The weight of each example in the gradient, given against correct";
+    f.x_label = "example (" + group + " sizes " + [&] {
+      std::string g;
+      for (std::size_t k = 0; k < lay.groups.size(); ++k) g += (k ? ", " : "") + std::to_string(lay.groups[k]);
+      return g;
+    }() + ")";
+    f.y_label = "weight w_i in Σ w_i ∇L_i";
+    f.categories = examples;
+    f.data.push_back({.label = "given: " + tested->name(), .style = figure::mark::bars,
+                      .x = indices(), .y = as_doubles(given)});
+    f.data.push_back({.label = "correct: " + reference->name(), .style = figure::mark::bars,
+                      .x = indices(), .y = as_doubles(correct)});
+    f.caption = "The pipeline computes Σ w_i ∇L_i; it is the full-batch gradient only when every "
+                "example gets the correct weight. Bars of different heights are the bug.";
+    out.push_back(std::move(f));
+    return out;
+  }
+  // A batch-coupled layer: each example's normalised value depends on the batch it is in.
+  const auto &layers = m.layers();
+  std::size_t coupled = 0;
+  while (coupled < layers.size() && !layers[coupled]->batch_coupled()) ++coupled;
+  if (coupled == layers.size()) return out;
+  const precision_scope scope(default_digits);
+  const lifted<high> l = lift<high>(*this);
+  auto normalised = [&](const mat<high> &x) {
+    mat<high> a = x;
+    for (std::size_t k = 0; k <= coupled; ++k) a = layers[k]->forward(a, l.theta.data() + m.offsets()[k]);
+    return a;
+  };
+  figure f;
+  f.name = "normalised-values";
+  f.title = layers[coupled]->describe() + ": each example normalised against its batch";
+  f.x_label = "example";
+  f.y_label = "output of " + layers[coupled]->describe() + ", feature 1";
+  f.categories = examples;
+  const mat<high> whole = normalised(l.x);
+  figure::series in_batch{.label = "in the whole batch (the reference)", .style = figure::mark::bars};
+  for (std::size_t i = 0; i < n; ++i) {
+    in_batch.x.push_back(double(i));
+    in_batch.y.push_back(whole(0, Eigen::Index(i)).convert_to<double>());
+  }
+  figure::series in_group{.label = "in its " + group + " (as the pipeline runs it)", .style = figure::mark::bars};
+  std::string undefined;
+  for (std::size_t k = 0; k < lay.groups.size(); ++k) {
+    const std::size_t b = lay.begin(k), size = lay.groups[k];
+    if (size == 0) continue;
+    try {
+      const mat<high> part = normalised(mat<high>(l.x.middleCols(Eigen::Index(b), Eigen::Index(size))));
+      for (std::size_t j = 0; j < size; ++j) {
+        in_group.x.push_back(double(b + j));
+        in_group.y.push_back(part(0, Eigen::Index(j)).convert_to<double>());
+      }
+    } catch (const error &e) {
+      undefined += (undefined.empty() ? "" : "; ") + group + " " + std::to_string(k + 1) + ": " + e.what();
+    }
+  }
+  f.data.push_back(std::move(in_batch));
+  f.data.push_back(std::move(in_group));
+  f.caption = "The same example is normalised with other statistics in a smaller batch, so its "
+              "gradient is a different function: no reweighting of per-" + group +
+              " gradients recovers the full-batch one." + (undefined.empty() ? "" : " Undefined: " + undefined + ".");
+  out.push_back(std::move(f));
+  return out;
+}
+
 gen::problem_options pipeline_options(rung on, normalisation norm) {
   gen::problem_options o;
   o.on = on;

@@ -25,6 +25,9 @@ struct pipeline_problem : problem {
   /// Both strategies' formulas and exact weight vectors, the forward passes when the model
   /// is batch coupled, and ∇L_i per example on the exact rung.
   std::vector<std::pair<std::string, std::string>> details() const;
+  /// The weight each example gets, given against correct; with a batch-coupled layer, each
+  /// example's normalised value in the whole batch against in its group.
+  std::vector<figure> figures() const;
 };
 
 /// Draws a model, θ (offsets from the initialisation) and a batch of `max_items` examples

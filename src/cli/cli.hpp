@@ -1,8 +1,11 @@
 #pragma once
 // The gradlaws command line as a function, so that tests can drive it.
 
+#include <cstddef>
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gradlaws::cli {
@@ -18,5 +21,28 @@ int check_arguments(const std::vector<std::string> &args, std::ostream &err);
 
 /// The usage text.
 std::string usage();
+
+/// "gradlaws <version>", the project's version as CMake knows it.
+std::string version_line();
+
+// Helpers of the terminal output, exposed for tests.
+
+/// Damerau–Levenshtein distance (optimal string alignment) between two names, byte by byte:
+/// insertions, deletions, substitutions and swaps of two adjacent characters each cost 1.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The known name `name` is most likely a typo of: the closest one at most max(2, size/3)
+/// edits away (and fewer edits than `name` has characters), else the only known name that
+/// begins with `name` (3 characters or more); nothing when there is no such name.
+std::optional<std::string> closest_name(std::string_view name,
+                                        const std::vector<std::string> &known);
+
+/// Display columns of UTF-8 text, counted as code points.
+std::size_t columns(std::string_view text);
+
+/// Whether to colour a stream. `when` is "always", "never" or "auto": auto colours a terminal
+/// unless NO_COLOR is set to a non-empty value (no-color.org) or TERM is "dumb". The
+/// environment values may be null (unset).
+bool colour_wanted(std::string_view when, bool terminal, const char *no_color, const char *term);
 
 } // namespace gradlaws::cli

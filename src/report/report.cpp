@@ -1,6 +1,7 @@
 #include "gradlaws/report.hpp"
 
 #include "gradlaws/error.hpp"
+#include "gradlaws/svg.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -17,7 +18,7 @@ std::string rerun_command(const run_result &r) {
   if (!r.rerun.empty()) return r.rerun;
   return "ctest --test-dir build -R '^" + r.test_name + "$' -V";
 }
-std::string indent(const std::string &text, const std::string &pad) {
+std::string prefix_lines(const std::string &text, const std::string &pad) {
   std::string out = pad;
   for (char c : text) {
     out += c;
@@ -73,7 +74,7 @@ std::string render_text(const run_result &r, timings t) {
   s += "outcome   " + outcome_words(r) + "  (seed " + std::to_string(r.seed) +
        (t == timings::shown ? ", " + seconds_string(r.seconds) : std::string()) + ")\n";
   if (!r.counterexample.empty()) {
-    s += "shrunk counterexample\n" + indent(r.counterexample, "    ") + "\n";
+    s += "shrunk counterexample\n" + prefix_lines(r.counterexample, "    ") + "\n";
   }
   for (const auto &[name, value] : r.details) s += name + "  " + value + "\n";
   if (r.found) s += "both sides\n" + r.found->to_text();
@@ -88,7 +89,7 @@ std::string render_text(const run_result &r, timings t) {
   if (!r.explanation.empty()) s += "why       " + r.explanation + "\n";
   if (!r.reproduce.empty())
     s += "reproduce " + r.reproduce + " " + rerun_command(r) + "\n";
-  if (!r.regression.empty()) s += "regression test\n" + indent(r.regression, "    ") + "\n";
+  if (!r.regression.empty()) s += "regression test\n" + prefix_lines(r.regression, "    ") + "\n";
   return s;
 }
 
@@ -268,20 +269,31 @@ report_piece report_piece_of(const run_result &r, timings t) {
   if (t == timings::shown) p.summary_row += " " + seconds_string(r.seconds) + " |";
   p.summary_row += "\n";
   if (r.status != run_status::held || !r.passed) p.section = render_markdown(r, t);
+  for (const figure &f : r.figures) {
+    try {
+      p.pictures.push_back({r.test_name + "." + f.name + ".svg", f.title, f.caption, render_svg(f)});
+    } catch (const error &e) { // a picture that cannot be drawn is named, not dropped silently
+      p.section += "*Picture \"" + f.title + "\" unavailable: " + e.what() + "*\n\n";
+    }
+  }
   return p;
 }
 
 std::vector<std::string> report_piece::fields() const {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.17g", seconds);
-  return {std::string(to_string(kind)), passed ? "1" : "0", secs, std::string(to_string(status)),
-          std::to_string(cases), entry, variant, family, boundary, claim, formula, tally, witness,
-          sides, summary_row, section};
+  std::vector<std::string> f{std::string(to_string(kind)), passed ? "1" : "0", secs,
+                             std::string(to_string(status)), std::to_string(cases), entry, variant,
+                             family, boundary, claim, formula, tally, witness, sides, summary_row,
+                             section};
+  for (const auto &p : pictures) f.insert(f.end(), {p.file, p.title, p.caption, p.svg});
+  return f;
 }
 
 report_piece report_piece::from_fields(const std::vector<std::string> &f) {
-  if (f.size() != 16)
-    throw error("report piece: " + std::to_string(f.size()) + " fields, expected 16");
+  if (f.size() < 16 || (f.size() - 16) % 4 != 0)
+    throw error("report piece: " + std::to_string(f.size()) +
+                " fields, expected 16 and four per picture");
   report_piece p;
   for (entry_kind k : {entry_kind::law, entry_kind::boundary_law, entry_kind::fallacy})
     if (f[0] == to_string(k)) p.kind = k;
@@ -302,6 +314,7 @@ report_piece report_piece::from_fields(const std::vector<std::string> &f) {
   p.sides = f[13];
   p.summary_row = f[14];
   p.section = f[15];
+  for (std::size_t k = 16; k < f.size(); k += 4) p.pictures.push_back({f[k], f[k + 1], f[k + 2], f[k + 3]});
   return p;
 }
 
@@ -452,7 +465,11 @@ const char *glossary =
 } // namespace
 
 std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
-                                     const run_options &opt, timings t) {
+                                     const run_options &opt, timings t,
+                                     const std::string &pictures_dir) {
+  const auto image = [&](const report_piece::picture &p) {
+    return "![" + p.title + "](" + (pictures_dir.empty() ? "" : pictures_dir + "/") + p.file + ")\n\n";
+  };
   // Entries over their variants, in the order of the pieces.
   std::vector<std::string> order;
   std::map<std::string, entry_summary> entries;
@@ -509,6 +526,9 @@ std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
        "σ′(½) ≈ " + seed.at_mean + " but (σ′(0) + σ′(1))/2 ≈ " + seed.mean_of +
        " (Jensen's gap: σ′ is not affine). Each false identity below was refuted by a shrunk "
        "counterexample:\n\n";
+  for (const auto &p : pieces)
+    if (p.entry == "derivative_at_mean" && p.variant == "sigmoid_high" && !p.pictures.empty())
+      s += image(p.pictures.front());
   for (const auto &name : order) {
     const entry_summary &e = entries.at(name);
     if (e.first->kind != entry_kind::fallacy) continue;
@@ -573,7 +593,10 @@ std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
   s += "## Glossary\n\n" + std::string(glossary) + "\n";
 
   s += "## Counterexamples and failures\n\n";
-  for (const auto &p : pieces) s += p.section;
+  for (const auto &p : pieces) {
+    s += p.section;
+    for (const auto &pic : p.pictures) s += image(pic);
+  }
 
   s += "## Every variant\n\n";
   s += "| entry | kind | variant | result | verdict | shrunk counterexample |" +
@@ -581,6 +604,215 @@ std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
   s += "|---|---|---|---|---|---|" + std::string(t == timings::shown ? "---|" : "") + "\n";
   for (const auto &p : pieces) s += p.summary_row;
   return s;
+}
+
+std::string assemble_html_report(const std::vector<report_piece> &pieces, const run_options &opt,
+                                 timings t) {
+  std::vector<report_piece::picture> all;
+  for (const auto &p : pieces) all.insert(all.end(), p.pictures.begin(), p.pictures.end());
+  const std::string body = markdown_to_html(assemble_markdown_report(pieces, opt, t, ""), all);
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>gradlaws report</title>\n<style>\n"
+         "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1100px;margin:2em auto;"
+         "padding:0 1em;line-height:1.5;color:#1a1a1a;background:#fff}\n"
+         "h1,h2,h3{line-height:1.25}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}\n"
+         "blockquote{margin:1em 0;padding:.3em 1em;border-left:4px solid #0072B2;background:#f3f8fc;"
+         "font-size:1.15em}\n"
+         "table{border-collapse:collapse;margin:1em 0;font-size:.92em;display:block;overflow-x:auto}\n"
+         "th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}\n"
+         "th{background:#f2f2f2}td.num{text-align:right}\n"
+         "code{font-family:'DejaVu Sans Mono',monospace;font-size:.9em;background:#f4f4f4;padding:0 .2em}\n"
+         "pre{background:#f6f6f6;padding:.8em;overflow-x:auto}pre code{background:none;padding:0}\n"
+         "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto;border:1px solid #e2e2e2}\n"
+         "figcaption{font-size:.9em;color:#444;max-width:640px}\n"
+         "strong.refuted{color:#009E73}strong.fail{color:#D55E00}\n"
+         "</style>\n</head>\n<body>\n<main>\n" + body + "</main>\n</body>\n</html>\n";
+}
+
+std::size_t write_pictures(const std::vector<report_piece> &pieces, const std::string &dir) {
+  namespace fs = std::filesystem;
+  std::size_t n = 0;
+  for (const auto &p : pieces)
+    for (const auto &pic : p.pictures) {
+      if (n == 0) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec) throw error("cannot create the pictures directory '" + dir + "': " + ec.message());
+      }
+      const fs::path path = fs::path(dir) / pic.file;
+      std::ofstream out(path);
+      out << pic.svg;
+      if (!out) throw error("cannot write the picture '" + path.string() + "'");
+      ++n;
+    }
+  return n;
+}
+
+namespace {
+
+/// Inline Markdown (`code`, **bold**, *emphasis*) of already-escaped-free text, as HTML.
+std::string inline_html(const std::string &text) {
+  std::string out;
+  std::size_t i = 0;
+  bool bold = false, em = false;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '`') {
+      const std::size_t end = text.find('`', i + 1);
+      if (end != std::string::npos) {
+        out += "<code>" + xml_escape(text.substr(i + 1, end - i - 1)) + "</code>";
+        i = end + 1;
+        continue;
+      }
+    }
+    if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '|' || text[i + 1] == '*')) {
+      out += text[i + 1];
+      i += 2;
+      continue;
+    }
+    if (text.compare(i, 2, "**") == 0) {
+      out += bold ? "</strong>" : "<strong>";
+      bold = !bold;
+      i += 2;
+      continue;
+    }
+    if (c == '*' && i + 1 < text.size() && (em || text[i + 1] != ' ')) {
+      out += em ? "</em>" : "<em>";
+      em = !em;
+      ++i;
+      continue;
+    }
+    if (text.compare(i, 4, "<br>") == 0) {
+      out += "<br>";
+      i += 4;
+      continue;
+    }
+    out += xml_escape(std::string(1, c));
+    ++i;
+  }
+  if (em) out += "</em>";
+  if (bold) out += "</strong>";
+  return out;
+}
+
+/// The cells of a table row "| a | b |" (a "\|" stays in its cell).
+std::vector<std::string> table_cells(const std::string &row) {
+  std::vector<std::string> cells;
+  std::string cur;
+  for (std::size_t i = 1; i < row.size(); ++i) {
+    if (row[i] == '\\' && i + 1 < row.size() && row[i + 1] == '|') {
+      cur += "\\|";
+      ++i;
+    } else if (row[i] == '|') {
+      const auto b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
+      cells.push_back(b == std::string::npos ? "" : cur.substr(b, e - b + 1));
+      cur.clear();
+    } else {
+      cur += row[i];
+    }
+  }
+  return cells;
+}
+
+bool starts_with(const std::string &s, const std::string &p) { return s.compare(0, p.size(), p) == 0; }
+
+} // namespace
+
+std::string markdown_to_html(const std::string &markdown,
+                             const std::vector<report_piece::picture> &inline_svg) {
+  std::vector<std::string> lines;
+  {
+    std::string line;
+    for (char c : markdown) {
+      if (c == '\n') {
+        lines.push_back(line);
+        line.clear();
+      } else {
+        line += c;
+      }
+    }
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::string out, paragraph;
+  auto flush = [&] {
+    if (!paragraph.empty()) out += "<p>" + inline_html(paragraph) + "</p>\n";
+    paragraph.clear();
+  };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string &l = lines[i];
+    if (l.empty()) {
+      flush();
+    } else if (starts_with(l, "```")) {
+      flush();
+      const std::string lang = l.substr(3);
+      out += "<pre><code" + (lang.empty() ? std::string() : " class=\"language-" + xml_escape(lang) + "\"") + ">";
+      for (++i; i < lines.size() && !starts_with(lines[i], "```"); ++i) out += xml_escape(lines[i]) + "\n";
+      out += "</code></pre>\n";
+    } else if (starts_with(l, "#")) {
+      flush();
+      std::size_t level = 0;
+      while (level < l.size() && l[level] == '#') ++level;
+      const std::string h = "h" + std::to_string(std::min<std::size_t>(level, 6));
+      out += "<" + h + ">" + inline_html(l.substr(std::min(level + 1, l.size()))) + "</" + h + ">\n";
+    } else if (starts_with(l, "> ")) {
+      flush();
+      out += "<blockquote><p>" + inline_html(l.substr(2)) + "</p></blockquote>\n";
+    } else if (starts_with(l, "- ")) {
+      flush();
+      out += "<ul>\n";
+      for (; i < lines.size() && starts_with(lines[i], "- "); ++i)
+        out += "<li>" + inline_html(lines[i].substr(2)) + "</li>\n";
+      --i;
+      out += "</ul>\n";
+    } else if (starts_with(l, "|")) {
+      flush();
+      out += "<table>\n";
+      bool header = i + 1 < lines.size() && starts_with(lines[i + 1], "|---");
+      std::vector<bool> numeric;
+      for (; i < lines.size() && starts_with(lines[i], "|"); ++i) {
+        if (starts_with(lines[i], "|---")) {
+          for (const auto &c : table_cells(lines[i])) numeric.push_back(!c.empty() && c.back() == ':');
+          continue;
+        }
+        const auto cells = table_cells(lines[i]);
+        out += "<tr>";
+        for (std::size_t k = 0; k < cells.size(); ++k) {
+          const char *tag = header ? "th" : "td";
+          out += std::string("<") + tag + (!header && k < numeric.size() && numeric[k] ? " class=\"num\"" : "") +
+                 ">" + inline_html(cells[k]) + "</" + tag + ">";
+        }
+        out += "</tr>\n";
+        header = false;
+      }
+      --i;
+      out += "</table>\n";
+    } else if (starts_with(l, "![")) {
+      flush();
+      const std::size_t close = l.find("](");
+      const std::string alt = close == std::string::npos ? "" : l.substr(2, close - 2);
+      const std::string src = close == std::string::npos ? "" : l.substr(close + 2, l.size() - close - 3);
+      const std::string file = src.substr(src.find_last_of('/') == std::string::npos ? 0 : src.find_last_of('/') + 1);
+      const auto pic = std::find_if(inline_svg.begin(), inline_svg.end(),
+                                    [&](const report_piece::picture &p) { return p.file == file; });
+      if (pic != inline_svg.end())
+        out += "<figure>\n" + pic->svg + "<figcaption>" + xml_escape(pic->caption) + "</figcaption>\n</figure>\n";
+      else
+        out += "<p><img src=\"" + xml_escape(src) + "\" alt=\"" + xml_escape(alt) + "\"></p>\n";
+    } else if (starts_with(l, "<details>") || starts_with(l, "</details>")) {
+      flush();
+      std::string tag = l;
+      if (starts_with(l, "<details><summary>")) {
+        const std::size_t end = l.find("</summary>");
+        tag = "<details><summary>" + xml_escape(l.substr(18, end - 18)) + "</summary>";
+      }
+      out += tag + "\n";
+    } else {
+      paragraph += (paragraph.empty() ? "" : " ") + l;
+    }
+  }
+  flush();
+  return out;
 }
 
 std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,

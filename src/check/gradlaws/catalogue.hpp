@@ -41,6 +41,32 @@ enum class run_status {
 };
 std::string_view to_string(run_status s);
 
+/// A picture of a shrunk counterexample, as data: the check layer computes the numbers, the
+/// report layer draws them (SVG). Plain doubles: a picture shows shapes, the report's text
+/// keeps the exact values.
+struct figure {
+  enum class mark {
+    line,   ///< a polyline through (x_i, y_i)
+    dashed, ///< the same, dashed
+    points, ///< a dot at each (x_i, y_i)
+    bars,   ///< a bar at category x_i (an index into categories) of height y_i
+    arrows  ///< an arrow from the origin to each (x_i, y_i)
+  };
+  struct series {
+    std::string label;
+    mark style = mark::line;
+    std::vector<double> x, y;
+    /// Optional: a short label beside each point (arrows, points), e.g. "∇L_1".
+    std::vector<std::string> point_labels;
+  };
+  std::string name;    ///< file stem, unique within its result: "jensen-gap"
+  std::string title;   ///< one line
+  std::string caption; ///< what to see in it, in words
+  std::string x_label, y_label;
+  std::vector<std::string> categories; ///< bars: the names under the bars
+  std::vector<series> data;
+};
+
 struct run_result {
   std::string entry, variant;
   entry_kind kind = entry_kind::law;
@@ -65,6 +91,9 @@ struct run_result {
   /// Named facts about the shrunk case beyond its inputs, e.g. {"weights given", "[1/2, 1/4, 1/4]"}
   /// and {"correct weights", "[1/3, 1/3, 1/3]"}; rendered by every report format.
   std::vector<std::pair<std::string, std::string>> details;
+  /// Pictures of the shrunk counterexample (see figure); rendered by the Markdown and HTML
+  /// reports.
+  std::vector<figure> figures;
   double seconds = 0;
 };
 

@@ -23,7 +23,9 @@
 // Case requirements: copyable; `rung on`; `std::string describe() const` (the inputs as a named
 // list); `double operations() const` (size of the computation, for the high-rung tolerance).
 // Optional: `std::vector<std::pair<std::string, std::string>> details() const`, named facts
-// shown in every report of a falsified case (weight vectors, for instance).
+// shown in every report of a falsified case (weight vectors, for instance), and
+// `std::vector<figure> figures() const`, pictures of it (a law's own figure_writer, when set,
+// is used instead).
 
 #include "gradlaws/catalogue.hpp"
 #include "gradlaws/gen.hpp"
@@ -149,6 +151,10 @@ private:
   }
 };
 
+/// Pictures of a falsified case: (case, its verdict) → figures (see gradlaws/catalogue.hpp).
+template <class Case>
+using figure_writer = std::function<std::vector<figure>(const Case &, const verdict &found)>;
+
 /// A law or fallacy written once over a subject of type Subject, on cases of type Case.
 template <class Subject, property_case Case> struct law {
   property_info info;
@@ -156,6 +162,14 @@ template <class Subject, property_case Case> struct law {
   law_sides<Subject, Case> sides;
   shape_check<Case> shape;
   regression_writer<Case> regression;
+  figure_writer<Case> figures; ///< optional; else the case's own figures(), if it has one
+
+  /// This law with pictures drawn by f.
+  law with_figures(figure_writer<Case> f) const {
+    law l = *this;
+    l.figures = std::move(f);
+    return l;
+  }
 };
 
 /// A law from its words, cases and generic sides (on the exact and high rungs).
@@ -165,7 +179,7 @@ law<Subject, Case> make_law(property_info info, case_generator<Case> cases, cons
     throw error("law '" + info.name + "' must name both sides of its equality");
   auto sides = law_sides<Subject, Case>::template from<false>(s);
   if (!info.machine_rung) sides.drop_machine_rung();
-  return {std::move(info), std::move(cases), std::move(sides), {}, {}};
+  return {std::move(info), std::move(cases), std::move(sides), {}, {}, {}};
 }
 
 /// A fallacy from its words, cases, generic sides (also on the interval rung, to certify its
@@ -179,7 +193,7 @@ law<Subject, Case> make_fallacy(property_info info, case_generator<Case> cases, 
   if (info.kind != entry_kind::fallacy)
     throw error("make_fallacy: '" + info.name + "' is not of kind fallacy");
   return {std::move(info), std::move(cases), law_sides<Subject, Case>::template from<true>(s),
-          std::move(shape), std::move(regression)};
+          std::move(shape), std::move(regression), {}};
 }
 
 /// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict;

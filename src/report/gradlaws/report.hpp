@@ -46,6 +46,11 @@ struct report_piece {
   std::string sides;       ///< its two sides on one line: "left = …; right = …"
   std::string summary_row; ///< "| `entry` | kind | variant | … |\n"
   std::string section;     ///< render_markdown, or "" for a law that held
+  /// The result's figures drawn: {file name "<test>.<figure>.svg", title, caption, SVG}.
+  struct picture {
+    std::string file, title, caption, svg;
+  };
+  std::vector<picture> pictures;
 
   /// The piece as strings, and back: what a worker process sends.
   std::vector<std::string> fields() const;
@@ -54,10 +59,27 @@ struct report_piece {
 report_piece report_piece_of(const run_result &r, timings t = timings::shown);
 /// The report of every piece, in order: the answer to the question first (what is equal, on
 /// how many cases; what is not, each with its witness), the catalogue by family, a glossary,
-/// every counterexample in full, and the table of every variant. render_markdown_report(results)
-/// is this of their pieces.
+/// every counterexample in full with its pictures, and the table of every variant.
+/// Pictures are referenced as files in `pictures_dir` (relative to the report; see
+/// write_pictures). render_markdown_report(results) is this of their pieces.
 std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
-                                     const run_options &opt, timings t = timings::shown);
+                                     const run_options &opt, timings t = timings::shown,
+                                     const std::string &pictures_dir = "pictures");
+
+/// The same report as one self-contained HTML page: the pictures inline as SVG, no script, no
+/// network; readable offline and printable.
+std::string assemble_html_report(const std::vector<report_piece> &pieces, const run_options &opt,
+                                 timings t = timings::shown);
+
+/// Writes every piece's pictures into dir (created if needed) as <file>.svg; returns how many.
+/// Throws gradlaws::error if dir cannot be created or a file cannot be written.
+std::size_t write_pictures(const std::vector<report_piece> &pieces, const std::string &dir);
+
+/// Markdown as gradlaws writes it (headings, paragraphs, quotes, lists, tables, fenced code,
+/// <details>, `code`, **bold**, *emphasis*, images) as HTML. An image whose source names a
+/// picture in `inline_svg` (by file name) is replaced by that SVG inside a <figure>.
+std::string markdown_to_html(const std::string &markdown,
+                             const std::vector<report_piece::picture> &inline_svg = {});
 
 /// The word for a result: "PASS" for a law that held, "REFUTED" for a fallacy falsified in its
 /// expected shape (as expected), "FAIL" otherwise. Never "PASS" for a refuted fallacy.

@@ -185,6 +185,14 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
         r.regression =
             draft_problem_regression(*failing, info, r.test_name, opt.digits, *failing_verdict);
       }
+      // Pictures illustrate; a case that cannot draw itself is reported without them, and says so.
+      try {
+        if (l.figures) r.figures = l.figures(*failing, *failing_verdict);
+        else if constexpr (requires { failing->figures(); }) r.figures = failing->figures();
+      } catch (const std::exception &e) {
+        r.figures.clear();
+        r.details.emplace_back("pictures unavailable", e.what());
+      }
     }
   } else if (result.template is<rc::detail::GaveUpResult>()) {
     const auto &g = result.template get<rc::detail::GaveUpResult>();
