@@ -148,10 +148,12 @@ std::vector<figure> activation_case::figures() const {
   }
   f.data.push_back(std::move(witness));
   if (chord.x.size() >= 2) f.data.push_back(std::move(chord));
-  f.data.push_back({.label = "mean of σ′(z_i) ≈ " + to_significant(s.rhs[0], 5),
-                    .style = figure::mark::points, .x = {mean_z}, .y = {as_double(s.rhs[0])}});
+  f.data.push_back({.label = "the mean of σ′(z_i) ≈ " + to_significant(s.rhs[0], 5),
+                    .style = figure::mark::points, .x = {mean_z}, .y = {as_double(s.rhs[0])},
+                    .point_labels = {"mean of σ′"}});
   f.data.push_back({.label = "σ′ at the mean z̄ ≈ " + to_significant(s.lhs[0], 5),
-                    .style = figure::mark::points, .x = {mean_z}, .y = {as_double(s.lhs[0])}});
+                    .style = figure::mark::points, .x = {mean_z}, .y = {as_double(s.lhs[0])},
+                    .point_labels = {"σ′(z̄)"}});
   f.caption = "At z̄ = " + to_string(mean) +
               " the curve (σ′ at the mean) and the mean of the points differ: σ′ is not affine, so "
               "averaging z before σ′ is not averaging σ′ after.";

@@ -53,6 +53,30 @@ std::string two_different_losses(const reduction_case &c, const verdict &) {
   return "";
 }
 
+/// Both sides per parameter: the chain rule's weights against the per-example ones.
+std::vector<figure> reduction_figures(const reduction_case &c, const verdict &) {
+  const precision_scope scope(default_digits);
+  const sides<high> s = reduction_sides<high>(backprop_subject(), c);
+  figure f;
+  f.name = "sides";
+  f.title = "∇ g(J) against the mean of ∇ g(L_i), g = " + c.g;
+  f.x_label = "parameter";
+  f.y_label = "gradient component";
+  f.categories = c.m.parameter_names();
+  figure::series lhs{.label = "∇ g(J): g′ at the mean loss", .style = figure::mark::bars};
+  figure::series rhs{.label = "mean of ∇ g(L_i): g′ at each loss", .style = figure::mark::bars};
+  for (Eigen::Index k = 0; k < s.lhs.size(); ++k) {
+    lhs.x.push_back(double(k));
+    lhs.y.push_back(s.lhs[k].convert_to<double>());
+    rhs.x.push_back(double(k));
+    rhs.y.push_back(s.rhs[k].convert_to<double>());
+  }
+  f.data = {lhs, rhs};
+  f.caption = "The chain rule weights each ∇L_i by g′ at the mean loss, not by g′(L_i): the bars "
+              "part wherever the losses differ and g′ is not constant.";
+  return {f};
+}
+
 const bool nonlinear = register_fallacy(
     make_fallacy<gradient_subject, reduction_case>(
         {.name = "nonlinear_reduction",
@@ -70,7 +94,8 @@ const bool nonlinear = register_fallacy(
         []<class T>(const gradient_subject &g, const reduction_case &c) -> sides<T> {
           return reduction_sides<T>(g, c);
         },
-        two_different_losses),
+        two_different_losses)
+        .with_figures(reduction_figures),
     variants_named({"rmse", "log_mean_exp"}),
     {.name = "affine_reduction",
      .claim = "for an affine reduction g(t) = 2t + 1 the gradient of g(J) is the mean of the "

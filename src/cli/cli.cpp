@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -257,7 +258,7 @@ const std::vector<std::pair<std::string, std::string>> &flags() {
       {"--help", ""},       {"--version", ""},   {"--seed", "N"},       {"--cases", "N"},
       {"--digits", "D"},    {"--seeds", "N"},    {"--jobs", "N"},       {"--variant", "V"},
       {"--out", "FILE"},    {"--kind", "K"},     {"--format", "F"},     {"--no-timings", ""},
-      {"--variants", ""},   {"--color", "WHEN"}};
+      {"--variants", ""},   {"--color", "WHEN"}, {"--html", ""}};
   return f;
 }
 
@@ -283,6 +284,7 @@ struct options {
   bool seeds_given = false;
   bool timings = true;
   bool variants = false;
+  bool html = false; ///< report: also a self-contained HTML page beside the Markdown
   int jobs = 0; ///< processes for report, rates, sweep and gallery --seeds (0: one per core)
   std::string colour = "auto"; ///< --color: auto, always or never
   bool colour_out = false, colour_err = false; ///< set by run() from colour and the streams
@@ -366,6 +368,7 @@ options parse(const std::vector<std::string> &args) {
     else if (a == "--color") o.colour = one_of(a, value(), {"auto", "always", "never"});
     else if (a == "--no-timings") o.timings = false;
     else if (a == "--variants") o.variants = true;
+    else if (a == "--html") o.html = true;
     else if (a.rfind("-", 0) == 0) {
       const std::string flag = a.substr(0, a.find('='));
       const auto names = flag_names();
@@ -417,6 +420,7 @@ options parse(const std::vector<std::string> &args) {
   only_for(o.variants, "--variants", {"list"});
   only_for(o.format.has_value(), "--format", {"check"});
   only_for(o.out.has_value(), "--out", {"report"});
+  only_for(o.html, "--html", {"report"});
   only_for(o.kind.has_value(), "--kind", {"list", "report"});
   only_for(o.jobs > 0, "--jobs", {"report", "rates", "sweep", "gallery"});
   if (o.jobs > 0 && o.command == "gallery" && !o.seeds_given)
@@ -550,8 +554,15 @@ std::ofstream open_report(const std::string &path) {
 }
 
 int report(const options &o, std::ostream &out, std::ostream &err) {
+  namespace fs = std::filesystem;
   const std::string path = o.out.value_or("gradlaws-report.md");
   std::ofstream file = open_report(path);
+  // The pictures go next to the report, in <stem>-pictures/; the HTML page beside it.
+  const fs::path md(path);
+  const std::string pictures = md.stem().string() + "-pictures";
+  const std::string html_path = (md.parent_path() / (md.stem().string() + ".html")).string();
+  std::ofstream html;
+  if (o.html) html = open_report(html_path);
   const auto t = o.timings ? timings::shown : timings::omitted;
   std::vector<std::pair<const entry *, std::string>> work;
   for (const auto *e : catalogue())
@@ -576,12 +587,21 @@ int report(const options &o, std::ostream &out, std::ostream &err) {
         err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] "
             << paint_first_word(x[0], o.colour_err) << "\n";
       });
-  file << assemble_markdown_report(pieces, o.run, t);
+  file << assemble_markdown_report(pieces, o.run, t, pictures);
   file.flush();
   if (!file) throw error("cannot write the report to '" + path + "': " + std::strerror(errno));
+  const std::size_t drawn = write_pictures(pieces, (md.parent_path() / pictures).string());
+  if (o.html) {
+    html << assemble_html_report(pieces, o.run, t);
+    html.flush();
+    if (!html) throw error("cannot write the report to '" + html_path + "': " + std::strerror(errno));
+  }
   tally counts;
   for (const report_piece &p : pieces) counts.add(p.kind, p.passed, p.cases, p.entry, p.variant);
-  out << counts.line(o.colour_out) << "report written to " << path << "\n";
+  out << counts.line(o.colour_out) << "report written to " << path;
+  if (drawn) out << " (" << drawn << " pictures in " << (md.parent_path() / pictures).string() << ")";
+  out << "\n";
+  if (o.html) out << "HTML report written to " << html_path << "\n";
   return failed ? 1 : 0;
 }
 
@@ -785,8 +805,11 @@ std::string usage() {
   return "usage: gradlaws [COMMAND] [FLAGS]\n"
          "\n"
          "commands:\n"
-         "  report [--out FILE]         run every law and fallacy; write one Markdown report\n"
-         "                              (default FILE: gradlaws-report.md). The default command.\n"
+         "  report [--out FILE]         run every law and fallacy; write a Markdown report\n"
+         "         [--html]             (default FILE: gradlaws-report.md) and its pictures\n"
+         "                              (FILE's stem + -pictures/); with --html also one\n"
+         "                              self-contained HTML page (FILE's stem + .html). The\n"
+         "                              default command.\n"
          "  list [--variants]           the catalogue: one line per law and fallacy (and its\n"
          "                              variants)\n"
          "  list REGISTRY               a registry: activations, losses, layers, strategies or\n"
@@ -811,6 +834,7 @@ std::string usage() {
          "  --no-timings    leave wall-clock times out, so a seed gives a byte-identical report\n"
          "  --jobs N        processes for report, rates, sweep and gallery --seeds (default: one\n"
          "                  per core); the output is the same for every N\n"
+         "  --html          report: also write the report as one self-contained HTML page\n"
          "  --color WHEN    colour the status words: auto (the default: on a terminal, unless\n"
          "                  NO_COLOR is set), always or never; also --color=WHEN\n";
 }

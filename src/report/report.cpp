@@ -4,9 +4,11 @@
 #include "gradlaws/svg.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <filesystem>
 #include <fstream>
 
@@ -622,7 +624,8 @@ std::string assemble_html_report(const std::vector<report_piece> &pieces, const 
          "table{border-collapse:collapse;margin:1em 0;font-size:.92em;display:block;overflow-x:auto}\n"
          "th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}\n"
          "th{background:#f2f2f2}td.num{text-align:right}\n"
-         "code{font-family:'DejaVu Sans Mono',monospace;font-size:.9em;background:#f4f4f4;padding:0 .2em}\n"
+         "code{font-family:'DejaVu Sans Mono',monospace;font-size:.9em;background:#f4f4f4;padding:0 .2em;"
+         "overflow-wrap:anywhere}\n"
          "pre{background:#f6f6f6;padding:.8em;overflow-x:auto}pre code{background:none;padding:0}\n"
          "figure{margin:1.5em 0}figure svg{max-width:100%;height:auto;border:1px solid #e2e2e2}\n"
          "figcaption{font-size:.9em;color:#444;max-width:640px}\n"
@@ -661,7 +664,10 @@ std::string inline_html(const std::string &text) {
     if (c == '`') {
       const std::size_t end = text.find('`', i + 1);
       if (end != std::string::npos) {
-        out += "<code>" + xml_escape(text.substr(i + 1, end - i - 1)) + "</code>";
+        std::string code = text.substr(i + 1, end - i - 1);
+        for (std::size_t at = code.find("\\|"); at != std::string::npos; at = code.find("\\|", at))
+          code.erase(at, 1); // a table cell's escaped '|'
+        out += "<code>" + xml_escape(code) + "</code>";
         i = end + 1;
         continue;
       }
@@ -717,6 +723,19 @@ std::vector<std::string> table_cells(const std::string &row) {
 
 bool starts_with(const std::string &s, const std::string &p) { return s.compare(0, p.size(), p) == 0; }
 
+/// A heading's anchor: its ASCII letters, digits, '_' and '.' in lower case, other runs as one
+/// '-' ("fallacy `derivative_at_mean` [sigmoid_high]: REFUTED" →
+/// "fallacy-derivative_at_mean-sigmoid_high-refuted").
+std::string anchor(const std::string &heading) {
+  std::string a;
+  for (unsigned char c : heading) {
+    if (std::isalnum(c) || c == '_' || c == '.') a += char(std::tolower(c));
+    else if (!a.empty() && a.back() != '-') a += '-';
+  }
+  while (!a.empty() && a.back() == '-') a.pop_back();
+  return a;
+}
+
 } // namespace
 
 std::string markdown_to_html(const std::string &markdown,
@@ -735,6 +754,8 @@ std::string markdown_to_html(const std::string &markdown,
     if (!line.empty()) lines.push_back(line);
   }
   std::string out, paragraph;
+  bool in_section = false;
+  std::set<std::string> figure_ids;
   auto flush = [&] {
     if (!paragraph.empty()) out += "<p>" + inline_html(paragraph) + "</p>\n";
     paragraph.clear();
@@ -754,7 +775,14 @@ std::string markdown_to_html(const std::string &markdown,
       std::size_t level = 0;
       while (level < l.size() && l[level] == '#') ++level;
       const std::string h = "h" + std::to_string(std::min<std::size_t>(level, 6));
-      out += "<" + h + ">" + inline_html(l.substr(std::min(level + 1, l.size()))) + "</" + h + ">\n";
+      const std::string text = l.substr(std::min(level + 1, l.size()));
+      // Each h2 and h3 opens a <section> that runs to the next one: an addressable part.
+      if (level == 2 || level == 3) {
+        if (in_section) out += "</section>\n";
+        out += "<section id=\"" + xml_escape(anchor(text)) + "\">\n";
+        in_section = true;
+      }
+      out += "<" + h + ">" + inline_html(text) + "</" + h + ">\n";
     } else if (starts_with(l, "> ")) {
       flush();
       out += "<blockquote><p>" + inline_html(l.substr(2)) + "</p></blockquote>\n";
@@ -795,8 +823,13 @@ std::string markdown_to_html(const std::string &markdown,
       const std::string file = src.substr(src.find_last_of('/') == std::string::npos ? 0 : src.find_last_of('/') + 1);
       const auto pic = std::find_if(inline_svg.begin(), inline_svg.end(),
                                     [&](const report_piece::picture &p) { return p.file == file; });
-      if (pic != inline_svg.end())
-        out += "<figure>\n" + pic->svg + "<figcaption>" + xml_escape(pic->caption) + "</figcaption>\n</figure>\n";
+      if (pic != inline_svg.end()) {
+        // Its caption is in the SVG. A picture shown twice (the answer's, again in its
+        // section) gets a second id.
+        std::string id = pic->file;
+        for (int k = 2; !figure_ids.insert(id).second; ++k) id = pic->file + "-" + std::to_string(k);
+        out += "<figure id=\"" + xml_escape(id) + "\">\n" + pic->svg + "</figure>\n";
+      }
       else
         out += "<p><img src=\"" + xml_escape(src) + "\" alt=\"" + xml_escape(alt) + "\"></p>\n";
     } else if (starts_with(l, "<details>") || starts_with(l, "</details>")) {
@@ -812,6 +845,7 @@ std::string markdown_to_html(const std::string &markdown,
     }
   }
   flush();
+  if (in_section) out += "</section>\n";
   return out;
 }
 

@@ -235,7 +235,10 @@ TEST(Cli, GalleryRefusesAnUnknownCaseBeforeRunning) {
 #include "workers.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <iterator>
 
 namespace {
@@ -246,8 +249,11 @@ std::string slurp(const std::string &path) {
 }
 
 TEST(Cli, ReportRatesAndSweepPrintTheSameOnOneProcessAndOnSeveral) {
-  const std::string one = testing::TempDir() + "gradlaws-jobs-1.md",
-                    three = testing::TempDir() + "gradlaws-jobs-3.md";
+  // The same file name in two directories: the report names its pictures' directory.
+  for (const char *d : {"gradlaws-jobs-1", "gradlaws-jobs-3"})
+    std::filesystem::create_directories(testing::TempDir() + d);
+  const std::string one = testing::TempDir() + "gradlaws-jobs-1/report.md",
+                    three = testing::TempDir() + "gradlaws-jobs-3/report.md";
   const auto r1 = run({"report", "--kind", "fallacy", "--cases", "20", "--no-timings", "--jobs", "1", "--out", one});
   const auto r3 = run({"report", "--kind", "fallacy", "--cases", "20", "--no-timings", "--jobs", "3", "--out", three});
   EXPECT_EQ(r1.status, 0) << r1.err;
@@ -255,8 +261,15 @@ TEST(Cli, ReportRatesAndSweepPrintTheSameOnOneProcessAndOnSeveral) {
   const std::string a = slurp(one), b = slurp(three);
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(a, b);
-  std::remove(one.c_str());
-  std::remove(three.c_str());
+  const auto pictures = [](const std::string &dir) {
+    std::map<std::string, std::string> files;
+    for (const auto &f : std::filesystem::directory_iterator(dir + "/report-pictures"))
+      files[f.path().filename().string()] = slurp(f.path().string());
+    return files;
+  };
+  EXPECT_EQ(pictures(testing::TempDir() + "gradlaws-jobs-1"), pictures(testing::TempDir() + "gradlaws-jobs-3"));
+  for (const char *d : {"gradlaws-jobs-1", "gradlaws-jobs-3"})
+    std::filesystem::remove_all(testing::TempDir() + d);
   for (const std::vector<std::string> &args :
        {std::vector<std::string>{"rates", "derivative_at_mean", "--seeds", "3", "--no-timings"},
         std::vector<std::string>{"sweep", "linearity", "reduction_scale", "--seeds", "2", "--cases", "3", "--no-timings"}}) {
@@ -503,10 +516,45 @@ TEST(Cli, ReportEndsWithASummaryAndThePath) {
   const std::string path = testing::TempDir() + "gradlaws-summary.md";
   const auto r = run({"report", "--kind", "fallacy", "--cases", "20", "--no-timings", "--out", path});
   std::remove(path.c_str());
+  std::filesystem::remove_all(testing::TempDir() + "gradlaws-summary-pictures");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(std::regex_search(r.out, std::regex("^[0-9]+ variants: [0-9]+ refuted as expected\n"
-                                                  "report written to .*gradlaws-summary\\.md\n$")))
+                                                  "report written to .*gradlaws-summary\\.md "
+                                                  "\\([0-9]+ pictures in .*gradlaws-summary-pictures\\)\n$")))
       << r.out;
+}
+
+TEST(Cli, ReportWithHtmlWritesOneSelfContainedPageBesideTheMarkdownAndItsPictures) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(testing::TempDir()) / "gradlaws-html";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto r = run({"report", "--kind", "fallacy", "--cases", "20", "--no-timings", "--html",
+                      "--out", (dir / "answer.md").string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("HTML report written to " + (dir / "answer.html").string() + "\n"), std::string::npos) << r.out;
+  const std::string html = slurp((dir / "answer.html").string()), md = slurp((dir / "answer.md").string());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  // Pictures inline; nothing fetched: no script, no stylesheet or image from elsewhere.
+  std::set<std::string> inline_svgs; // the answer shows one of them twice
+  for (auto at = html.find("<figure id=\""); at != std::string::npos; at = html.find("<figure id=\"", at + 1)) {
+    const auto from = at + std::string("<figure id=\"").size();
+    std::string id = html.substr(from, html.find('"', from) - from);
+    inline_svgs.insert(id.substr(0, id.find(".svg") + 4));
+    EXPECT_EQ(html.compare(html.find('>', at) + 1, 5, "\n<svg"), 0) << id;
+  }
+  std::size_t files = 0;
+  for (const auto &f : fs::directory_iterator(dir / "answer-pictures")) {
+    ++files;
+    EXPECT_NE(md.find("](answer-pictures/" + f.path().filename().string() + ")"), std::string::npos) << f.path();
+    EXPECT_EQ(slurp(f.path().string()).rfind("<svg xmlns=", 0), 0u) << f.path();
+  }
+  EXPECT_GT(files, 10u);
+  EXPECT_EQ(inline_svgs.size(), files);
+  for (const char *outside : {"<script", "src=\"http", "href=\"http", "@import", "url(http"})
+    EXPECT_EQ(html.find(outside), std::string::npos) << outside;
+  fs::remove_all(dir);
+  EXPECT_NE(run({"check", "linearity", "--html"}).err.find("--html goes with 'report'"), std::string::npos);
 }
 
 TEST(Cli, ColourOnlyTheStatusWordsAndOnlyWhenAsked) {

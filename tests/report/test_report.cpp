@@ -5,12 +5,17 @@
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
 #include <gradlaws/report.hpp>
+#include <gradlaws/svg.hpp>
 
 #include <gtest/gtest.h>
 
 #include "tests_config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <tuple>
 #include <fstream>
 #include <sstream>
 
@@ -208,6 +213,141 @@ TEST(ReportAnswer, TheSeedsExampleIsComputed) {
   EXPECT_EQ(gradlaws::derivative_gap_of("cube", {0, 1}, 3).mean_of, "1.50");
   EXPECT_THROW((void)gradlaws::derivative_gap_of("sigmoidd", {0, 1}, 5), gradlaws::unknown_name_error);
   EXPECT_THROW((void)gradlaws::derivative_gap_of("sigmoid", {}, 5), gradlaws::empty_batch_error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pictures and HTML
+
+gradlaws::figure two_series() {
+  gradlaws::figure f;
+  f.name = "demo";
+  f.title = "A <demo> & its \"title\"";
+  f.caption = "What to see.";
+  f.x_label = "x";
+  f.y_label = "y";
+  f.data.push_back({.label = "curve", .style = gradlaws::figure::mark::line, .x = {0, 1, 2}, .y = {0, 1, 4}});
+  f.data.push_back({.label = "points", .style = gradlaws::figure::mark::points, .x = {1}, .y = {2},
+                    .point_labels = {"p"}});
+  return f;
+}
+
+TEST(Svg, AFigureIsOneSelfContainedSvgWithItsTitleLegendAndCaption) {
+  const std::string svg = gradlaws::render_svg(two_series());
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_NE(svg.find("<title id=\"t-demo\">A &lt;demo&gt; &amp; its &quot;title&quot;</title>"), std::string::npos);
+  EXPECT_NE(svg.find("<polyline"), std::string::npos);
+  EXPECT_EQ(std::count(svg.begin(), svg.end(), '\n') > 10, true);
+  EXPECT_NE(svg.find(">curve</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">points</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">What to see.</text>"), std::string::npos);
+  EXPECT_NE(svg.find("<circle"), std::string::npos);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+}
+
+TEST(Svg, ArrowsStartAtTheOriginAndBarsStandOnZero) {
+  gradlaws::figure f;
+  f.name = "g";
+  f.categories = {"m", "b"};
+  f.data.push_back({.label = "bars", .style = gradlaws::figure::mark::bars, .x = {0, 1}, .y = {-1, 2}});
+  const std::string bars = gradlaws::render_svg(f);
+  EXPECT_EQ(std::count(bars.begin(), bars.end(), 'r') > 0, true);
+  EXPECT_NE(bars.find(">m</text>"), std::string::npos);
+  EXPECT_NE(bars.find(">b</text>"), std::string::npos);
+  gradlaws::figure a;
+  a.name = "a";
+  a.data.push_back({.label = "∇L_i", .style = gradlaws::figure::mark::arrows, .x = {1, -1}, .y = {1, 2}});
+  const std::string arrows = gradlaws::render_svg(a);
+  EXPECT_NE(arrows.find("marker-end=\"url(#arrow-a-0)\""), std::string::npos);
+  EXPECT_NE(arrows.find("<marker id=\"arrow-a-0\""), std::string::npos);
+}
+
+TEST(Svg, BadDataIsNamedNotDrawn) {
+  gradlaws::figure f = two_series();
+  f.data[0].y[1] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW((void)gradlaws::render_svg(f), gradlaws::error);
+  try {
+    (void)gradlaws::render_svg(f);
+  } catch (const gradlaws::error &e) {
+    EXPECT_NE(std::string(e.what()).find("figure 'demo', series 'curve': point 2 is NaN or infinite"), std::string::npos);
+  }
+  f = two_series();
+  f.data[0].y.pop_back();
+  EXPECT_THROW((void)gradlaws::render_svg(f), gradlaws::error);
+  gradlaws::figure b;
+  b.name = "b";
+  b.categories = {"only"};
+  b.data.push_back({.label = "bars", .style = gradlaws::figure::mark::bars, .x = {1}, .y = {1}});
+  EXPECT_THROW((void)gradlaws::render_svg(b), gradlaws::error);
+}
+
+TEST(Html, MarkdownAsGradlawsWritesItBecomesHtml) {
+  const std::string md = "# Title\n\n## Part one\n\n> a *question*?\n\n**Yes.** `x < y` & more\n"
+                         "continued.\n\n- one\n- two\n\n| a | b |\n|---|---:|\n| `p\\|q` | 3 |\n\n"
+                         "```text\nz <  1\n```\n\n![Pic](dir/demo.svg)\n\n![Other](dir/none.svg)\n";
+  gradlaws::report_piece::picture pic{"demo.svg", "Pic", "cap", "<svg>drawn</svg>\n"};
+  const std::string html = gradlaws::markdown_to_html(md, {pic});
+  EXPECT_NE(html.find("<h1>Title</h1>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<section id=\"part-one\">\n<h2>Part one</h2>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<blockquote><p>a <em>question</em>?</p></blockquote>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<p><strong>Yes.</strong> <code>x &lt; y</code> &amp; more continued.</p>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<ul>\n<li>one</li>\n<li>two</li>\n</ul>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<tr><th>a</th><th>b</th></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<tr><td><code>p|q</code></td><td class=\"num\">3</td></tr>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<pre><code class=\"language-text\">z &lt;  1\n</code></pre>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<figure id=\"demo.svg\">\n<svg>drawn</svg>\n</figure>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<img src=\"dir/none.svg\" alt=\"Other\">"), std::string::npos) << html;
+  EXPECT_EQ(html.substr(html.size() - 11), "</section>\n");
+}
+
+TEST(Html, TheReportPageCarriesItsPicturesInline) {
+  std::vector<gradlaws::run_result> results{run("derivative_at_mean", "sigmoid_high")};
+  ASSERT_EQ(results[0].figures.size(), 1u);
+  const auto piece = gradlaws::report_piece_of(results[0], gradlaws::timings::omitted);
+  ASSERT_EQ(piece.pictures.size(), 1u);
+  EXPECT_EQ(piece.pictures[0].file, "fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg");
+  const std::string md = gradlaws::assemble_markdown_report({piece}, gradlaws::run_options{},
+                                                            gradlaws::timings::omitted, "pics");
+  EXPECT_NE(md.find("![Jensen's gap: sigmoid′ at the mean is not the mean of sigmoid′](pics/"
+                    "fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg)"),
+            std::string::npos);
+  const std::string html = gradlaws::assemble_html_report({piece}, gradlaws::run_options{},
+                                                          gradlaws::timings::omitted);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<figure id=\"fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg\">\n<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  const std::string dir = testing::TempDir() + "gradlaws-pictures-test";
+  EXPECT_EQ(gradlaws::write_pictures({piece}, dir), 1u);
+  EXPECT_EQ(read_file(dir + "/" + piece.pictures[0].file), piece.pictures[0].svg);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Pictures, EveryFallacyFamilyDrawsItsWitness) {
+  for (const auto &[entry, variant, picture] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"derivative_at_mean", "sigmoid_high", "jensen-gap"},
+           {"gradient_at_mean_example", "linear_regression", "gradients"},
+           {"accumulation_mean_of_means", "exact", "weights"},
+           {"batchnorm_isolated_examples", "batch_norm_high", "normalised-values"},
+           {"float_batching_bitwise", "double", "rounding"},
+           {"nonlinear_reduction", "rmse", "sides"}}) {
+    const auto r = run(entry, variant);
+    ASSERT_EQ(r.figures.size(), 1u) << entry;
+    EXPECT_EQ(r.figures[0].name, picture) << entry;
+    for (const auto &series : r.figures[0].data) EXPECT_FALSE(series.x.empty()) << entry << ": " << series.label;
+    EXPECT_NO_THROW((void)gradlaws::render_svg(r.figures[0])) << entry;
+  }
+  // The seed's linear regression (m = b = 0, batch {(0, 0), (1, 1)}): the two marked sides.
+  const auto lr = run("gradient_at_mean_example", "linear_regression");
+  const auto &arrows = lr.figures[0].data;
+  ASSERT_EQ(arrows.size(), 3u);
+  EXPECT_EQ(arrows[1].x, std::vector<double>{-1}); // ∇J = [-1, -1]
+  EXPECT_EQ(arrows[1].y, std::vector<double>{-1});
+  EXPECT_EQ(arrows[2].x, std::vector<double>{-0.5}); // ∇L at (x̄, ȳ) = [-1/2, -1]
+  EXPECT_EQ(arrows[2].y, std::vector<double>{-1});
+  // Jensen's gap of the sigmoid at z = {0, 1}: the two marked values.
+  const auto sig = run("derivative_at_mean", "sigmoid_high");
+  EXPECT_NEAR(sig.figures[0].data.back().y[0], 0.2350037122, 1e-9);
+  EXPECT_NEAR(sig.figures[0].data[sig.figures[0].data.size() - 2].y[0], 0.2233059666, 1e-9);
 }
 
 } // namespace
