@@ -159,6 +159,34 @@ std::string paint_status(std::string_view word, bool on) {
   return paint(word, bad ? colour::red : colour::green, on);
 }
 
+/// Text whose lines fit line_width columns: a longer line is broken at spaces (wrap), its
+/// continuation lines aligned under its value when it starts with a label and two spaces
+/// ("claim     …"), else indented four more than the line. A word wider than a line (a
+/// reproduce token, which must stay copyable) stays whole.
+std::string fit_lines(const std::string &text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    at = end + 1;
+    if (columns(line) <= line_width) {
+      out += line + "\n";
+      continue;
+    }
+    const std::size_t lead = line.find_first_not_of(' ');
+    std::size_t value = lead;
+    if (const std::size_t gap = line.find("  ", lead); gap != std::string::npos && gap < lead + 26) {
+      const std::size_t start = line.find_first_not_of(' ', gap);
+      if (start != std::string::npos) value = start;
+    }
+    const std::size_t indent = value > lead ? columns(line.substr(0, value)) : lead + 4;
+    out += wrap(line.substr(0, value), line.substr(value), indent);
+  }
+  if (!text.empty() && text.back() != '\n' && !out.empty()) out.pop_back();
+  return out;
+}
+
 /// render_text with the status word of its heading ("== law x [v]: PASS …") in colour.
 std::string paint_heading(std::string text, bool on) {
   if (!on) return text;
@@ -533,7 +561,7 @@ int check(const options &o, std::ostream &out, std::ostream &err) {
       out << object << (k + 1 < work.size() ? ",\n" : "\n");
     }
     else if (!text) out << render_markdown(r, t);
-    else out << paint_heading(render_text(r, t), o.colour_out) << "\n";
+    else out << paint_heading(fit_lines(render_text(r, t)), o.colour_out) << "\n";
     counts.add(r.kind, r.passed, r.cases, work[k].first->name, work[k].second);
   }
   if (json) out << "]\n";
@@ -584,8 +612,10 @@ int report(const options &o, std::ostream &out, std::ostream &err) {
         report_piece p = report_piece::from_fields({x.begin() + 1, x.end()});
         failed += !p.passed;
         pieces.push_back(std::move(p));
-        err << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] "
-            << paint_first_word(x[0], o.colour_err) << "\n";
+        std::ostringstream counter;
+        counter << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] ";
+        const std::string line = fit_lines(counter.str() + x[0]);
+        err << counter.str() << paint_first_word(line.substr(counter.str().size()), o.colour_err) << "\n";
       });
   file << assemble_markdown_report(pieces, o.run, t, pictures);
   file.flush();
@@ -718,7 +748,7 @@ int gallery(const options &o, std::ostream &out, std::ostream &err) {
     err << "gallery: " << n << "\n";
     outcomes.push_back(run_gallery_case(n, o.run));
   }
-  out << render_gallery(outcomes, o.timings ? timings::shown : timings::omitted);
+  out << fit_lines(render_gallery(outcomes, o.timings ? timings::shown : timings::omitted));
   const bool all = std::all_of(outcomes.begin(), outcomes.end(), [](const gallery_outcome &g) {
     return g.caught() && g.twin_passed();
   });

@@ -40,34 +40,57 @@ std::string indent(const std::string &text, const std::string &pad) {
 } // namespace
 
 std::string render_kill_matrix(const std::vector<gallery_outcome> &outcomes) {
+  // Laws are rows (their names read whole), bugs are columns B1, B2, … named below; blocks of
+  // at most ten bugs keep every line within 100 columns.
   const std::vector<std::string> laws = laws_run(outcomes);
-  std::size_t name_width = 4;
-  for (const gallery_outcome &o : outcomes) name_width = std::max(name_width, o.info.name.size());
-  std::string s = "kill matrix: variants of each law that caught the bug / variants run "
-                  "(· = the law does not apply)\n";
-  s += padded("bug", name_width + 2);
-  for (std::size_t k = 0; k < laws.size(); ++k) s += padded("L" + std::to_string(k + 1), 6);
-  s += "caught  twin\n";
-  for (const gallery_outcome &o : outcomes) {
-    s += padded(o.info.name, name_width + 2);
+  std::size_t name_width = 10; // "twin held"
+  for (const std::string &law : laws) name_width = std::max(name_width, law.size());
+  name_width += 2;
+  constexpr std::size_t cell = 6, per_block = 10;
+  std::string s = "kill matrix: the variants of each law (row) that caught each bug (column) /\n"
+                  "variants run; · = the law does not apply to the bug's code\n";
+  for (std::size_t first = 0; first < outcomes.size(); first += per_block) {
+    const std::size_t last = std::min(outcomes.size(), first + per_block);
+    s += "\n" + padded("law", name_width);
+    for (std::size_t b = first; b < last; ++b) s += padded("B" + std::to_string(b + 1), cell);
+    s += "\n";
     for (const std::string &law : laws) {
-      int run = 0, caught = 0;
-      for (const run_result &r : o.bug)
-        if (r.entry == law) {
-          ++run;
-          caught += r.status == run_status::falsified;
-        }
-      s += padded(run ? std::to_string(caught) + "/" + std::to_string(run) : "·", 6);
+      s += padded(law, name_width);
+      for (std::size_t b = first; b < last; ++b) {
+        int run = 0, caught = 0;
+        for (const run_result &r : outcomes[b].bug)
+          if (r.entry == law) {
+            ++run;
+            caught += r.status == run_status::falsified;
+          }
+        s += padded(run ? std::to_string(caught) + "/" + std::to_string(run) : "·", cell);
+      }
+      s += "\n";
     }
-    int twin_passed = 0;
-    for (const run_result &r : o.twin) twin_passed += r.passed;
-    s += padded(o.caught() ? "yes" : "NO", 8) + std::to_string(twin_passed) + "/" +
-         std::to_string(o.twin.size()) + " held\n";
+    s += padded("caught", name_width);
+    for (std::size_t b = first; b < last; ++b) s += padded(outcomes[b].caught() ? "yes" : "NO", cell);
+    s += "\n" + padded("twin held", name_width);
+    for (std::size_t b = first; b < last; ++b) {
+      int held = 0;
+      for (const run_result &r : outcomes[b].twin) held += r.passed;
+      s += padded(std::to_string(held) + "/" + std::to_string(outcomes[b].twin.size()), cell);
+    }
+    s += "\n";
   }
-  s += "laws:";
-  for (std::size_t k = 0; k < laws.size(); ++k)
-    s += (k % 3 == 0 ? "\n  " : "   ") + padded("L" + std::to_string(k + 1) + " " + laws[k], 36);
-  return s + "\n";
+  s += "bugs:";
+  for (std::size_t b = 0; b < outcomes.size(); ++b)
+    s += (b % 2 == 0 ? "\n  " : "  ") + padded("B" + std::to_string(b + 1) + " " + outcomes[b].info.name, 44);
+  s += "\n";
+  // No trailing spaces from the last padded column.
+  std::string trimmed;
+  for (std::size_t at = 0; at < s.size();) {
+    const std::size_t end = s.find('\n', at);
+    std::string line = s.substr(at, end - at);
+    line.erase(line.find_last_not_of(' ') + 1);
+    trimmed += line + "\n";
+    at = end + 1;
+  }
+  return trimmed;
 }
 
 std::string render_gallery(const std::vector<gallery_outcome> &outcomes, timings t) {
