@@ -70,7 +70,7 @@ std::string draft_regression(const property_info &info, const std::string &test,
   if (info.lhs_code.empty() || info.rhs_code.empty()) return "";
   const bool fallacy = info.kind == entry_kind::fallacy;
   std::string s;
-  s += "// Drafted by gradlaws from the shrunk counterexample of " + test + ".\n";
+  s += "// Drafted by gradlaws from the shrunk counterexample of\n// " + test + ".\n";
   s += "#include <gradlaws/gradlaws.hpp>\n#include <gtest/gtest.h>\n\n";
   s += "TEST(GradlawsRegression, " + identifier(test) + ") {\n";
   s += "  using namespace gradlaws;\n";

@@ -162,15 +162,18 @@ std::string paint_status(std::string_view word, bool on) {
 /// Text whose lines fit line_width columns: a longer line is broken at spaces (wrap), its
 /// continuation lines aligned under its value when it starts with a label and two spaces
 /// ("claim     …"), else indented four more than the line. A word wider than a line (a
-/// reproduce token, which must stay copyable) stays whole.
+/// reproduce token, which must stay copyable) stays whole, and a drafted regression test (the
+/// indented lines after "regression test") is source code: never broken.
 std::string fit_lines(const std::string &text) {
   std::string out;
+  bool code = false; // in a drafted regression test: source code, never broken
   for (std::size_t at = 0; at < text.size();) {
     std::size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
     const std::string line = text.substr(at, end - at);
     at = end + 1;
-    if (columns(line) <= line_width) {
+    code = line == "regression test" || (code && (line.empty() || line.rfind("    ", 0) == 0));
+    if (code || columns(line) <= line_width) {
       out += line + "\n";
       continue;
     }

@@ -1,4 +1,5 @@
-// Drafted by gradlaws from the shrunk counterexample of fallacy_gradient_at_mean_example.linear_regression.
+// Drafted by gradlaws from the shrunk counterexample of
+// fallacy_gradient_at_mean_example.linear_regression.
 #include <gradlaws/gradlaws.hpp>
 #include <gtest/gtest.h>
 
