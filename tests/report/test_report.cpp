@@ -17,6 +17,7 @@
 #include <limits>
 #include <tuple>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -348,6 +349,57 @@ TEST(Pictures, EveryFallacyFamilyDrawsItsWitness) {
   const auto sig = run("derivative_at_mean", "sigmoid_high");
   EXPECT_NEAR(sig.figures[0].data.back().y[0], 0.2350037122, 1e-9);
   EXPECT_NEAR(sig.figures[0].data[sig.figures[0].data.size() - 2].y[0], 0.2233059666, 1e-9);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The README's numbers and claims are the catalogue's
+
+TEST(Readme, ItsCountsAreTheCatalogues) {
+  const std::string readme = read_file(std::string(GRADLAWS_SOURCE_DIR) + "/README.md");
+  ASSERT_FALSE(readme.empty());
+  std::size_t laws = 0, boundary = 0, fallacies = 0, variants = 0;
+  for (const auto *e : gradlaws::catalogue()) {
+    (e->kind == gradlaws::entry_kind::law ? laws : e->kind == gradlaws::entry_kind::boundary_law ? boundary : fallacies) += 1;
+    variants += e->variants().size();
+  }
+  const std::string counts = "The catalogue has " + std::to_string(laws) + " laws, " + std::to_string(boundary) +
+                             " boundary laws and " + std::to_string(fallacies) + " fallacies, in " +
+                             std::to_string(variants) + " variants.";
+  EXPECT_NE(readme.find(counts), std::string::npos) << "the README should say: " << counts;
+  EXPECT_NE(readme.find(std::to_string(variants) + " tests in all"), std::string::npos);
+  const std::size_t linearity = gradlaws::find_entry("linearity").variants().size();
+  EXPECT_NE(readme.find("(\"held on all " + std::to_string(linearity) + " variants"), std::string::npos);
+}
+
+TEST(Readme, ItNamesExactlyTheFallaciesThatDraftARegressionTest) {
+  const std::string readme = read_file(std::string(GRADLAWS_SOURCE_DIR) + "/README.md");
+  // "A falsified case of `a`, `b` or `c`\n(17 of the 32 fallacy variants: …"
+  const auto at = readme.find("A falsified case of ");
+  ASSERT_NE(at, std::string::npos);
+  const auto open = readme.find('(', at);
+  std::set<std::string> named;
+  for (auto q = readme.find('`', at); q < open; q = readme.find('`', readme.find('`', q + 1) + 1))
+    named.insert(readme.substr(q + 1, readme.find('`', q + 1) - q - 1));
+  std::set<std::string> drafting;
+  std::size_t drafted = 0, variants = 0;
+  for (const auto *e : gradlaws::catalogue()) {
+    if (e->kind != gradlaws::entry_kind::fallacy) continue;
+    std::size_t here = 0;
+    for (const auto &v : e->variants()) {
+      gradlaws::run_options o;
+      o.seed = 1;
+      const auto r = e->run(v, o);
+      ASSERT_TRUE(r.passed) << r.test_name;
+      here += !r.regression.empty();
+      ++variants;
+    }
+    if (here) drafting.insert(e->name);
+    EXPECT_TRUE(here == 0 || here == e->variants().size()) << e->name << ": drafts on some variants only";
+    drafted += here;
+  }
+  EXPECT_EQ(named, drafting);
+  EXPECT_EQ(readme.substr(open, readme.find(':', open) - open),
+            "(" + std::to_string(drafted) + " of the " + std::to_string(variants) + " fallacy variants");
 }
 
 } // namespace
