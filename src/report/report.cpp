@@ -254,6 +254,7 @@ report_piece report_piece_of(const run_result &r, timings t) {
   p.claim = r.claim;
   p.formula = r.formula;
   p.tally = r.tally;
+  p.explanation = r.explanation;
   try {
     const entry &e = find_entry(r.entry);
     p.family = e.family;
@@ -286,16 +287,16 @@ std::vector<std::string> report_piece::fields() const {
   std::snprintf(secs, sizeof secs, "%.17g", seconds);
   std::vector<std::string> f{std::string(to_string(kind)), passed ? "1" : "0", secs,
                              std::string(to_string(status)), std::to_string(cases), entry, variant,
-                             family, boundary, claim, formula, tally, witness, sides, summary_row,
-                             section};
+                             family, boundary, claim, formula, tally, witness, sides, explanation,
+                             summary_row, section};
   for (const auto &p : pictures) f.insert(f.end(), {p.file, p.title, p.caption, p.svg});
   return f;
 }
 
 report_piece report_piece::from_fields(const std::vector<std::string> &f) {
-  if (f.size() < 16 || (f.size() - 16) % 4 != 0)
+  if (f.size() < 17 || (f.size() - 17) % 4 != 0)
     throw error("report piece: " + std::to_string(f.size()) +
-                " fields, expected 16 and four per picture");
+                " fields, expected 17 and four per picture");
   report_piece p;
   for (entry_kind k : {entry_kind::law, entry_kind::boundary_law, entry_kind::fallacy})
     if (f[0] == to_string(k)) p.kind = k;
@@ -314,9 +315,10 @@ report_piece report_piece::from_fields(const std::vector<std::string> &f) {
   p.tally = f[11];
   p.witness = f[12];
   p.sides = f[13];
-  p.summary_row = f[14];
-  p.section = f[15];
-  for (std::size_t k = 16; k < f.size(); k += 4) p.pictures.push_back({f[k], f[k + 1], f[k + 2], f[k + 3]});
+  p.explanation = f[14];
+  p.summary_row = f[15];
+  p.section = f[16];
+  for (std::size_t k = 17; k < f.size(); k += 4) p.pictures.push_back({f[k], f[k + 1], f[k + 2], f[k + 3]});
   return p;
 }
 
@@ -578,7 +580,8 @@ std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
       s += "\n";
     }
     if (any_fallacy) {
-      s += "| fallacy | false claim | result | shrunk witness | boundary law |\n|---|---|---|---|---|\n";
+      s += "| fallacy | false claim | result | shrunk witness | why | boundary law |\n"
+           "|---|---|---|---|---|---|\n";
       for (const auto &name : in_part) {
         const entry_summary &e = entries.at(name);
         if (e.first->kind != entry_kind::fallacy) continue;
@@ -586,7 +589,8 @@ std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
         if (const auto b = entries.find(e.first->boundary); b != entries.end())
           boundary += std::size_t(b->second.passed) == b->second.variants.size() ? ": held" : ": **FAILED**";
         s += "| `" + name + "` | " + cell(e.first->formula) + " | " + fallacy_outcome(e) + " | " +
-             cell(e.witness ? capped(e.witness->witness, 240) : "—") + " | " + boundary + " |\n";
+             cell(e.witness ? capped(e.witness->witness, 240) : "—") + " | " +
+             cell(e.first->explanation.empty() ? "—" : e.first->explanation) + " | " + boundary + " |\n";
       }
       s += "\n";
     }

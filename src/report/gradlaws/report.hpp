@@ -44,6 +44,7 @@ struct report_piece {
   std::string tally;       ///< a law's verdicts over its cases, e.g. "100 exactly equal"
   std::string witness;     ///< the shrunk counterexample on one line
   std::string sides;       ///< its two sides on one line: "left = …; right = …"
+  std::string explanation; ///< why the two sides part (or agree), in words
   std::string summary_row; ///< "| `entry` | kind | variant | … |\n"
   std::string section;     ///< render_markdown, or "" for a law that held
   /// The result's figures drawn: {file name "<test>.<figure>.svg", title, caption, SVG}.
