@@ -29,10 +29,6 @@ vec<exact> v(std::initializer_list<exact> xs) {
   return out;
 }
 
-template <class T> vec<T> lift(const vec<exact> &q) {
-  return q.unaryExpr([](const exact &x) { return from_exact<T>(x); });
-}
-
 /// (ŷ, y) pairs: agreement, residuals inside and outside Huber's unit band, the band's edges
 /// |r| = 1, the absolute loss's kink r = 0 in one component, and several output widths.
 struct case_ {
