@@ -67,6 +67,54 @@ std::vector<std::pair<std::string, std::string>> pipeline_problem::details() con
   return d;
 }
 
+std::size_t first_coupled_layer(const model &m) {
+  std::size_t k = 0;
+  while (k < m.layers().size() && !m.layers()[k]->batch_coupled()) ++k;
+  return k;
+}
+
+std::vector<double> normalised_values(const model &m, const vec<high> &theta, const mat<high> &x,
+                                      std::size_t upto) {
+  mat<high> a = x;
+  for (std::size_t k = 0; k <= upto && k < m.layers().size(); ++k)
+    a = m.layers()[k]->forward(a, theta.data() + m.offsets()[k]);
+  std::vector<double> row;
+  for (Eigen::Index j = 0; j < a.cols(); ++j) row.push_back(a(0, j).convert_to<double>());
+  return row;
+}
+
+std::vector<figure> coupling_problem::figures() const {
+  const std::size_t coupled = first_coupled_layer(m);
+  if (coupled == m.layers().size()) return {};
+  const precision_scope scope(default_digits);
+  const lifted<high> l = lift<high>(*this);
+  mat<high> moved = l.x;
+  for (Eigen::Index r = 0; r < moved.rows(); ++r)
+    moved(r, Eigen::Index(perturbed)) += from_exact<high>(delta[r]);
+  figure f;
+  f.name = "normalised-values";
+  f.title = m.layers()[coupled]->describe() + ": moving x_" + std::to_string(perturbed + 1) +
+            " moves every example";
+  f.x_label = "example";
+  f.y_label = "output of " + m.layers()[coupled]->describe() + ", feature 1";
+  for (std::size_t i = 0; i < batch_size(); ++i) f.categories.push_back("x_" + std::to_string(i + 1));
+  figure::series before{.label = "before", .style = figure::mark::bars,
+                        .y = normalised_values(m, l.theta, l.x, coupled)};
+  figure::series after{.label = "after moving x_" + std::to_string(perturbed + 1) + " by δ = " +
+                                to_string(delta),
+                       .style = figure::mark::bars,
+                       .y = normalised_values(m, l.theta, moved, coupled)};
+  for (std::size_t i = 0; i < batch_size(); ++i) {
+    before.x.push_back(double(i));
+    after.x.push_back(double(i));
+  }
+  f.data = {before, after};
+  f.caption = "Example " + std::to_string(observed + 1) + " did not move, yet its normalised value "
+              "(and so its loss and gradient) changed: through the batch's mean and variance, "
+              "each example's gradient depends on the others.";
+  return {f};
+}
+
 std::vector<figure> pipeline_problem::figures() const {
   std::vector<figure> out;
   const std::size_t n = batch_size();
@@ -113,38 +161,30 @@ std::vector<figure> pipeline_problem::figures() const {
   }
   // A batch-coupled layer: each example's normalised value depends on the batch it is in.
   const auto &layers = m.layers();
-  std::size_t coupled = 0;
-  while (coupled < layers.size() && !layers[coupled]->batch_coupled()) ++coupled;
+  const std::size_t coupled = first_coupled_layer(m);
   if (coupled == layers.size()) return out;
   const precision_scope scope(default_digits);
   const lifted<high> l = lift<high>(*this);
-  auto normalised = [&](const mat<high> &x) {
-    mat<high> a = x;
-    for (std::size_t k = 0; k <= coupled; ++k) a = layers[k]->forward(a, l.theta.data() + m.offsets()[k]);
-    return a;
-  };
   figure f;
   f.name = "normalised-values";
   f.title = layers[coupled]->describe() + ": each example normalised against its batch";
   f.x_label = "example";
   f.y_label = "output of " + layers[coupled]->describe() + ", feature 1";
   f.categories = examples;
-  const mat<high> whole = normalised(l.x);
-  figure::series in_batch{.label = "in the whole batch (the reference)", .style = figure::mark::bars};
-  for (std::size_t i = 0; i < n; ++i) {
-    in_batch.x.push_back(double(i));
-    in_batch.y.push_back(whole(0, Eigen::Index(i)).convert_to<double>());
-  }
+  figure::series in_batch{.label = "in the whole batch (the reference)", .style = figure::mark::bars,
+                          .y = normalised_values(m, l.theta, l.x, coupled)};
+  for (std::size_t i = 0; i < n; ++i) in_batch.x.push_back(double(i));
   figure::series in_group{.label = "in its " + group + " (as the pipeline runs it)", .style = figure::mark::bars};
   std::string undefined;
   for (std::size_t k = 0; k < lay.groups.size(); ++k) {
     const std::size_t b = lay.begin(k), size = lay.groups[k];
     if (size == 0) continue;
     try {
-      const mat<high> part = normalised(mat<high>(l.x.middleCols(Eigen::Index(b), Eigen::Index(size))));
+      const std::vector<double> part = normalised_values(
+          m, l.theta, mat<high>(l.x.middleCols(Eigen::Index(b), Eigen::Index(size))), coupled);
       for (std::size_t j = 0; j < size; ++j) {
         in_group.x.push_back(double(b + j));
-        in_group.y.push_back(part(0, Eigen::Index(j)).convert_to<double>());
+        in_group.y.push_back(part[j]);
       }
     } catch (const error &e) {
       undefined += (undefined.empty() ? "" : "; ") + group + " " + std::to_string(k + 1) + ": " + e.what();

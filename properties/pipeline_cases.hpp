@@ -84,7 +84,18 @@ struct coupling_problem : problem {
   std::size_t observed = 0, perturbed = 1;
   vec<exact> delta;
   std::string describe() const;
+  /// Every example's normalised value before and after x_j moves: the one that did not move
+  /// changes too.
+  std::vector<figure> figures() const;
 };
+
+/// The index of m's first batch-coupled layer, or m.layers().size() when it has none.
+std::size_t first_coupled_layer(const model &m);
+/// Feature 1 of the output of layer `upto` (and the layers before it) for the batch x, on the
+/// high rung at the current precision: each example's normalised value when `upto` is a
+/// normalisation layer. Throws as the layers do (a batch of one has no variance).
+std::vector<double> normalised_values(const model &m, const vec<high> &theta, const mat<high> &x,
+                                      std::size_t upto);
 /// N ∈ [2, max_batch] examples for the models drawn, with an observed example i, a
 /// perturbed j ≠ i (shrinking to i = 1, j = 2) and a shift δ of x_j.
 rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std::size_t max_batch);

@@ -140,6 +140,7 @@ TEST(HtmlReport, EveryFallacyFamilyHasAPictureInThePage) {
                               "fallacy_gradient_at_mean_example.linear_regression.gradients.svg", // … before the model
                               "fallacy_accumulation_mean_of_means.exact.weights.svg",           // the training pipeline
                               "fallacy_batchnorm_isolated_examples.batch_norm_high.normalised-values.svg",
+                              "fallacy_batchnorm_examples_independent.batch_centring_exact.normalised-values.svg",
                               "fallacy_float_batching_bitwise.double.rounding.svg",             // floating point
                               "fallacy_nonlinear_reduction.rmse.sides.svg"})                    // linearity (reductions)
   {

@@ -334,7 +334,8 @@ TEST(Pictures, EveryFallacyFamilyDrawsItsWitness) {
            {"accumulation_mean_of_means", "exact", "weights"},
            {"batchnorm_isolated_examples", "batch_norm_high", "normalised-values"},
            {"float_batching_bitwise", "double", "rounding"},
-           {"nonlinear_reduction", "rmse", "sides"}}) {
+           {"nonlinear_reduction", "rmse", "sides"},
+           {"batchnorm_examples_independent", "batch_centring_exact", "normalised-values"}}) {
     const auto r = run(entry, variant);
     ASSERT_EQ(r.figures.size(), 1u) << entry;
     EXPECT_EQ(r.figures[0].name, picture) << entry;
@@ -349,6 +350,10 @@ TEST(Pictures, EveryFallacyFamilyDrawsItsWitness) {
   EXPECT_EQ(arrows[1].y, std::vector<double>{-1});
   EXPECT_EQ(arrows[2].x, std::vector<double>{-0.5}); // ∇L at (x̄, ȳ) = [-1/2, -1]
   EXPECT_EQ(arrows[2].y, std::vector<double>{-1});
+  // Batch centring at x = {0, 0}, x_2 moved by 1: example 1 goes from 0 to −1/2 without moving.
+  const auto bc = run("batchnorm_examples_independent", "batch_centring_exact");
+  EXPECT_EQ(bc.figures[0].data[0].y, (std::vector<double>{0, 0}));
+  EXPECT_EQ(bc.figures[0].data[1].y, (std::vector<double>{-0.5, 0.5}));
   // Jensen's gap of the sigmoid at z = {0, 1}: the two marked values.
   const auto sig = run("derivative_at_mean", "sigmoid_high");
   EXPECT_NEAR(sig.figures[0].data.back().y[0], 0.2350037122, 1e-9);
