@@ -29,7 +29,7 @@ namespace {
 
 // Layout, in SVG user units.
 constexpr double width = 640, plot_left = 72, plot_right = 616, plot_top = 44, plot_bottom = 300;
-constexpr double legend_top = 352, legend_row = 20;
+constexpr double legend_top = 372, legend_row = 20;
 
 // Colour-blind-safe palette (Okabe–Ito), then grey.
 const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
@@ -42,9 +42,10 @@ std::string num(double v) {
   return buf;
 }
 
-/// A tick label: up to four significant digits, no trailing zeros, "−" for minus.
-std::string tick_text(double v) {
-  if (std::abs(v) < 1e-12) v = 0;
+/// A tick label: up to four significant digits, no trailing zeros, "−" for minus; a value
+/// within a millionth of a step of zero (a sum's rounding) is 0.
+std::string tick_text(double v, double step = 0) {
+  if (std::abs(v) <= std::abs(step) * 1e-6) v = 0;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   std::string s = buf;
@@ -64,8 +65,8 @@ struct range {
 /// Ticks at 1, 2 or 5 × 10^k steps covering r (about five of them); widens r to whole steps.
 std::vector<double> nice_ticks(range &r) {
   if (r.empty()) r = {0, 1};
-  if (r.hi - r.lo < 1e-12 * std::max(1.0, std::abs(r.hi))) { // one value: a unit window around it
-    const double pad = std::max(std::abs(r.lo) * 0.5, 0.5);
+  if (r.hi - r.lo <= 1e-12 * std::max(std::abs(r.lo), std::abs(r.hi))) { // one value: a window around it
+    const double pad = r.hi == 0 ? 1.0 : std::abs(r.hi) * 0.5;
     r.lo -= pad;
     r.hi += pad;
   }
@@ -146,10 +147,22 @@ std::string render_svg(const figure &f) {
       yr.add(0);
     }
   }
+  // Headroom, so that a point or an arrowhead on the edge is not cut: 6% of the span on each
+  // side, except below (or above) bars standing on zero.
+  const auto widen = [](range &r, bool keep_zero) {
+    if (r.empty() || r.hi <= r.lo) return;
+    const double pad = 0.06 * (r.hi - r.lo);
+    if (!(keep_zero && r.lo == 0)) r.lo -= pad;
+    if (!(keep_zero && r.hi == 0)) r.hi += pad;
+  };
   std::vector<double> xticks;
-  if (bars) xr = {-0.5, double(std::max<std::size_t>(f.categories.size(), 1)) - 0.5};
-  else xticks = nice_ticks(xr);
-  // A little headroom so that points on the edge are not cut.
+  if (bars) {
+    xr = {-0.5, double(std::max<std::size_t>(f.categories.size(), 1)) - 0.5};
+  } else {
+    widen(xr, false);
+    xticks = nice_ticks(xr);
+  }
+  widen(yr, bars);
   const std::vector<double> yticks = nice_ticks(yr);
   auto px = [&](double x) { return plot_left + (x - xr.lo) / (xr.hi - xr.lo) * (plot_right - plot_left); };
   auto py = [&](double y) { return plot_bottom - (y - yr.lo) / (yr.hi - yr.lo) * (plot_bottom - plot_top); };
@@ -181,10 +194,12 @@ std::string render_svg(const figure &f) {
   for (double t : yticks) s += "<line x1=\"" + num(plot_left) + "\" y1=\"" + num(py(t)) + "\" x2=\"" + num(plot_right) + "\" y2=\"" + num(py(t)) + "\"/>\n";
   for (double t : xticks) s += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(plot_top) + "\" x2=\"" + num(px(t)) + "\" y2=\"" + num(plot_bottom) + "\"/>\n";
   s += "</g>\n<g fill=\"#333333\" font-size=\"12\">\n";
+  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 0;
+  const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 0;
   for (double t : yticks)
-    s += "<text x=\"" + num(plot_left - 6) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" + xml_escape(tick_text(t)) + "</text>\n";
+    s += "<text x=\"" + num(plot_left - 6) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" + xml_escape(tick_text(t, ystep)) + "</text>\n";
   for (double t : xticks)
-    s += "<text x=\"" + num(px(t)) + "\" y=\"" + num(plot_bottom + 18) + "\" text-anchor=\"middle\">" + xml_escape(tick_text(t)) + "</text>\n";
+    s += "<text x=\"" + num(px(t)) + "\" y=\"" + num(plot_bottom + 18) + "\" text-anchor=\"middle\">" + xml_escape(tick_text(t, xstep)) + "</text>\n";
   for (std::size_t c = 0; c < f.categories.size() && bars; ++c)
     s += "<text x=\"" + num(px(double(c))) + "\" y=\"" + num(plot_bottom + 18) + "\" text-anchor=\"middle\">" + xml_escape(f.categories[c]) + "</text>\n";
   s += "</g>\n";
@@ -229,7 +244,10 @@ std::string render_svg(const figure &f) {
     }
     case figure::mark::arrows:
       for (std::size_t i = 0; i < d.x.size(); ++i)
-        s += "<line x1=\"" + num(px(0)) + "\" y1=\"" + num(py(0)) + "\" x2=\"" + num(px(d.x[i])) + "\" y2=\"" + num(py(d.y[i])) +
+        if (d.x[i] == 0 && d.y[i] == 0) // a zero vector has no direction: a dot at the origin
+          s += "<circle cx=\"" + num(px(0)) + "\" cy=\"" + num(py(0)) + "\" r=\"4.5\" fill=\"" + c + "\"/>\n";
+        else
+          s += "<line x1=\"" + num(px(0)) + "\" y1=\"" + num(py(0)) + "\" x2=\"" + num(px(d.x[i])) + "\" y2=\"" + num(py(d.y[i])) +
              "\" stroke=\"" + c + "\" stroke-width=\"2.2\" marker-end=\"url(#arrow-" + xml_escape(f.name) + "-" + std::to_string(k) + ")\"/>\n";
       break;
     }
