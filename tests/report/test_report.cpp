@@ -266,6 +266,26 @@ TEST(Svg, ArrowsStartAtTheOriginAndBarsStandOnZero) {
   EXPECT_NE(arrows.find("<marker id=\"arrow-a-0\""), std::string::npos);
 }
 
+TEST(Svg, TicksOfTinyValuesAreLabelledByTheirValueNotZero) {
+  gradlaws::figure f;
+  f.name = "tiny";
+  f.categories = {"m"};
+  f.data.push_back({.label = "bound", .style = gradlaws::figure::mark::bars, .x = {0}, .y = {5.2e-17}});
+  const std::string svg = gradlaws::render_svg(f);
+  EXPECT_NE(svg.find(">2e-17</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">0</text>"), std::string::npos);
+  // A zero vector among arrows is a dot at the origin, not an arrowhead pointing anywhere.
+  gradlaws::figure a;
+  a.name = "zero";
+  a.data.push_back({.label = "g", .style = gradlaws::figure::mark::arrows, .x = {0, 1}, .y = {0, 1}});
+  const std::string arrows = gradlaws::render_svg(a);
+  EXPECT_EQ(std::count(arrows.begin(), arrows.end(), '\n') > 0, true);
+  EXPECT_NE(arrows.find("r=\"4.5\""), std::string::npos);
+  std::size_t heads = 0;
+  for (auto at = arrows.find("marker-end="); at != std::string::npos; at = arrows.find("marker-end=", at + 1)) ++heads;
+  EXPECT_EQ(heads, 1u);
+}
+
 TEST(Svg, BadDataIsNamedNotDrawn) {
   gradlaws::figure f = two_series();
   f.data[0].y[1] = std::numeric_limits<double>::quiet_NaN();
