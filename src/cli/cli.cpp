@@ -66,12 +66,6 @@ std::optional<std::string> closest_name(std::string_view name,
   return best;
 }
 
-std::size_t columns(std::string_view text) {
-  // Every byte but a UTF-8 continuation byte (10xxxxxx) starts a code point.
-  return std::size_t(std::count_if(text.begin(), text.end(),
-                                   [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 bool colour_wanted(std::string_view when, bool terminal, const char *no_color, const char *term) {
   if (when == "always") return true;
   if (when == "never") return false;
@@ -208,13 +202,6 @@ std::string paint_first_word(const std::string &line, bool on) {
   return paint_status(line.substr(0, end), true) + line.substr(end);
 }
 
-/// 2100 as "2,100".
-std::string thousands(long long n) {
-  std::string s = std::to_string(n);
-  for (int k = int(s.size()) - 3; k > (s.front() == '-' ? 1 : 0); k -= 3) s.insert(std::size_t(k), ",");
-  return s;
-}
-
 /// What a run of several variants came to, counted from their results.
 struct tally {
   std::size_t variants = 0, held = 0, refuted = 0;
@@ -237,7 +224,7 @@ struct tally {
   std::string line(bool on) const {
     std::string text;
     const auto part = [&](const std::string &p) { text += (text.empty() ? "" : ", ") + p; };
-    if (held) part(std::to_string(held) + " held (" + thousands(cases) + (cases == 1 ? " case)" : " cases)"));
+    if (held) part(std::to_string(held) + " held (" + grouped(cases) + (cases == 1 ? " case)" : " cases)"));
     if (refuted) part(std::to_string(refuted) + " refuted as expected");
     if (!failed.empty()) {
       std::string names;

@@ -37,9 +37,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_name(std::string_view name,
                                         const std::vector<std::string> &known);
 
-/// Display columns of UTF-8 text, counted as code points.
-std::size_t columns(std::string_view text);
-
 /// Whether to colour a stream. `when` is "always", "never" or "auto": auto colours a terminal
 /// unless NO_COLOR is set to a non-empty value (no-color.org) or TERM is "dumb". The
 /// environment values may be null (unset).

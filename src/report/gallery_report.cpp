@@ -18,8 +18,7 @@ std::vector<std::string> laws_run(const std::vector<gallery_outcome> &outcomes) 
 
 std::string padded(std::string s, std::size_t width) {
   // Width in characters, not bytes (names are ASCII; "·" is one character in three bytes).
-  std::size_t shown = 0;
-  for (unsigned char c : s) shown += (c & 0xC0) != 0x80;
+  const std::size_t shown = columns(s);
   if (shown < width) s.append(width - shown, ' ');
   return s;
 }

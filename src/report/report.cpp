@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <set>
 #include <filesystem>
@@ -54,6 +55,19 @@ std::string outcome_words(const run_result &r) {
   return "?";
 }
 } // namespace
+
+std::size_t columns(std::string_view text) {
+  // Every byte but a UTF-8 continuation byte (10xxxxxx) starts a code point.
+  return std::size_t(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string grouped(long long n) {
+  std::string s = std::to_string(n);
+  for (int k = int(s.size()) - 3; k > (s.front() == '-' ? 1 : 0); k -= 3) s.insert(std::size_t(k), ",");
+  return s;
+}
 
 std::string_view status_word(const run_result &r) {
   if (!r.passed) return "FAIL";
@@ -282,21 +296,31 @@ report_piece report_piece_of(const run_result &r, timings t) {
   return p;
 }
 
+namespace {
+/// The text fields of a piece, in the order fields() sends them (after kind, passed, seconds,
+/// status and cases); from_fields reads them back in the same order.
+constexpr std::string report_piece::*text_fields[] = {
+    &report_piece::entry,   &report_piece::variant,     &report_piece::family,
+    &report_piece::boundary, &report_piece::claim,      &report_piece::formula,
+    &report_piece::tally,   &report_piece::witness,     &report_piece::sides,
+    &report_piece::explanation, &report_piece::summary_row, &report_piece::section};
+constexpr std::size_t fixed_fields = 5 + std::size(text_fields);
+} // namespace
+
 std::vector<std::string> report_piece::fields() const {
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.17g", seconds);
   std::vector<std::string> f{std::string(to_string(kind)), passed ? "1" : "0", secs,
-                             std::string(to_string(status)), std::to_string(cases), entry, variant,
-                             family, boundary, claim, formula, tally, witness, sides, explanation,
-                             summary_row, section};
+                             std::string(to_string(status)), std::to_string(cases)};
+  for (const auto member : text_fields) f.push_back(this->*member);
   for (const auto &p : pictures) f.insert(f.end(), {p.file, p.title, p.caption, p.svg});
   return f;
 }
 
 report_piece report_piece::from_fields(const std::vector<std::string> &f) {
-  if (f.size() < 17 || (f.size() - 17) % 4 != 0)
-    throw error("report piece: " + std::to_string(f.size()) +
-                " fields, expected 17 and four per picture");
+  if (f.size() < fixed_fields || (f.size() - fixed_fields) % 4 != 0)
+    throw error("report piece: " + std::to_string(f.size()) + " fields, expected " +
+                std::to_string(fixed_fields) + " and four per picture");
   report_piece p;
   for (entry_kind k : {entry_kind::law, entry_kind::boundary_law, entry_kind::fallacy})
     if (f[0] == to_string(k)) p.kind = k;
@@ -306,33 +330,13 @@ report_piece report_piece::from_fields(const std::vector<std::string> &f) {
                         run_status::setup_failure})
     if (f[3] == to_string(st)) p.status = st;
   p.cases = std::atoi(f[4].c_str());
-  p.entry = f[5];
-  p.variant = f[6];
-  p.family = f[7];
-  p.boundary = f[8];
-  p.claim = f[9];
-  p.formula = f[10];
-  p.tally = f[11];
-  p.witness = f[12];
-  p.sides = f[13];
-  p.explanation = f[14];
-  p.summary_row = f[15];
-  p.section = f[16];
-  for (std::size_t k = 17; k < f.size(); k += 4) p.pictures.push_back({f[k], f[k + 1], f[k + 2], f[k + 3]});
+  for (std::size_t k = 0; k < std::size(text_fields); ++k) p.*text_fields[k] = f[5 + k];
+  for (std::size_t k = fixed_fields; k < f.size(); k += 4)
+    p.pictures.push_back({f[k], f[k + 1], f[k + 2], f[k + 3]});
   return p;
 }
 
 namespace {
-
-/// 12345 → "12,345"
-std::string grouped(long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
 
 /// The four parts of the answer, in the order a reader needs them, and the families in each.
 struct part {

@@ -1,6 +1,7 @@
 #include "gradlaws/svg.hpp"
 
 #include "gradlaws/error.hpp"
+#include "gradlaws/report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -83,13 +84,6 @@ std::vector<double> nice_ticks(range &r) {
   std::vector<double> ticks;
   for (double t = r.lo; t <= r.hi + step * 1e-6; t += step) ticks.push_back(t);
   return ticks;
-}
-
-/// Code points in UTF-8 text.
-std::size_t columns(const std::string &s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 /// Text broken at spaces into lines of at most `limit` code points (a longer word stays whole).

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 
 #include <gradlaws/error.hpp>
+#include <gradlaws/report.hpp>
 
 #include <gtest/gtest.h>
 
@@ -350,7 +351,7 @@ namespace {
 
 using gradlaws::cli::closest_name;
 using gradlaws::cli::colour_wanted;
-using gradlaws::cli::columns;
+using gradlaws::columns;
 using gradlaws::cli::edit_distance;
 
 std::vector<std::string> lines_of(const std::string &text) {

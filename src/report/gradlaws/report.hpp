@@ -5,6 +5,7 @@
 #include "gradlaws/catalogue.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gradlaws {
@@ -81,6 +82,11 @@ std::size_t write_pictures(const std::vector<report_piece> &pieces, const std::s
 /// picture in `inline_svg` (by file name) is replaced by that SVG inside a <figure>.
 std::string markdown_to_html(const std::string &markdown,
                              const std::vector<report_piece::picture> &inline_svg = {});
+
+/// Columns UTF-8 text takes on a terminal: its code points ("σ′(z)" is 5).
+std::size_t columns(std::string_view text);
+/// n with its thousands separated by commas: 2100 → "2,100".
+std::string grouped(long long n);
 
 /// The word for a result: "PASS" for a law that held, "REFUTED" for a fallacy falsified in its
 /// expected shape (as expected), "FAIL" otherwise. Never "PASS" for a refuted fallacy.
