@@ -25,7 +25,7 @@ const bool accumulation_law = register_law(
           return {weighted.gradient<T>(p.m, l.theta, l.x, l.y, layout::split(p.sizes), on<T>(g)),
                   gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -206,7 +206,7 @@ rc::Gen<problem> model_variant_problems(const variant &v) {
   }
   gen::problem_options a = options_for(v); // an activation variant
   a.loss = "mse";
-  a.max_batch = o.max_batch;
+  if (v.one_example) a.max_batch = 1;
   return gen::problems(a);
 }
 

@@ -8,16 +8,6 @@
 
 namespace gradlaws::props {
 
-/// Variants by name, parsed (variant::parse) when the catalogue asks for them, once the
-/// registries are complete.
-inline std::function<std::vector<variant>()> variants_named(std::vector<std::string> names) {
-  return [names = std::move(names)] {
-    std::vector<variant> out;
-    for (const auto &n : names) out.push_back(variant::parse(n));
-    return out;
-  };
-}
-
 /// The examples of columns [begin, begin + count) of a batch matrix.
 template <class T> mat<T> slice(const mat<T> &m, std::size_t begin, std::size_t count) {
   return m.middleCols(Eigen::Index(begin), Eigen::Index(count));

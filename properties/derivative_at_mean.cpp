@@ -7,8 +7,10 @@
 namespace gradlaws::props {
 namespace {
 
-bool affine_derivative(const activation &a) { return a.info().affine_derivative; }
-bool curved_derivative(const activation &a) { return !a.info().affine_derivative; }
+const auto affine_derivative = selection<activation>::where(
+    "with an affine derivative", [](const activation &a) { return a.info().affine_derivative; });
+const auto curved_derivative = selection<activation>::where(
+    "with a curved derivative", [](const activation &a) { return !a.info().affine_derivative; });
 
 property_info fallacy_info() {
   return {.name = "derivative_at_mean",
@@ -24,7 +26,8 @@ property_info fallacy_info() {
           .expected_shape = "two pre-activations z = {0, 1} (sigmoid: 0.23500 against 0.22331; "
                             "cube: exactly 3/4 against 3/2)",
           .explanation = "σ′ is not affine, so it does not commute with the mean (Jensen's gap); "
-                         "backprop must evaluate σ′ at every example's own z_i"};
+                         "backprop must evaluate σ′ at every example's own z_i",
+          .domain = {.activations = curved_derivative, .best_rung_only = true}};
 }
 
 std::string derivative_shape(const activation_case &c, const verdict &) {
@@ -47,14 +50,14 @@ const bool registered = register_fallacy(
         [](const activation_case &c, const std::string &test, const verdict &found) {
           return activation_regression(c, fallacy_info(), test, found);
         }),
-    [] { return best_rung_activation_variants(curved_derivative); },
     {.name = "derivative_at_mean_quadratic",
      .claim = "for an activation at most quadratic (σ′ affine), the derivative at the mean "
               "pre-activation equals the mean derivative",
      .formula = "σ′ affine ⇒ σ′((1/N) Σ_i z_i) = (1/N) Σ_i σ′(z_i)",
      .explanation = "an affine function commutes with the mean",
-     .cases = activation_cases},
-    [] { return best_rung_activation_variants(affine_derivative); }, variant_activation);
+     .cases = activation_cases,
+     .domain = {.activations = affine_derivative, .best_rung_only = true}},
+    variant_activation);
 
 } // namespace
 } // namespace gradlaws::props

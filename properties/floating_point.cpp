@@ -145,6 +145,9 @@ const auto float_sides = []<class T>(const gradient_subject &g, const float_prob
     throw unsupported_rung_error("the float sides are compared on the exact rung");
 };
 
+/// Double and float, as gradlaws's own engine computes in them (compared on the exact rung).
+const law_domain machine_formats{.axis = variant_axis::rung, .rungs = {rung::machine}, .for_users = false};
+
 const bool bitwise = register_fallacy(
     make_fallacy<gradient_subject, float_problem>(
         {.name = "float_batching_bitwise",
@@ -162,16 +165,15 @@ const bool bitwise = register_fallacy(
                         "roundings depend on the order. The difference is rounding, bounded by "
                         "the running error analysis of each side — judge float gradients against "
                         "a bound, never bit for bit",
-         .machine_rung = false},
+         .domain = machine_formats},
         [](const variant &v) { return float_problems(v, true); }, float_sides, rounding_shape),
-    variant_list({variant{.on = rung::machine}, variant{.on = rung::machine, .single_precision = true}}),
     {.name = "float_batching_exact_inputs",
      .claim = "when every input is a short binary fraction and N is a power of two, every "
               "intermediate result is representable, and the two sides are the same bits",
      .formula = "inputs k/4, N ∈ {1, 2, 4} ⇒ fl(∇J) = fl((1/N) Σ_i ∇L_i)",
      .explanation = "with no rounding anywhere, order does not matter",
-     .cases = [](const variant &v) { return float_problems(v, false); }},
-    variant_list({variant{.on = rung::machine}, variant{.on = rung::machine, .single_precision = true}}),
+     .cases = [](const variant &v) { return float_problems(v, false); },
+     .domain = machine_formats},
     builtin_gradient_subject);
 
 } // namespace

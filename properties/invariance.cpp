@@ -28,14 +28,14 @@ const bool permutation_law = register_law(
          .lhs = "batched backprop of J on the permuted batch",
          .rhs = "batched backprop of J",
          .explanation = "a mean is symmetric in its terms",
-         .holds_under_coupling = true},
+         .domain = {.holds_under_coupling = true, .hands_batches_of = 0}},
         [](const variant &v) { return reshuffled(options_for(v)); },
         []<class T>(const gradient_subject &g, const reshuffled_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
           return {gradient<T>(p.m, l.theta, permute(l.x, p.order), permute(l.y, p.order), on<T>(g)),
                   gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 const bool duplication_law = register_law(
     make_law<gradient_subject, problem>(
@@ -47,14 +47,14 @@ const bool duplication_law = register_law(
          .lhs = "batched backprop of J on the batch twice over",
          .rhs = "batched backprop of J",
          .explanation = "every example's weight stays 2/(2N) = 1/N",
-         .holds_under_coupling = true},
+         .domain = {.holds_under_coupling = true, .hands_batches_of = 0}},
         [](const variant &v) { return gen::problems(options_for(v)); },
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           const auto l = lift<T>(p);
           return {gradient<T>(p.m, l.theta, append(l.x, l.x), append(l.y, l.y), on<T>(g)),
                   gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 const bool zero_weight_law = register_law(
     make_law<gradient_subject, reshuffled_problem>(
@@ -66,7 +66,8 @@ const bool zero_weight_law = register_law(
          .formula = "∇(Σ_i w_i L_i + 0·L_extra)/Σ_i w_i = ∇(Σ_i w_i L_i)/Σ_i w_i",
          .lhs = "batched backprop with a masked extra example",
          .rhs = "batched backprop of J",
-         .explanation = "a zero weight scales that example's error to zero before backprop"},
+         .explanation = "a zero weight scales that example's error to zero before backprop",
+         .domain = {.hands_batches_of = 0}},
         [](const variant &v) { return reshuffled(options_for(v)); },
         []<class T>(const gradient_subject &g, const reshuffled_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -76,7 +77,7 @@ const bool zero_weight_law = register_law(
           return {g.on<T>()(p.m, l.theta, append(l.x, ex), append(l.y, ey), reduction::weighted(w)),
                   gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -25,7 +25,7 @@ const bool linearity = register_law(
          .explanation = "differentiation is linear, and without batch-coupled layers each L_i "
                         "depends on example i alone"},
         activation_problems, GRADLAWS_NAMED_SIDES(gradient, mean_of_example_gradients)),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 const bool oracle_agreement = register_law(
     make_law<gradient_subject, problem>(
@@ -41,8 +41,7 @@ const bool oracle_agreement = register_law(
          .lhs_code = "gradient<T>(m, theta, x, y)",
          .rhs_code = "oracle_gradient<T>(m, theta, x, y)",
          .explanation = "two independent code paths compute the same derivative",
-         .machine_rung = false,
-         .holds_under_coupling = true},
+         .domain = {.formats = {}, .holds_under_coupling = true, .hands_batches_of = 0}},
         activation_problems,
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
@@ -54,7 +53,7 @@ const bool oracle_agreement = register_law(
             throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
           }
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 const bool reduction_scale = register_law(
     make_law<gradient_subject, problem>(
@@ -68,7 +67,7 @@ const bool reduction_scale = register_law(
          .lhs_code = "gradient<T>(m, theta, x, y, reduction::sum())",
          .rhs_code = "vec<T>(T(int(x.cols())) * gradient<T>(m, theta, x, y))",
          .explanation = "the reduction's constant factor passes through the derivative",
-         .holds_under_coupling = true},
+         .domain = {.holds_under_coupling = true, .hands_batches_of = 0}},
         activation_problems,
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -76,7 +75,7 @@ const bool reduction_scale = register_law(
           return {g.on<T>()(p.m, l.theta, l.x, l.y, reduction::sum()),
                   vec<T>(n * gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)))};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

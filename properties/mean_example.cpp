@@ -7,16 +7,16 @@
 namespace gradlaws::props {
 namespace {
 
-std::vector<variant> model_variants() {
-  return {variant::model_family("linear_regression"),
-          variant::of(find_activation("relu"), rung::exact),
-          variant::of(find_activation("sigmoid"), rung::high)};
-}
-std::vector<variant> boundary_variants() {
-  return {variant::model_family("linear_model_linear_loss"),
-          variant::of(find_activation("relu"), rung::exact).one_example_only(),
-          variant::of(find_activation("sigmoid"), rung::high).one_example_only()};
-}
+/// The seed's linear regression, and an MLP with a piecewise-linear and a smooth activation.
+const law_domain model_variants{.activations = selection<activation>::named({"relu", "sigmoid"}),
+                                .families = {"linear_regression"},
+                                .best_rung_only = true};
+/// Where the equality is restored: a linear model under the linear loss, or one example.
+const law_domain boundary_variants{
+    .activations = selection<activation>::named({"relu", "sigmoid"}),
+    .families = {"linear_model_linear_loss"},
+    .best_rung_only = true,
+    .one_example = true};
 
 /// One example and small models are the minimal witness; the seed's linear regression must
 /// reach exactly m = b = 0 and {(0, 0), (1, 1)}.
@@ -101,19 +101,20 @@ const bool at_mean = register_fallacy(
          .expected_shape = "two examples; for linear regression m = b = 0 and the batch "
                            "{(0, 0), (1, 1)}: ∂/∂m is -1/2 at the mean example against -1",
          .explanation = "for MSE, ∂L/∂m = -2x(y - mx - b) is quadratic in (x, y): its mean "
-                        "differs from its value at the mean by 2·Cov(x, y - mx - b)"},
+                        "differs from its value at the mean by 2·Cov(x, y - mx - b)",
+         .domain = model_variants},
         model_variant_problems, GRADLAWS_NAMED_SIDES(gradient_at_mean_example, gradient),
         mean_shape)
         .with_figures(at_mean_figures),
-    model_variants,
     {.name = "gradient_at_mean_example_affine",
      .claim = "when the per-example gradient is affine in (x, y) — a linear model under the "
               "linear loss — or the batch has one example, the gradient at the mean example is "
               "the gradient of the mean loss",
      .formula = "∇L affine in (x, y) ⇒ ∇L(θ; x̄, ȳ) = (1/N) Σ_i ∇L(θ; x_i, y_i)",
      .explanation = "an affine function commutes with the mean",
-     .cases = model_variant_problems},
-    boundary_variants, builtin_gradient_subject);
+     .cases = model_variant_problems,
+     .domain = boundary_variants},
+    builtin_gradient_subject);
 
 // The mean error travels back through the backward pass of the subject; the reference is the
 // same backward pass given every example's own error (which is the batch gradient).
@@ -143,18 +144,19 @@ const bool mean_error = register_fallacy(
                            "{(0, 0), (1, 1)}",
          .explanation = "backward is linear in the error only at fixed activations (law "
                         "upstream_linearity): each example's error must travel back through its "
-                        "own activations and inputs; ē·x̄ ≠ mean(e_i·x_i) unless Cov(e, x) = 0"},
+                        "own activations and inputs; ē·x̄ ≠ mean(e_i·x_i) unless Cov(e, x) = 0",
+         .domain = model_variants},
         model_variant_problems,
         []<class T>(const backward_subject &b, const problem &p) { return mean_error_sides<T>(b, p); },
         mean_shape),
-    model_variants,
     {.name = "mean_error_backprop_affine",
      .claim = "with a linear model under the linear loss, or a batch of one, backpropagating "
               "the mean error through one pass gives the true gradient",
      .formula = "model and loss linear in x ⇒ backward_{x̄}(ē) = ∇J",
      .explanation = "constant errors and affine layers commute with the mean",
-     .cases = model_variant_problems},
-    boundary_variants, builtin_backward_subject);
+     .cases = model_variant_problems,
+     .domain = boundary_variants},
+    builtin_backward_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -21,7 +21,9 @@ const bool accumulation_correct = register_law(
          .rhs = "batched backprop of J over the valid examples",
          .explanation = "every valid example keeps weight (n_k/N)(1/n_k) = 1/N; masked examples "
                         "have weight 0 in both, and a micro-batch without valid examples adds "
-                        "nothing"},
+                        "nothing",
+         .domain = pipeline_strategies(selection<strategy>::named({"accumulate_weighted", "accumulate_global_count"}),
+                                      {rung::exact, rung::high})},
         [](const variant &v) {
           const strategy *s = v.strat;
           const rung r = v.rung_or(rung::exact);
@@ -29,11 +31,10 @@ const bool accumulation_correct = register_law(
           // layouts every averaging bug shows on.
           return pipeline_problems(rc::gen::oneOf(gen::any_split(5, gen::masking::any),
                                                   gen::any_split(5, gen::masking::none)),
-                                   5, gen::models(pipeline_options(r)), r, s->name());
+                                   5, gen::models(pipeline_options(v)), r, s->name());
         },
         pipeline_law_sides),
-    variants_named({"accumulate_weighted_exact", "accumulate_global_count_exact",
-                  "accumulate_weighted_high", "accumulate_global_count_high"}), variant_strategy_subject);
+    variant_strategy_subject);
 
 const bool accumulation_mean_of_means_registered = register_fallacy(
     make_fallacy<pipeline_subject, pipeline_problem>(
@@ -58,7 +59,8 @@ const bool accumulation_mean_of_means_registered = register_fallacy(
              "of valid examples (tokens) in the whole accumulated batch, counted before the first "
              "backward pass (strategies accumulate_weighted, accumulate_global_count). The two "
              "agree only when every micro-batch has the same number of valid items (boundary law "
-             "accumulation_equal_sizes)."},
+             "accumulation_equal_sizes).",
+         .domain = pipeline_rungs({rung::exact})},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::ascending_split(3, 3), 9, weight_witness_models(), r,
@@ -69,7 +71,6 @@ const bool accumulation_mean_of_means_registered = register_fallacy(
           if (auto s = layout_shape(p, {1, 2}); !s.empty()) return s;
           return single_first_gradient_shape(p);
         }),
-    variants_named({"exact"}),
     {.name = "accumulation_equal_sizes",
      .claim = "with micro-batches of equal size, the mean of the micro-batch mean gradients is "
               "the full-batch gradient",
@@ -77,10 +78,11 @@ const bool accumulation_mean_of_means_registered = register_fallacy(
      .explanation = "1/(K·n_k) = 1/(K·N/K) = 1/N for every example",
      .cases = [](const variant &v) {
       const rung r = v.rung_or(rung::exact);
-      return pipeline_problems(gen::equal_split(3, 3), 9, gen::models(pipeline_options(r)), r,
+      return pipeline_problems(gen::equal_split(3, 3), 9, gen::models(pipeline_options(v)), r,
                                "accumulate_naive");
-    }},
-    variants_named({"exact", "high"}), fixed_strategy("accumulate_naive"));
+    },
+     .domain = pipeline_rungs()},
+    fixed_strategy("accumulate_naive"));
 
 
 

@@ -199,14 +199,39 @@ std::vector<figure> pipeline_problem::figures() const {
   return out;
 }
 
-gen::problem_options pipeline_options(rung on, normalisation norm) {
+gen::problem_options pipeline_options(rung on, const layer_kind *layer) {
   gen::problem_options o;
   o.on = on;
-  o.min_hidden = norm == normalisation::none ? 0 : 1;
+  o.min_hidden = layer ? 1 : 0;
   o.max_hidden = 1;
   o.max_width = 2;
-  o.norm = norm;
+  o.layer = layer;
   return o;
+}
+
+gen::problem_options pipeline_options(const variant &v) {
+  return within_capabilities(pipeline_options(v.rung_or(rung::exact)), v);
+}
+
+law_domain pipeline_rungs(std::vector<rung> rungs) {
+  return {.axis = variant_axis::rung, .rungs = std::move(rungs), .hands_batches_of = 0};
+}
+
+law_domain pipeline_strategies(selection<strategy> s, std::vector<rung> rungs) {
+  return {.axis = variant_axis::strategy, .strategies = std::move(s), .rungs = std::move(rungs),
+          .hands_batches_of = 0};
+}
+
+law_domain layer_domain(selection<layer_kind> k, bool plain_too) {
+  return {.axis = variant_axis::layer, .layers = std::move(k), .without_layer = plain_too,
+          .rungs = {rung::exact, rung::high}, .best_rung_only = true, .hands_batches_of = 0};
+}
+
+selection<layer_kind> coupled_layers() {
+  return selection<layer_kind>::where("batch-coupled", [](const layer_kind &k) { return k.batch_coupled(); });
+}
+selection<layer_kind> uncoupled_layers() {
+  return selection<layer_kind>::where("not batch-coupled", [](const layer_kind &k) { return !k.batch_coupled(); });
 }
 
 rc::Gen<model> weight_witness_models() { return rc::gen::just(linear_regression("mse")); }
@@ -250,11 +275,11 @@ rc::Gen<coupling_problem> coupling_problems(rc::Gen<model> models, rung on, std:
   });
 }
 
-norm_axes norm_of(const variant &v) {
-  if (!v.norm || !v.on)
-    throw error("variant '" + v.name() + "' is not of the form <normalisation>_<rung>, e.g. "
+layer_axes layer_of(const variant &v) {
+  if (!v.layer || !v.on)
+    throw error("variant '" + v.name() + "' is not of the form <layer>_<rung>, e.g. "
                 "batch_norm_high");
-  return {*v.norm, *v.on};
+  return {*v.layer, *v.on};
 }
 
 subject_for<pipeline_subject> fixed_strategy(const std::string &name) {

@@ -54,19 +54,35 @@ inline constexpr auto pipeline_law_sides = []<class T>(const pipeline_subject &s
   return pipeline_sides<T>(s, p);
 };
 
-/// The normalisation layer and the rung of a "<normalisation>_<rung>" variant.
-struct norm_axes {
-  normalisation norm;
+/// The layer kind (nullptr: none) and the rung of a "<layer>_<rung>" variant.
+struct layer_axes {
+  const layer_kind *layer;
   rung on;
 };
-norm_axes norm_of(const variant &v);
+layer_axes layer_of(const variant &v);
+
+/// The domain of a pipeline law whose variants are rungs ("exact", "high"). A pipeline
+/// subject gets whole batches, so no pipeline law hands it a batch of one.
+law_domain pipeline_rungs(std::vector<rung> rungs = {rung::exact, rung::high});
+/// The domain of a pipeline law over the strategies s admits, on the rungs given (none: the
+/// variants name a strategy alone).
+law_domain pipeline_strategies(selection<strategy> s, std::vector<rung> rungs = {});
+/// The domain of a law over the layer kinds k admits, each on its most exact rung, and the
+/// plain model (no layer) on the exact rung when `plain_too`.
+law_domain layer_domain(selection<layer_kind> k, bool plain_too = false);
+/// The layer kinds that couple (or do not couple) the examples of a batch.
+selection<layer_kind> coupled_layers();
+selection<layer_kind> uncoupled_layers();
 
 /// The subject of every variant: the named strategy, run on gradlaws's backprop.
 subject_for<pipeline_subject> fixed_strategy(const std::string &name);
 
 /// MLPs (0–1 hidden layers of width ≤ 2, any activation and loss of the rung) for the
-/// pipeline laws, with an optional normalisation layer in the hidden layer.
-gen::problem_options pipeline_options(rung on, normalisation norm = normalisation::none);
+/// pipeline laws, with an optional layer of a registered kind in the hidden layer.
+gen::problem_options pipeline_options(rung on, const layer_kind *layer = nullptr);
+/// pipeline_options on the variant's rung (exact if it fixes none), within what the subject
+/// of the variant supports.
+gen::problem_options pipeline_options(const variant &v);
 
 /// The model of the weight-vector fallacies: the seed's linear regression m·x + b under the
 /// squared error. The weights are the whole story there, and law strategy_weights shows for

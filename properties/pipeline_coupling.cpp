@@ -16,19 +16,19 @@ namespace {
 // gradient ŷ - y is the normalised value itself when γ = 1, β = 0 and y = 0.
 const std::string coupled_loss = "huber";
 
-rc::Gen<model> coupled_models(const norm_axes &v) {
-  return gen::around_normalisation(v.norm, v.on, coupled_loss);
+rc::Gen<model> coupled_models(const layer_axes &v) {
+  return gen::around_layer(*v.layer, v.on, coupled_loss);
 }
 
-rc::Gen<model> uncoupled_models(const norm_axes &v) {
-  return gen::models(pipeline_options(v.on, v.norm));
+rc::Gen<model> uncoupled_models(const layer_axes &v) {
+  return gen::models(pipeline_options(v.on, v.layer));
 }
 
 // The layer alone at its initialisation (γ = 1, β = 0) with every target 0: the shape every
 // coupling witness shrinks to.
 std::string bare_layer_shape(const problem &p) {
-  if (p.m.layers().size() != 1 || !dynamic_cast<const normalisation_layer *>(p.m.layers()[0].get()))
-    return "model " + p.m.describe() + " instead of the normalisation layer alone";
+  if (p.m.layers().size() != 1)
+    return "model " + p.m.describe() + " instead of the batch-coupled layer alone";
   if (p.theta != initial_parameters(p.m))
     return "θ = " + to_string(p.theta) + " instead of γ = 1, β = 0";
   if (!(p.y.array() == exact(0)).all()) return "targets " + list_string(row_values(p.y)) + " instead of 0";
@@ -66,9 +66,10 @@ const bool isolated = register_fallacy(
              "x = {0, 2} gives ∂J/∂γ = 1/(1 + ε) in the batch; the shrinker reaches the smaller "
              "x = {0, 1}, the same witness up to BatchNorm's scale invariance. ε = 0 would make the "
              "batch value exactly 1 but an isolated pass 0/0, so the layers use " +
-             epsilon_note() + "."},
+             epsilon_note() + ".",
+         .domain = layer_domain(coupled_layers())},
         [](const variant &v) {
-          const auto nv = norm_of(v);
+          const auto nv = layer_of(v);
           return pipeline_problems(gen::equal_split(1, 3), 3, coupled_models(nv), nv.on,
                                    "per_example_mean");
         },
@@ -77,7 +78,6 @@ const bool isolated = register_fallacy(
           if (auto s = bare_layer_shape(p); !s.empty()) return s;
           return expect_values("x", sorted(row_values(p.x)), {exact(0), exact(1)});
         }),
-    variants_named({"batch_norm_high", "batch_centring_exact"}),
     {.name = "layernorm_isolated_examples",
      .claim = "without a batch-coupled layer (LayerNorm included), the mean of isolated "
               "per-example backprops is the batch gradient",
@@ -85,11 +85,12 @@ const bool isolated = register_fallacy(
      .explanation = "LayerNorm normalises each example over its own features, so L_i depends on "
                     "example i alone and linearity does the rest",
      .cases = [](const variant &v) {
-      const auto nv = norm_of(v);
+      const auto nv = layer_of(v);
       return pipeline_problems(gen::equal_split(1, 4), 4, uncoupled_models(nv), nv.on,
                                "per_example_mean");
-    }},
-    variants_named({"layer_norm_high", "none_exact"}), fixed_strategy("per_example_mean"));
+    },
+     .domain = layer_domain(uncoupled_layers(), true)},
+    fixed_strategy("per_example_mean"));
 
 
 
@@ -114,9 +115,10 @@ const bool accumulation = register_fallacy(
              "(BatchNorm; 1/8 against 3/16 with batch centring). The design's x = {0, 2, 4, 6} "
              "(each half's x̂ = ∓1, the batch's x̂ = (∓3, ∓1)/√5) is another witness; the shrinker "
              "reaches the smaller one. Only a micro-batch that is the full batch, or a layer "
-             "without coupling (boundary law layernorm_accumulation), restores the equality."},
+             "without coupling (boundary law layernorm_accumulation), restores the equality.",
+         .domain = layer_domain(coupled_layers())},
         [](const variant &v) {
-          const auto nv = norm_of(v);
+          const auto nv = layer_of(v);
           // BatchNorm training needs more than one value per micro-batch (PyTorch refuses one):
           // K ≥ 2 micro-batches of b ≥ 2 examples.
           const auto halves = rc::gen::apply(
@@ -131,7 +133,6 @@ const bool accumulation = register_fallacy(
           return expect_values("x (sorted)", sorted(row_values(p.x)),
                                {exact(0), exact(0), exact(0), exact(1)});
         }),
-    variants_named({"batch_norm_high", "batch_centring_exact"}),
     {.name = "layernorm_accumulation",
      .claim = "without a batch-coupled layer (LayerNorm included), correctly weighted "
               "accumulation over any split gives the full-batch gradient",
@@ -139,11 +140,12 @@ const bool accumulation = register_fallacy(
      .explanation = "per-example normalisation sees no other example, so a micro-batch's forward "
                     "pass gives each example the same loss as the full batch's",
      .cases = [](const variant &v) {
-      const auto nv = norm_of(v);
+      const auto nv = layer_of(v);
       return pipeline_problems(gen::any_split(4, gen::masking::none), 4, uncoupled_models(nv), nv.on,
                                "accumulate_weighted");
-    }},
-    variants_named({"layer_norm_high"}), fixed_strategy("accumulate_weighted"));
+    },
+     .domain = layer_domain(uncoupled_layers())},
+    fixed_strategy("accumulate_weighted"));
 
 
 
@@ -172,9 +174,10 @@ const bool coupled = register_fallacy(
              "through the batch mean and variance, so example 2 moving from 0 to 1 turns x̂_1 from 0 "
              "into about -1. Per-example gradients of a coupled model are not a property of the "
              "example; uses of them (per-example clipping, importance weights, gradient noise "
-             "estimates) see the batch."},
+             "estimates) see the batch.",
+         .domain = layer_domain(coupled_layers())},
         [](const variant &v) {
-          const auto nv = norm_of(v);
+          const auto nv = layer_of(v);
           return coupling_problems(coupled_models(nv), nv.on, 3);
         },
         []<class T>(const gradient_subject &g, const coupling_problem &p) { return probe_sides<T>(g, p); },
@@ -186,17 +189,17 @@ const bool coupled = register_fallacy(
                    std::to_string(p.perturbed + 1) + " instead of 1 and 2";
           return expect_values("δ", {p.delta[0]}, {exact(1)});
         }),
-    variants_named({"batch_norm_high", "batch_centring_exact"}),
     {.name = "no_batch_coupling",
      .claim = "without a batch-coupled layer (LayerNorm included), moving one example leaves "
               "every other example's gradient unchanged: the coupling detector finds nothing",
      .formula = "no coupling  ⇒  ∇_θ L_i(x_1..x_j + δ..x_N) = ∇_θ L_i(x_1..x_N) for i ≠ j",
      .explanation = "L_i depends on θ and (x_i, y_i) only",
      .cases = [](const variant &v) {
-      const auto nv = norm_of(v);
+      const auto nv = layer_of(v);
       return coupling_problems(uncoupled_models(nv), nv.on, 4);
-    }},
-    variants_named({"layer_norm_high", "none_exact"}), builtin_gradient_subject);
+    },
+     .domain = layer_domain(uncoupled_layers(), true)},
+    builtin_gradient_subject);
 
 
 
@@ -205,18 +208,23 @@ const bool norm_oracle = register_law(
         {.name = "normalisation_oracle_agreement",
          .kind = entry_kind::law,
          .family = "batch coupling",
-         .claim = "batched backprop through normalisation layers (BatchNorm, LayerNorm, batch "
-                  "centring) equals reverse-mode differentiation of J",
+         .claim = "batched backprop through every registered layer kind (BatchNorm, LayerNorm, "
+                  "batch centring, and any layer registered with register_layer) equals "
+                  "reverse-mode differentiation of J",
          .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by reverse mode, through batch statistics",
          .lhs = "batched backprop of J",
          .rhs = "reverse-mode oracle ∇J",
          .explanation = "the hand-written backward of each layer (the paths through μ and σ² "
                         "included) agrees with the derivative of its forward pass recorded and swept back",
-         .machine_rung = false,
-         .holds_under_coupling = true},
+         .domain = [] {
+           law_domain d = layer_domain(selection<layer_kind>::all());
+           d.formats.clear(); // the oracle runs on exact and high values only
+           d.holds_under_coupling = true;
+           return d;
+         }()},
         [](const variant &v) {
-          const auto nv = norm_of(v);
-          return gen::problems(pipeline_options(nv.on, nv.norm));
+          const auto nv = layer_of(v);
+          return gen::problems(pipeline_options(nv.on, nv.layer));
         },
         []<class T>(const gradient_subject &subject, const problem &p) -> sides<T> {
           if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
@@ -227,7 +235,7 @@ const bool norm_oracle = register_law(
             throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
           }
         }),
-    variants_named({"batch_norm_high", "layer_norm_high", "batch_centring_exact"}), builtin_gradient_subject);
+    builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

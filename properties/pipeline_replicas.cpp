@@ -19,14 +19,15 @@ const bool global_divisor = register_law(
          .lhs = "all-reduced sum of replica gradients (replica_global_divisor)",
          .rhs = "batched backprop of J over the valid examples",
          .explanation = "every valid example has weight 1/N whichever replica holds it; a replica "
-                        "without data sends 0"},
+                        "without data sends 0",
+         .domain = pipeline_rungs()},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::any_shards(3, 2, gen::masking::any), 6,
-                                   gen::models(pipeline_options(r)), r, "replica_global_divisor");
+                                   gen::models(pipeline_options(v)), r, "replica_global_divisor");
         },
         pipeline_law_sides),
-    variants_named({"exact", "high"}), fixed_strategy("replica_global_divisor"));
+    fixed_strategy("replica_global_divisor"));
 
 const bool replica_mean_of_means_registered = register_fallacy(
     make_fallacy<pipeline_subject, pipeline_problem>(
@@ -47,7 +48,8 @@ const bool replica_mean_of_means_registered = register_fallacy(
              "short shard count more. Right formula: each replica divides its summed loss by the "
              "global batch size N = Σ_r n_r (e.g. compute_average_loss with the actual global batch "
              "size) and the all-reduce sums (replica_global_divisor). Equal shards are the only "
-             "case where the two agree (boundary law replica_equal_shards)."},
+             "case where the two agree (boundary law replica_equal_shards).",
+         .domain = pipeline_rungs({rung::exact})},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::last_batch_shards(3, 3, false), 9, weight_witness_models(),
@@ -58,7 +60,6 @@ const bool replica_mean_of_means_registered = register_fallacy(
           if (auto s = layout_shape(p, {2, 1}); !s.empty()) return s;
           return single_first_gradient_shape(p);
         }),
-    variants_named({"exact"}),
     {.name = "replica_equal_shards",
      .claim = "with equal shards, the average of the replica mean gradients is the full-batch "
               "gradient",
@@ -66,10 +67,11 @@ const bool replica_mean_of_means_registered = register_fallacy(
      .explanation = "1/(R·n_r) = 1/N for every example",
      .cases = [](const variant &v) {
       const rung r = v.rung_or(rung::exact);
-      return pipeline_problems(gen::equal_shards(3, 3), 9, gen::models(pipeline_options(r)), r,
+      return pipeline_problems(gen::equal_shards(3, 3), 9, gen::models(pipeline_options(v)), r,
                                "replica_mean_of_means");
-    }},
-    variants_named({"exact", "high"}), fixed_strategy("replica_mean_of_means"));
+    },
+     .domain = pipeline_rungs()},
+    fixed_strategy("replica_mean_of_means"));
 
 
 
@@ -91,7 +93,8 @@ const bool local_sum = register_fallacy(
              "are equal, so the gradient is R times too large (a learning rate silently scaled by "
              "the number of replicas). Right formula: divide each replica's summed loss by the "
              "global batch size N before the summing all-reduce (replica_global_divisor). With one "
-             "replica the two agree (boundary law replica_single)."},
+             "replica the two agree (boundary law replica_single).",
+         .domain = pipeline_rungs({rung::exact})},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::last_batch_shards(3, 3, false), 9, weight_witness_models(),
@@ -102,7 +105,6 @@ const bool local_sum = register_fallacy(
           if (auto s = layout_shape(p, {1, 1}); !s.empty()) return s;
           return single_first_gradient_shape(p);
         }),
-    variants_named({"exact"}),
     {.name = "replica_single",
      .claim = "with one replica, dividing its summed loss by its local batch size is the "
               "full-batch gradient",
@@ -110,10 +112,11 @@ const bool local_sum = register_fallacy(
      .explanation = "the local batch is the global batch: 1/n_1 = 1/N",
      .cases = [](const variant &v) {
       const rung r = v.rung_or(rung::exact);
-      return pipeline_problems(gen::equal_shards(1, 4), 4, gen::models(pipeline_options(r)), r,
+      return pipeline_problems(gen::equal_shards(1, 4), 4, gen::models(pipeline_options(v)), r,
                                "replica_local_sum");
-    }},
-    variants_named({"exact", "high"}), fixed_strategy("replica_local_sum"));
+    },
+     .domain = pipeline_rungs()},
+    fixed_strategy("replica_local_sum"));
 
 
 
@@ -135,7 +138,8 @@ const bool idle_world = register_fallacy(
              "so every example's weight is 1/(R·n_r) and the last batch's gradient shrinks by "
              "R′/R. Right formula: divide summed losses by the actual global number of examples "
              "(replica_global_divisor); averaging over the R′ replicas that had data is right only "
-             "when their shards are equal (boundary law replica_idle_ranks_active_divisor)."},
+             "when their shards are equal (boundary law replica_idle_ranks_active_divisor).",
+         .domain = pipeline_rungs({rung::exact})},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::last_batch_shards(3, 2, true), 6, weight_witness_models(),
@@ -146,7 +150,6 @@ const bool idle_world = register_fallacy(
           if (auto s = layout_shape(p, {1, 0}); !s.empty()) return s;
           return single_first_gradient_shape(p);
         }),
-    variants_named({"exact"}),
     {.name = "replica_idle_ranks_active_divisor",
      .claim = "when the replicas that still have data hold equal shards, averaging over those "
               "replicas only (idle replicas leave the average) gives the full-batch gradient",
@@ -162,11 +165,12 @@ const bool idle_world = register_fallacy(
             return layout::split(std::move(s));
           },
           gen::count(1, 3), gen::count(0, 2), gen::count(1, 2));
-      return pipeline_problems(shards, 6, gen::models(pipeline_options(r)), r,
+      return pipeline_problems(shards, 6, gen::models(pipeline_options(v)), r,
                                "replica_mean_of_active_means");
     },
+     .domain = pipeline_rungs(),
      .lhs = "average over the active replicas (replica_mean_of_active_means)"},
-    variants_named({"exact", "high"}), fixed_strategy("replica_mean_of_means"), fixed_strategy("replica_mean_of_active_means"));
+    fixed_strategy("replica_mean_of_means"), fixed_strategy("replica_mean_of_active_means"));
 
 
 

@@ -7,7 +7,8 @@
 namespace gradlaws::props {
 namespace {
 
-bool ignores_masked(const strategy &s) { return s.info().ignores_masked; }
+const auto ignores_masked = selection<strategy>::where(
+    "whose divisors count valid items only", [](const strategy &s) { return s.info().ignores_masked; });
 
 const bool weights_explain = register_law(
     make_law<pipeline_subject, pipeline_problem>(
@@ -20,11 +21,12 @@ const bool weights_explain = register_law(
          .lhs = "the strategy's gradient (its passes)",
          .rhs = "Σ_i w_i × isolated per-example backprop",
          .explanation = "each pass back-propagates Σ c_i L_i over its examples; with no coupling "
-                        "that is Σ c_i ∇L_i, and the passes add up"},
+                        "that is Σ c_i ∇L_i, and the passes add up",
+         .domain = pipeline_strategies(selection<strategy>::all())},
         [](const variant &v) {
           const strategy &s = *v.strat;
           return pipeline_problems(layouts_for(s), max_items_for(s),
-                                   gen::models(pipeline_options(rung::exact)),
+                                   gen::models(pipeline_options(v)),
                                    rung::exact, s.name());
         },
         []<class T>(const pipeline_subject &subject, const pipeline_problem &p) -> sides<T> {
@@ -37,7 +39,7 @@ const bool weights_explain = register_law(
               sum += from_exact<T>(w[i]) * example_gradient<T>(p.m, l.theta, l.x, l.y, Eigen::Index(i));
           return {subject.on<T>()(p.m, l.theta, l.x, l.y, p.lay), sum};
         }),
-    [] { return strategy_variants(); }, variant_strategy_subject);
+    variant_strategy_subject);
 
 const bool masked_nothing = register_law(
     make_law<pipeline_subject, masked_extra_problem>(
@@ -50,7 +52,8 @@ const bool masked_nothing = register_law(
          .formula = "g(batch + masked example) = g(batch)",
          .lhs = "the strategy's gradient with the masked example",
          .rhs = "the strategy's gradient without it",
-         .explanation = "a masked example has coefficient 0 and is not counted in any divisor"},
+         .explanation = "a masked example has coefficient 0 and is not counted in any divisor",
+         .domain = pipeline_strategies(ignores_masked)},
         [](const variant &v) { return masked_extras(*v.strat, rung::exact); },
         []<class T>(const pipeline_subject &subject, const masked_extra_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -60,7 +63,7 @@ const bool masked_nothing = register_law(
                     p.extended()),
                   g(p.m, l.theta, l.x, l.y, p.lay)};
         }),
-    [] { return strategy_variants(ignores_masked); }, variant_strategy_subject);
+    variant_strategy_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -18,14 +18,15 @@ const bool global_mean = register_law(
          .formula = "Σ_{valid t} ∇L_t / T = ∇ (1/T) Σ_{valid t} L_t",
          .lhs = "global token mean (token_global_mean)",
          .rhs = "batched backprop of the mean over valid tokens",
-         .explanation = "every valid token has weight 1/T and every ignored token 0 on both sides"},
+         .explanation = "every valid token has weight 1/T and every ignored token 0 on both sides",
+         .domain = pipeline_rungs()},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::any_sequences(3, 3, gen::masking::any), 9,
-                                   gen::models(pipeline_options(r)), r, "token_global_mean");
+                                   gen::models(pipeline_options(v)), r, "token_global_mean");
         },
         pipeline_law_sides),
-    variants_named({"exact", "high"}), fixed_strategy("token_global_mean"));
+    fixed_strategy("token_global_mean"));
 
 const bool sequence_means = register_fallacy(
     make_fallacy<pipeline_subject, pipeline_problem>(
@@ -48,7 +49,8 @@ const bool sequence_means = register_fallacy(
              "total number T of valid tokens in the batch — under gradient accumulation, the total "
              "over all micro-batches, counted before the first backward pass (token_global_mean; "
              "accumulate_global_count with tokens as items). The two agree only when every "
-             "sequence has the same number of valid tokens (boundary law token_equal_counts)."},
+             "sequence has the same number of valid tokens (boundary law token_equal_counts).",
+         .domain = pipeline_rungs({rung::exact})},
         [](const variant &v) {
           const rung r = v.rung_or(rung::exact);
           return pipeline_problems(gen::ascending_sequences(3, 2, 1), 9, weight_witness_models(),
@@ -59,7 +61,6 @@ const bool sequence_means = register_fallacy(
           if (auto s = layout_shape(p, {1, 2}); !s.empty()) return s;
           return single_first_gradient_shape(p);
         }),
-    variants_named({"exact"}),
     {.name = "token_equal_counts",
      .claim = "when every sequence has the same number of valid tokens (padding aside), the "
               "mean of per-sequence token means is the mean over all valid tokens",
@@ -68,10 +69,11 @@ const bool sequence_means = register_fallacy(
      .cases = [](const variant &v) {
       const rung r = v.rung_or(rung::exact);
       return pipeline_problems(gen::equal_token_sequences(3, 3, 2), 15,
-                               gen::models(pipeline_options(r)), r,
+                               gen::models(pipeline_options(v)), r,
                                "token_mean_of_sequence_means", "token_global_mean");
-    }},
-    variants_named({"exact", "high"}), fixed_strategy("token_mean_of_sequence_means"));
+    },
+     .domain = pipeline_rungs()},
+    fixed_strategy("token_mean_of_sequence_means"));
 
 
 

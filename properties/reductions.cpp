@@ -89,21 +89,22 @@ const bool nonlinear = register_fallacy(
          .rhs = "mean of ∇ g(L_i)",
          .expected_shape = "two examples with different losses",
          .explanation = "the chain rule weights each ∇L_i by g′ at the mean (or by softmax(L)), not "
-                        "by g′(L_i)/N; the two agree only when g′ is constant"},
+                        "by g′(L_i)/N; the two agree only when g′ is constant",
+         .domain = {.axis = variant_axis::reduction, .reductions = {"rmse", "log_mean_exp"}}},
         reduction_cases,
         []<class T>(const gradient_subject &g, const reduction_case &c) -> sides<T> {
           return reduction_sides<T>(g, c);
         },
         two_different_losses)
         .with_figures(reduction_figures),
-    variants_named({"rmse", "log_mean_exp"}),
     {.name = "affine_reduction",
      .claim = "for an affine reduction g(t) = 2t + 1 the gradient of g(J) is the mean of the "
               "gradients of g(L_i)",
      .formula = "∇(2J + 1) = (1/N) Σ_i ∇(2L_i + 1)",
      .explanation = "g′ is constant",
-     .cases = reduction_cases},
-    variants_named({"affine"}), builtin_gradient_subject);
+     .cases = reduction_cases,
+     .domain = {.axis = variant_axis::reduction, .reductions = {"affine"}}},
+    builtin_gradient_subject);
 
 
 

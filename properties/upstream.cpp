@@ -16,7 +16,8 @@ const bool upstream_linearity = register_law(
          .formula = "backward(U + V) = backward(U) + backward(V)",
          .lhs = "backward(U + V)",
          .rhs = "backward(U) + backward(V)",
-         .explanation = "with the activations fixed, backward is a linear map of the upstream error"},
+         .explanation = "with the activations fixed, backward is a linear map of the upstream error",
+         .domain = {.hands_batches_of = 0}},
         [](const variant &v) { return upstreams(options_for(v)); },
         []<class T>(const backward_subject &subject, const upstream_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -25,7 +26,7 @@ const bool upstream_linearity = register_law(
           return {backward(p.m, l.theta, l.x, mat<T>(u + v)),
                   vec<T>(backward(p.m, l.theta, l.x, u) + backward(p.m, l.theta, l.x, v))};
         }),
-    activation_variants, builtin_backward_subject);
+    builtin_backward_subject);
 
 } // namespace
 } // namespace gradlaws::props

@@ -27,7 +27,7 @@ const bool weighted_mean = register_law(
                     example_gradient<T>(p.m, l.theta, l.x, l.y, Eigen::Index(i), on<T>(subject));
           return {subject.on<T>()(p.m, l.theta, l.x, l.y, reduction::weighted(p.weights)), mean};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 const bool loss_linearity = register_law(
     make_law<gradient_subject, two_loss_problem>(
@@ -40,7 +40,7 @@ const bool loss_linearity = register_law(
          .lhs = "batched backprop of α J_A + β J_B",
          .rhs = "α × backprop of J_A + β × backprop of J_B",
          .explanation = "differentiation is linear in the objective",
-         .keeps_model = false},
+         .domain = {.keeps_model = false, .hands_batches_of = 0}},
         [](const variant &v) { return two_losses(options_for(v)); },
         []<class T>(const gradient_subject &subject, const two_loss_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -51,7 +51,7 @@ const bool loss_linearity = register_law(
                   vec<T>(from_exact<T>(p.alpha) * gradient<T>(p.m, l.theta, l.x, l.y, g) +
                          from_exact<T>(p.beta) * gradient<T>(second, l.theta, l.x, l.y, g))};
         }),
-    activation_variants, builtin_gradient_subject);
+    builtin_gradient_subject);
 
 } // namespace
 } // namespace gradlaws::props

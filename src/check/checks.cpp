@@ -19,87 +19,126 @@ template <class Subject> bool runs_on_rung(const Subject &s, rung r) {
   return false;
 }
 
-/// The variants of a pipeline law a pipeline subject runs on, on the exact rung and in double
-/// and float: a law of the subject's family (its layouts are that family's) runs as it is; a
-/// law over every strategy runs with its first correct convention of the family.
-std::vector<variant> pipeline_variants_for(const pipeline_subject &s,
-                                           const subject_law<pipeline_subject> &l,
-                                           strategy_family family) {
-  std::vector<variant> out;
-  const auto on_rungs = [&](variant v) {
-    if (s.runs_on<exact>()) {
-      v.on = rung::exact;
+template <class Subject> bool runs_in(const Subject &s, machine_format f) {
+  return f == machine_format::float_format ? s.template runs_on<float>()
+                                           : s.template runs_on<double>();
+}
+
+/// One law's variants for one subject, or why there are none.
+struct law_plan {
+  std::vector<variant> variants;
+  std::string left_out;
+};
+
+/// What the subject is handed by every variant: its capabilities, with the check's fixed
+/// model (if any) as its model.
+template <class Subject>
+std::shared_ptr<const capabilities> capabilities_of(const Subject &s, const check_options &o) {
+  capabilities c = s.supported();
+  if (o.fixed_model) c.fixed_model = std::make_shared<const model>(*o.fixed_model);
+  return std::make_shared<const capabilities>(std::move(c));
+}
+
+/// v on the exact rung (if the subject runs there) and in each machine format both the law
+/// and the subject have.
+template <class Subject>
+void on_subject_rungs(std::vector<variant> &out, const Subject &s, const law_domain &d, variant v,
+                      bool exact_too, bool high_too) {
+  for (rung r : {rung::exact, rung::high}) {
+    if (r == rung::exact ? !exact_too : !high_too) continue;
+    if (runs_on_rung(s, r)) {
+      v.on = r;
       out.push_back(v);
     }
-    if (l.machine_rung)
-      for (bool single : {false, true})
-        if (single ? s.runs_on<float>() : s.runs_on<double>()) {
-          v.on = rung::machine;
-          v.single_precision = single;
-          out.push_back(v);
-        }
-  };
-  const bool same_family = l.info.family == to_string(family);
-  for (const variant &v : l.variants()) {
+  }
+  for (machine_format f : d.formats)
+    if (runs_in(s, f)) {
+      v.on = rung::machine;
+      v.single_precision = f == machine_format::float_format;
+      out.push_back(v);
+    }
+}
+
+/// Why a law's domain and a subject's capabilities do not meet, or "".
+std::string mismatch(const law_domain &d, const capabilities &c) {
+  if (c.coupled() && !d.holds_under_coupling)
+    return "it does not hold for batch-coupled models, and the subject's model couples the "
+           "examples of a batch";
+  if (d.hands_batches_of && c.batch.min > d.hands_batches_of)
+    return "it hands the subject batches of " + std::to_string(d.hands_batches_of) +
+           " example (per-example gradients), and the subject accepts " + c.batch.describe("N");
+  if (c.fixed_model && !d.keeps_model)
+    return "it builds another model than the one drawn, and the subject is written for one model";
+  if (c.fixed_model && d.axis != variant_axis::activation)
+    return "it draws its own models (not activation problems), and the subject is written for "
+           "one model";
+  return "";
+}
+
+template <class Subject>
+law_plan variants_for(const Subject &s, const law_domain &d,
+                      const std::shared_ptr<const capabilities> &c) {
+  law_plan p;
+  if (p.left_out = mismatch(d, *c); !p.left_out.empty()) return p;
+  if (c->fixed_model) {
+    const bool exact_ok = c->fixed_model->supports(rung::exact);
+    const bool high_ok = c->fixed_model->supports(rung::high);
+    on_subject_rungs(p.variants, s, d, variant{.within = c}, exact_ok, high_ok);
+  } else {
+    std::vector<std::string> refused;
+    for (variant v : variants_of(d)) {
+      if (v.act && !c->activations.admits(*v.act)) {
+        refused.push_back(v.act->name());
+        continue;
+      }
+      if (!v.on || *v.on == rung::machine || *v.on == rung::interval) continue;
+      v.within = c;
+      const bool on_exact = *v.on == rung::exact;
+      // A variant fixes its rung; an activation variant's batches also run in the machine
+      // formats (the same activation in double and float).
+      if (!v.act) {
+        if (runs_on_rung(s, *v.on)) p.variants.push_back(v);
+        continue;
+      }
+      law_domain machine_only = d;
+      if (!on_exact && v.act->supports(rung::exact)) machine_only.formats.clear();
+      on_subject_rungs(p.variants, s, machine_only, v, on_exact, !on_exact);
+    }
+    if (p.variants.empty() && !refused.empty())
+      p.left_out = "its activations are ones the subject does not support (" +
+                   c->activations.describe() + ")";
+  }
+  // One variant per name: an activation on exact and high gives its machine variants once.
+  std::vector<variant> unique;
+  for (const variant &v : p.variants)
+    if (std::none_of(unique.begin(), unique.end(), [&](const variant &u) { return u.name() == v.name(); }))
+      unique.push_back(v);
+  p.variants = std::move(unique);
+  if (p.variants.empty() && p.left_out.empty())
+    p.left_out = "none of its variants is on a rung the subject runs on";
+  return p;
+}
+
+/// A pipeline law's variants: a law of the subject's family (its layouts are that family's)
+/// runs as it is; a law over every strategy runs with the family's first correct convention.
+law_plan pipeline_variants_for(const pipeline_subject &s, const property_info &info,
+                               strategy_family family, const std::shared_ptr<const capabilities> &c) {
+  law_plan p;
+  if (p.left_out = mismatch(info.domain, *c); !p.left_out.empty()) return p;
+  const bool same_family = info.family == to_string(family);
+  for (const variant &v : variants_of(info.domain)) {
     if (v.strat && v.strat->info().family == family && v.strat->info().correct_weights) {
-      on_rungs(variant{.strat = v.strat});
+      on_subject_rungs(p.variants, s, info.domain, variant{.strat = v.strat, .within = c}, true, false);
       break;
     }
     if (same_family && !v.strat) {
-      on_rungs(variant{});
+      on_subject_rungs(p.variants, s, info.domain, variant{.within = c}, true, false);
       break;
     }
   }
-  return out;
-}
-
-/// The variants of one law a subject runs on.
-template <class Subject>
-std::vector<variant> variants_for(const Subject &s, const subject_law<Subject> &l,
-                                  const std::shared_ptr<const model> &fixed,
-                                  const check_options &o) {
-  if constexpr (std::is_same_v<Subject, pipeline_subject>) {
-    if (!o.pipeline)
-      throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
-                  "its layouts' kind (accumulation, replica or token)");
-    return pipeline_variants_for(s, l, *o.pipeline);
-  }
-  std::vector<variant> out;
-  std::vector<std::string> seen;
-  const auto add = [&](const variant &v) {
-    const std::string name = v.name();
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) return;
-    seen.push_back(name);
-    out.push_back(v);
-  };
-  if (fixed) {
-    // Only the laws that draw activation problems can draw them for a given model.
-    if (!l.info.keeps_model) return out;
-    if (fixed->batch_coupled() && !l.info.holds_under_coupling) return out;
-    const auto all = l.variants();
-    if (std::none_of(all.begin(), all.end(), [](const variant &v) { return v.act != nullptr; }))
-      return out;
-    for (rung r : {rung::exact, rung::high})
-      if (runs_on_rung(s, r) && fixed->supports(r)) add({.fixed_model = fixed, .on = r});
-    if (l.machine_rung)
-      for (bool single : {false, true})
-        if (single ? s.template runs_on<float>() : s.template runs_on<double>())
-          add({.fixed_model = fixed, .on = rung::machine, .single_precision = single});
-    return out;
-  }
-  for (const variant &v : l.variants()) {
-    if (v.on && *v.on != rung::machine && runs_on_rung(s, *v.on)) add(v);
-    if (!l.machine_rung || !v.act || !v.on || *v.on == rung::interval) continue;
-    // The machine variants: the same activation (and batch shape) in double and float.
-    for (bool single : {false, true}) {
-      if (single ? !s.template runs_on<float>() : !s.template runs_on<double>()) continue;
-      variant m = v;
-      m.on = rung::machine;
-      m.single_precision = single;
-      add(m);
-    }
-  }
-  return out;
+  if (p.variants.empty())
+    p.left_out = "it is about " + info.family + " pipelines, not " + std::string(to_string(family));
+  return p;
 }
 
 std::string subject_identifier(const std::string &s) {
@@ -116,63 +155,89 @@ void require_known(const std::vector<std::string> &asked, std::vector<std::strin
     if (!std::binary_search(known.begin(), known.end(), a)) throw unknown_name_error(what, a, known);
 }
 
-template <class Subject> std::vector<const subject_law<Subject> *> sorted_laws() {
-  std::vector<const subject_law<Subject> *> laws;
-  for (const auto &l : subject_laws<Subject>()) laws.push_back(&l);
+template <class Subject> std::vector<const plan_law<Subject> *> sorted_laws() {
+  std::vector<const plan_law<Subject> *> laws;
+  for (const auto &l : plan_laws<Subject>()) laws.push_back(&l);
   std::sort(laws.begin(), laws.end(),
             [](const auto *a, const auto *b) { return a->info.name < b->info.name; });
   return laws;
 }
 
+template <class Subject> struct planned_law {
+  const plan_law<Subject> *law;
+  law_plan plan;
+};
+
 template <class Subject>
-std::vector<std::pair<const subject_law<Subject> *, variant>> planned(const Subject &s,
-                                                                      const check_options &o) {
+std::vector<planned_law<Subject>> planned(const Subject &s, const check_options &o) {
   bool any = false;
   for (rung r : {rung::exact, rung::high, rung::machine}) any = any || runs_on_rung(s, r);
   if (!any)
     throw error("the subject '" + s.name() + "' has no callable: give it a function written "
                 "generically over the scalar, or for double or float");
+  if constexpr (std::is_same_v<Subject, pipeline_subject>)
+    if (!o.pipeline)
+      throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
+                  "its layouts' kind (accumulation, replica or token)");
   std::vector<std::string> law_names;
   for (const auto *l : sorted_laws<Subject>()) law_names.push_back(l->info.name);
   require_known(o.laws, law_names, "law for this kind of subject");
-  std::vector<std::pair<const subject_law<Subject> *, variant>> out;
+  const auto caps = capabilities_of(s, o);
+  std::vector<planned_law<Subject>> out;
   std::vector<std::string> variant_names;
-  const auto fixed = o.fixed_model ? std::make_shared<const model>(*o.fixed_model) : nullptr;
   for (const auto *l : sorted_laws<Subject>()) {
     if (!o.laws.empty() && std::find(o.laws.begin(), o.laws.end(), l->info.name) == o.laws.end())
       continue;
-    for (const variant &v : variants_for(s, *l, fixed, o)) {
-      variant_names.push_back(v.name());
-      if (o.variants.empty() ||
-          std::find(o.variants.begin(), o.variants.end(), v.name()) != o.variants.end())
-        out.emplace_back(l, v);
-    }
+    law_plan p;
+    if constexpr (std::is_same_v<Subject, pipeline_subject>)
+      p = pipeline_variants_for(s, l->info, *o.pipeline, caps);
+    else
+      p = variants_for(s, l->info.domain, caps);
+    for (const variant &v : p.variants) variant_names.push_back(v.name());
+    if (!o.variants.empty())
+      std::erase_if(p.variants, [&](const variant &v) {
+        return std::find(o.variants.begin(), o.variants.end(), v.name()) == o.variants.end();
+      });
+    out.push_back({l, std::move(p)});
   }
   require_known(o.variants, variant_names, "variant this subject runs on");
   return out;
 }
 
 template <class Subject>
+std::vector<plan_entry> explain_plan_of(const Subject &s, const check_options &o) {
+  std::vector<plan_entry> out;
+  for (const auto &[l, p] : planned(s, o)) {
+    plan_entry e{l->info.name, {}, p.left_out};
+    for (const variant &v : p.variants) e.variants.push_back(v.name());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+template <class Subject>
 std::vector<std::pair<std::string, std::string>> plan_of(const Subject &s, const check_options &o) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto &[l, v] : planned(s, o)) out.emplace_back(l->info.name, v.name());
+  for (const plan_entry &e : explain_plan_of(s, o))
+    for (const std::string &v : e.variants) out.emplace_back(e.law, v);
   return out;
 }
 
 template <class Subject> std::vector<run_result> check_of(const Subject &s, const check_options &o) {
   const run_options opt = o.run ? *o.run : options_from_environment();
   std::vector<run_result> out;
-  for (const auto &[l, v] : planned(s, o)) {
-    // The RapidCheck id (and so the reproduce key) names the subject, the law and the variant.
-    const std::string test = subject_identifier(s.name()) + "/" + l->info.name + "." + v.name();
-    run_options here = opt;
-    if (here.rerun.empty())
-      here.rerun = "(run the same check of '" + s.name() + "' with this in the environment)";
-    run_result r = l->run(s, v, test, here);
-    // A drafted regression test would call gradlaws's own functions, not the subject.
-    r.regression.clear();
-    out.push_back(std::move(r));
-  }
+  for (const auto &[l, p] : planned(s, o))
+    for (const variant &v : p.variants) {
+      // The RapidCheck id (and so the reproduce key) names the subject, the law and the variant.
+      const std::string test = subject_identifier(s.name()) + "/" + l->info.name + "." + v.name();
+      run_options here = opt;
+      if (here.rerun.empty())
+        here.rerun = "(run the same check of '" + s.name() + "' with this in the environment)";
+      run_result r = l->run(s, v, test, here);
+      // A drafted regression test would call gradlaws's own functions, not the subject.
+      r.regression.clear();
+      out.push_back(std::move(r));
+    }
   return out;
 }
 
@@ -184,20 +249,36 @@ template <class Subject> std::vector<std::string> names_of() {
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> plan(const gradient_subject &s, const check_options &o) {
-  return plan_of(s, o);
+std::string describe_plan(const std::string &subject, const capabilities &c,
+                          const std::vector<plan_entry> &plan) {
+  std::string s = "plan for '" + subject + "' (" + c.describe() + ")\n";
+  for (const plan_entry &e : plan) {
+    s += "  " + e.law + ": ";
+    if (e.variants.empty()) {
+      s += "left out: " + e.left_out + "\n";
+      continue;
+    }
+    for (std::size_t i = 0; i < e.variants.size(); ++i) s += (i ? ", " : "") + e.variants[i];
+    s += "\n";
+  }
+  return s;
 }
-std::vector<std::pair<std::string, std::string>> plan(const backward_subject &s, const check_options &o) {
-  return plan_of(s, o);
-}
-std::vector<std::pair<std::string, std::string>> plan(const pipeline_subject &s, const check_options &o) {
-  return plan_of(s, o);
-}
-std::vector<run_result> check(const pipeline_subject &s, const check_options &o) { return check_of(s, o); }
-std::vector<std::string> laws_for_pipeline_subjects() { return names_of<pipeline_subject>(); }
-std::vector<run_result> check(const gradient_subject &s, const check_options &o) { return check_of(s, o); }
-std::vector<run_result> check(const backward_subject &s, const check_options &o) { return check_of(s, o); }
-std::vector<std::string> laws_for_gradient_subjects() { return names_of<gradient_subject>(); }
-std::vector<std::string> laws_for_backward_subjects() { return names_of<backward_subject>(); }
+
+#define GRADLAWS_CHECKS_FOR(Subject, kind_name)                                                 \
+  std::vector<plan_entry> explain_plan(const Subject &s, const check_options &o) {            \
+    return explain_plan_of(s, o);                                                             \
+  }                                                                                           \
+  std::vector<std::pair<std::string, std::string>> plan(const Subject &s,                     \
+                                                        const check_options &o) {             \
+    return plan_of(s, o);                                                                     \
+  }                                                                                           \
+  std::vector<run_result> check(const Subject &s, const check_options &o) {                   \
+    return check_of(s, o);                                                                    \
+  }                                                                                           \
+  std::vector<std::string> laws_for_##kind_name##_subjects() { return names_of<Subject>(); }
+GRADLAWS_CHECKS_FOR(gradient_subject, gradient)
+GRADLAWS_CHECKS_FOR(backward_subject, backward)
+GRADLAWS_CHECKS_FOR(pipeline_subject, pipeline)
+#undef GRADLAWS_CHECKS_FOR
 
 } // namespace gradlaws

@@ -26,20 +26,33 @@ const activation *variant_activation(const variant &v) {
   return v.act;
 }
 
+gen::problem_options within_capabilities(gen::problem_options o, const variant &v) {
+  if (!v.within) return o;
+  const capabilities &c = *v.within;
+  if (c.fixed_model) o.fixed = c.fixed_model;
+  o.activations = o.activations & c.activations;
+  o.losses = o.losses & c.losses;
+  if (c.batch.max && c.batch.max < o.min_batch)
+    throw error("the subject accepts batches of " + c.batch.describe("N") + ", but this law needs "
+                "N ≥ " + std::to_string(o.min_batch));
+  o.min_batch = std::max(o.min_batch, c.batch.min);
+  if (c.batch.max) o.max_batch = std::min(o.max_batch, c.batch.max);
+  o.max_batch = std::max(o.max_batch, o.min_batch);
+  return o;
+}
+
 gen::problem_options options_for(const variant &v) {
-  if (v.fixed_model && v.on) {
-    gen::problem_options o;
+  gen::problem_options o;
+  if (v.fixed_model() && v.on) {
     o.on = *v.on;
-    o.fixed = v.fixed_model;
-    return o;
+    return within_capabilities(o, v);
   }
   if (!v.act || !v.on)
     throw error("variant '" + v.name() + "' is not of the form <activation>_<rung>, e.g. relu_exact");
-  gen::problem_options o;
   o.on = *v.on;
   o.activation = v.act->name();
   o.min_hidden = 1;
-  return o;
+  return within_capabilities(o, v);
 }
 
 namespace {

@@ -8,6 +8,8 @@ namespace gradlaws {
 
 namespace {
 constexpr std::string_view one_example_prefix = "one_example_";
+/// The layer axis's word for plain models.
+constexpr std::string_view no_layer = "none";
 
 bool is_one_of(const std::vector<std::string> &names, std::string_view s) {
   return std::find(names.begin(), names.end(), s) != names.end();
@@ -52,7 +54,7 @@ std::string variant::name() const {
   std::string axis;
   if (act) axis = act->name();
   else if (strat) axis = strat->name();
-  else if (norm) axis = std::string(to_string(*norm));
+  else if (layer) axis = *layer ? (*layer)->name() : std::string(no_layer);
   else if (!family.empty()) axis = family;
   else if (!reduction_name.empty()) axis = reduction_name;
   std::string s = one_example ? std::string(one_example_prefix) : "";
@@ -92,56 +94,79 @@ variant variant::parse(std::string_view text) {
     v.family = axis;
   } else if (is_one_of(reductions(), axis)) {
     v.reduction_name = axis;
+  } else if (const layer_kind *k = registered(layer_kinds(), axis); k || axis == no_layer) {
+    v.layer = k;
+    if (k && v.on && !k->supports(*v.on))
+      throw unsupported_rung_error("the layer " + k->name() + " does not run on the " +
+                                   std::string(to_string(*v.on)) + " rung");
   } else {
-    std::vector<std::string> known;
-    for (normalisation n : normalisations()) {
-      if (to_string(n) == axis) {
-        v.norm = n;
-        if (v.on && !runs_on(n, *v.on))
-          throw unsupported_rung_error(std::string(to_string(n)) + " does not run on the " +
-                                       std::string(to_string(*v.on)) + " rung");
-        return v;
-      }
-      known.emplace_back(to_string(n));
-    }
+    std::vector<std::string> known{std::string(no_layer)};
+    for (const auto *k : layer_kinds()) known.push_back(k->name());
     for (const auto *a : activations()) known.push_back(a->name());
     for (const auto *s : strategies()) known.push_back(s->name());
     for (const auto &f : model_families()) known.push_back(f);
     for (const auto &g : reductions()) known.push_back(g);
-    throw unknown_name_error("variant axis (activation, strategy, normalisation, model family "
+    throw unknown_name_error("variant axis (activation, strategy, layer, model family "
                              "or reduction) in '" + std::string(text) + "'",
                              axis, known);
   }
   return v;
 }
 
-std::vector<variant> activation_variants() {
-  std::vector<variant> out;
-  for (const auto *a : activations())
-    for (rung r : {rung::exact, rung::high})
-      if (a->supports(r)) out.push_back(variant::of(*a, r));
-  return out;
+namespace {
+void add_on_rungs(std::vector<variant> &out, variant v, const std::vector<rung> &rungs,
+                  const law_domain &d, bool (*runs)(const variant &, rung)) {
+  for (rung r : rungs) {
+    if (r == rung::machine) {
+      for (machine_format f : d.formats) {
+        v.on = r;
+        v.single_precision = f == machine_format::float_format;
+        out.push_back(v);
+      }
+    } else if (runs(v, r)) {
+      v.on = r;
+      out.push_back(v);
+    }
+  }
 }
 
-std::vector<variant> machine_activation_variants() {
-  std::vector<variant> out;
-  for (const auto *a : activations())
-    for (bool single : {false, true}) out.push_back(variant::machine(*a, single));
-  return out;
-}
+bool activation_runs(const variant &v, rung r) { return v.act->supports(r); }
+bool layer_runs(const variant &v, rung r) { return !*v.layer || (*v.layer)->supports(r); }
+bool always_runs(const variant &, rung) { return true; }
+} // namespace
 
-std::vector<variant> best_rung_activation_variants(bool (*keep)(const activation &)) {
+std::vector<variant> variants_of(const law_domain &d) {
   std::vector<variant> out;
-  for (const auto *a : activations())
-    if (!keep || keep(*a))
-      out.push_back(variant::of(*a, a->supports(rung::exact) ? rung::exact : rung::high));
-  return out;
-}
-
-std::vector<variant> strategy_variants(bool (*keep)(const strategy &)) {
-  std::vector<variant> out;
-  for (const auto *s : strategies())
-    if (!keep || keep(*s)) out.push_back(variant::of(*s));
+  for (const auto &f : d.families) out.push_back({.family = f});
+  switch (d.axis) {
+  case variant_axis::activation:
+    for (const activation *a : d.activations.of(activations())) {
+      const variant v{.act = a, .one_example = d.one_example};
+      if (!d.best_rung_only) add_on_rungs(out, v, d.rungs, d, activation_runs);
+      else add_on_rungs(out, v, {a->supports(rung::exact) ? rung::exact : rung::high}, d, activation_runs);
+    }
+    break;
+  case variant_axis::strategy:
+    for (const strategy *s : d.strategies.of(strategies())) {
+      if (d.rungs.empty()) out.push_back({.strat = s});
+      else add_on_rungs(out, {.strat = s}, d.rungs, d, always_runs);
+    }
+    break;
+  case variant_axis::layer:
+    for (const layer_kind *k : d.layers.of(layer_kinds())) {
+      if (!d.best_rung_only) add_on_rungs(out, {.layer = k}, d.rungs, d, layer_runs);
+      else add_on_rungs(out, {.layer = k}, {k->supports(rung::exact) ? rung::exact : rung::high}, d, layer_runs);
+    }
+    if (d.without_layer && !d.rungs.empty())
+      out.push_back({.layer = static_cast<const layer_kind *>(nullptr), .on = d.rungs.front()});
+    break;
+  case variant_axis::reduction:
+    for (const auto &g : d.reductions) out.push_back({.reduction_name = g});
+    break;
+  case variant_axis::rung:
+    add_on_rungs(out, {.one_example = d.one_example}, d.rungs, d, always_runs);
+    break;
+  }
   return out;
 }
 

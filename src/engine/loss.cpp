@@ -64,6 +64,16 @@ public:
 #undef GRADLAWS_DEFINE_VALUE
 #undef GRADLAWS_DEFINE_GRAD
 
+  std::vector<loss_term> terms() const override {
+    std::vector<loss_term> out;
+    for (const auto &[weight, part] : {std::pair{alpha_, a_}, std::pair{beta_, b_}})
+      for (loss_term t : part->terms()) {
+        t.weight *= weight;
+        out.push_back(std::move(t));
+      }
+    return out;
+  }
+
 private:
   exact alpha_, beta_;
   const loss *a_, *b_;

@@ -42,15 +42,9 @@ bool runs_on(normalisation n, rung r) {
 
 exact default_norm_epsilon() { return exact(1, 100000); }
 
-namespace {
-
-void require_width(std::size_t width, std::string_view what) {
-  if (width == 0) throw dimension_error(std::string(what) + ": width must be positive");
-}
-
-void require_epsilon(const exact &epsilon, std::string_view what) {
-  if (epsilon < 0)
-    throw error(std::string(what) + ": ε = " + to_string(epsilon) + " is negative; ε must be ≥ 0");
+namespace detail {
+void require_width(std::size_t width, std::string_view layer) {
+  if (width == 0) throw dimension_error(std::string(layer) + ": width must be positive");
 }
 
 std::vector<std::string> gamma_beta_names(std::size_t width, std::size_t index) {
@@ -60,6 +54,14 @@ std::vector<std::string> gamma_beta_names(std::size_t width, std::size_t index) 
     for (std::size_t i = 0; i < width; ++i) out.push_back(p + k + "[" + std::to_string(i) + "]");
   return out;
 }
+} // namespace detail
+
+namespace {
+
+void require_epsilon(const exact &epsilon, std::string_view what) {
+  if (epsilon < 0)
+    throw error(std::string(what) + ": ε = " + to_string(epsilon) + " is negative; ε must be ≥ 0");
+}
 
 std::string epsilon_words(const exact &epsilon) { return "ε = " + to_string(epsilon); }
 
@@ -68,8 +70,8 @@ std::string epsilon_words(const exact &epsilon) { return "ε = " + to_string(eps
 // ---------------------------------------------------------------------------------------------
 // BatchNorm
 
-batch_norm::batch_norm(std::size_t width, exact epsilon) : width_(width), epsilon_(std::move(epsilon)) {
-  require_width(width, "BatchNorm");
+batch_norm::batch_norm(std::size_t width, exact epsilon)
+    : normalisation_base(width, "BatchNorm"), epsilon_(std::move(epsilon)) {
   require_epsilon(epsilon_, "BatchNorm");
 }
 
@@ -77,17 +79,11 @@ std::string batch_norm::describe() const {
   return "BatchNorm(" + std::to_string(width_) + ", " + epsilon_words(epsilon_) + ")";
 }
 
-std::vector<std::string> batch_norm::parameter_names(std::size_t index) const {
-  return gamma_beta_names(width_, index);
-}
-
-
-
 // ---------------------------------------------------------------------------------------------
 // LayerNorm
 
-layer_norm::layer_norm(std::size_t width, exact epsilon) : width_(width), epsilon_(std::move(epsilon)) {
-  require_width(width, "LayerNorm");
+layer_norm::layer_norm(std::size_t width, exact epsilon)
+    : normalisation_base(width, "LayerNorm"), epsilon_(std::move(epsilon)) {
   require_epsilon(epsilon_, "LayerNorm");
 }
 
@@ -95,28 +91,14 @@ std::string layer_norm::describe() const {
   return "LayerNorm(" + std::to_string(width_) + ", " + epsilon_words(epsilon_) + ")";
 }
 
-std::vector<std::string> layer_norm::parameter_names(std::size_t index) const {
-  return gamma_beta_names(width_, index);
-}
-
-
-
 // ---------------------------------------------------------------------------------------------
 // Batch centring
 
-batch_centring::batch_centring(std::size_t width) : width_(width) {
-  require_width(width, "batch centring");
-}
+batch_centring::batch_centring(std::size_t width) : normalisation_base(width, "batch centring") {}
 
 std::string batch_centring::describe() const {
   return "BatchCentring(" + std::to_string(width_) + ")";
 }
-
-std::vector<std::string> batch_centring::parameter_names(std::size_t index) const {
-  return gamma_beta_names(width_, index);
-}
-
-
 
 // ---------------------------------------------------------------------------------------------
 
@@ -130,19 +112,19 @@ std::shared_ptr<const layer> make_normalisation(normalisation n, std::size_t wid
   throw error("make_normalisation: 'none' is not a layer");
 }
 
-model make_normalised_mlp(std::size_t input, const std::vector<std::size_t> &widths,
-                          const std::vector<std::string> &activations, std::size_t output,
-                          std::string_view loss_name, normalisation n) {
-  if (n == normalisation::none) return make_mlp(input, widths, activations, output, loss_name);
+model make_layered_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+                       const std::vector<std::string> &activations, std::size_t output,
+                       std::string_view loss_name, const layer_kind *kind) {
+  if (!kind) return make_mlp(input, widths, activations, output, loss_name);
   if (activations.size() != widths.size())
-    throw dimension_error("make_normalised_mlp: " + std::to_string(widths.size()) +
+    throw dimension_error("make_layered_mlp: " + std::to_string(widths.size()) +
                           " hidden widths but " + std::to_string(activations.size()) +
                           " activations");
   std::vector<std::shared_ptr<const layer>> layers;
   std::size_t w = input;
   for (std::size_t k = 0; k < widths.size(); ++k) {
     layers.push_back(std::make_shared<dense>(w, widths[k]));
-    layers.push_back(make_normalisation(n, widths[k]));
+    layers.push_back(kind->make(widths[k]));
     layers.push_back(std::make_shared<activation_layer>(widths[k], find_activation(activations[k])));
     w = widths[k];
   }
@@ -150,14 +132,20 @@ model make_normalised_mlp(std::size_t input, const std::vector<std::size_t> &wid
   return model(input, std::move(layers), find_loss(loss_name));
 }
 
-vec<exact> initial_parameters(const model &m) {
-  vec<exact> theta = vec<exact>::Constant(Eigen::Index(m.parameter_count()), exact(0));
-  for (std::size_t k = 0; k < m.layers().size(); ++k)
-    if (const auto *norm = dynamic_cast<const normalisation_layer *>(m.layers()[k].get()))
-      for (std::size_t i = 0; i < norm->width(); ++i) theta[Eigen::Index(m.offsets()[k] + i)] = 1;
-  return theta;
+model make_normalised_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+                          const std::vector<std::string> &activations, std::size_t output,
+                          std::string_view loss_name, normalisation n) {
+  return make_layered_mlp(input, widths, activations, output, loss_name,
+                          n == normalisation::none ? nullptr : &find_layer(to_string(n)));
 }
 
+vec<exact> initial_parameters(const model &m) {
+  vec<exact> theta(Eigen::Index(m.parameter_count()));
+  for (std::size_t k = 0; k < m.layers().size(); ++k)
+    for (std::size_t i = 0; i < m.layers()[k]->parameter_count(); ++i)
+      theta[Eigen::Index(m.offsets()[k] + i)] = m.layers()[k]->initial_parameter(i);
+  return theta;
+}
 
 } // namespace gradlaws
 
@@ -175,6 +163,10 @@ layer_kind::layer_kind(std::string name, std::string description,
                        std::function<std::shared_ptr<const layer>(std::size_t)> make)
     : name_(std::move(name)), description_(std::move(description)), make_(std::move(make)) {
   if (!make_) throw error("layer kind '" + name_ + "' has no factory");
+  sample_ = make_(2);
+  if (!sample_ || sample_->in_dim() != 2 || sample_->out_dim() != 2)
+    throw error("layer kind '" + name_ + "': make(2) must give a layer of width 2 → 2");
+  coupled_ = sample_->batch_coupled();
 }
 
 namespace {

@@ -109,7 +109,8 @@ template <class Entry> rc::Gen<std::string> entry_name(const std::vector<const E
   // Draws exactly as rc::gen::elementOf does, but shrinks towards the first registry entry
   // (elementOf never shrinks, so a counterexample kept whichever entry it was drawn with).
   return [names](const rc::Random &random, int) {
-    if (names.empty()) throw rc::GenerationFailure("no registry entry runs on this rung");
+    if (names.empty())
+      throw rc::GenerationFailure("no registry entry runs on this rung and is admitted");
     const auto drawn = static_cast<std::size_t>(rc::Random(random).next() % names.size());
     return rc::shrinkable::map(
         rc::shrinkable::shrinkRecur(drawn,
@@ -127,10 +128,9 @@ rc::Gen<model> models(const problem_options &o) {
     return rc::gen::just(*o.fixed);
   }
   if (o.min_hidden > o.max_hidden) throw error("problem_options: min_hidden > max_hidden");
-  if (!runs_on(o.norm, o.on))
-    throw unsupported_rung_error("problem_options: " + std::string(to_string(o.norm)) +
-                                 " needs a square root and does not run on the " +
-                                 std::string(to_string(o.on)) + " rung");
+  if (o.layer && !o.layer->supports(o.on))
+    throw unsupported_rung_error("problem_options: the layer " + o.layer->name() +
+                                 " does not run on the " + std::string(to_string(o.on)) + " rung");
   return rc::gen::exec([o] {
     const auto hidden = *count(o.min_hidden, o.max_hidden);
     const auto input = *count(1, o.max_input);
@@ -139,10 +139,12 @@ rc::Gen<model> models(const problem_options &o) {
     std::vector<std::string> acts;
     for (std::size_t k = 0; k < hidden; ++k) {
       widths.push_back(*count(1, o.max_width));
-      acts.push_back(o.activation.empty() ? *entry_name(activations_on(o.on)) : o.activation);
+      acts.push_back(o.activation.empty() ? *entry_name(o.activations.of(activations_on(o.on)))
+                                          : o.activation);
     }
-    const std::string loss_name = o.loss.empty() ? *entry_name(losses_on(o.on)) : o.loss;
-    return make_normalised_mlp(input, widths, acts, output, loss_name, o.norm);
+    const std::string loss_name =
+        o.loss.empty() ? *entry_name(o.losses.of(losses_on(o.on))) : o.loss;
+    return make_layered_mlp(input, widths, acts, output, loss_name, o.layer);
   });
 }
 

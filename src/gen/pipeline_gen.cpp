@@ -350,19 +350,21 @@ rc::Gen<drawn_batch> drawn_batches(const model &m, std::size_t n, std::size_t sh
   return shrinking<drawn_batch>(raw, [m, init](const drawn_batch &d) { return simpler_draws(d, m, init); });
 }
 
-rc::Gen<model> around_normalisation(normalisation n, rung on, std::string loss_name) {
-  if (n == normalisation::none) throw error("around_normalisation: choose a normalisation layer");
-  if (!runs_on(n, on))
-    throw unsupported_rung_error(std::string(to_string(n)) + " does not run on the " +
+rc::Gen<model> around_layer(const layer_kind &kind, rung on, std::string loss_name,
+                            selection<activation> activations) {
+  if (!kind.supports(on))
+    throw unsupported_rung_error("the layer " + kind.name() + " does not run on the " +
                                  std::string(to_string(on)) + " rung");
-  return rc::gen::exec([n, on, loss_name] {
+  const layer_kind *k = &kind;
+  return rc::gen::exec([k, on, loss_name, activations] {
     const loss &l = find_loss(loss_name);
-    if (*count(0, 1) == 0) return model(1, {make_normalisation(n, 1)}, l);
+    if (*count(0, 1) == 0) return model(1, {k->make(1)}, l);
     const std::size_t input = *count(1, 2), width = *count(1, 2);
     std::vector<std::string> names;
-    for (const auto *a : activations_on(on)) names.push_back(a->name());
+    for (const auto *a : activations.of(activations_on(on))) names.push_back(a->name());
+    if (names.empty()) throw rc::GenerationFailure("no admitted activation runs on this rung");
     const std::string act = *rc::gen::elementOf(names);
-    return make_normalised_mlp(input, {width}, {act}, 1, loss_name, n);
+    return make_layered_mlp(input, {width}, {act}, 1, loss_name, k);
   });
 }
 

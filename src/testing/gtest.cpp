@@ -1,6 +1,7 @@
 #include "gradlaws/gtest.hpp"
 
 #include "gradlaws/report.hpp"
+#include "gradlaws/variant.hpp"
 
 #include <gtest/gtest.h>
 
@@ -53,6 +54,40 @@ std::vector<run_result> expect_laws_at(const char *file, int line, const gradien
 std::vector<run_result> expect_laws_at(const char *file, int line, const backward_subject &s,
                                        check_options o) {
   return expect(file, line, s, std::move(o));
+}
+std::vector<run_result> expect_laws_at(const char *file, int line, const pipeline_subject &s,
+                                       check_options o) {
+  return expect(file, line, s, std::move(o));
+}
+
+namespace {
+bool names_entry(const variant &v, const std::string &name) {
+  return (v.act && v.act->name() == name) || (v.layer && *v.layer && (*v.layer)->name() == name);
+}
+} // namespace
+
+std::vector<run_result> expect_laws_of_entry_at(const char *file, int line, const std::string &name,
+                                                run_options o) {
+  if (o.rerun.empty()) o.rerun = this_test_command();
+  std::vector<run_result> results;
+  for (const entry *e : catalogue())
+    for (const std::string &v : e->variants())
+      if (names_entry(variant::parse(v), name)) results.push_back(e->run(v, o));
+  if (results.empty()) {
+    ADD_FAILURE_AT(file, line) << "no catalogue law has a variant of '" << name
+                               << "': register it as an activation or a layer kind, and link "
+                                  "gradlaws::catalogue (a registered loss is drawn by every law "
+                                  "over activations instead)";
+    return results;
+  }
+  int passed = 0;
+  for (const run_result &r : results) {
+    if (r.passed) ++passed;
+    else ADD_FAILURE_AT(file, line) << render_text(r, timings::omitted);
+  }
+  std::cout << "gradlaws: '" << name << "': " << passed << " of " << results.size()
+            << " catalogue runs passed\n";
+  return results;
 }
 
 } // namespace gradlaws

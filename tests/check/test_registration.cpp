@@ -4,6 +4,7 @@
 
 #include <gradlaws/activation.hpp>
 #include <gradlaws/catalogue.hpp>
+#include <gradlaws/layer.hpp>
 #include <gradlaws/norm_layers.hpp>
 #include <gradlaws/registries.hpp>
 #include <gradlaws/variant.hpp>
@@ -33,6 +34,42 @@ const bool layer_registered = gradlaws::register_layer(
       return gradlaws::make_normalisation(gradlaws::normalisation::layer_norm, width);
     });
 
+/// A per-feature scale y = γ ⊙ x (γ starts at 1) whose backward pass forgets the x in
+/// ∂/∂γ = Σ_j u_ij x_ij (it adds Σ_j u_ij): a planted bug only the oracle sees.
+class test_bad_scale final : public gradlaws::layer_base<test_bad_scale> {
+public:
+  explicit test_bad_scale(std::size_t width) : width_(width) {}
+  std::string describe() const override { return "BadScale(" + std::to_string(width_) + ")"; }
+  std::string kind() const override { return "scale"; }
+  std::size_t in_dim() const override { return width_; }
+  std::size_t out_dim() const override { return width_; }
+  std::size_t parameter_count() const override { return width_; }
+  gradlaws::exact initial_parameter(std::size_t) const override { return gradlaws::exact(1); }
+
+  template <class T> gradlaws::mat<T> forward_impl(const gradlaws::mat<T> &x, const T *g) const {
+    gradlaws::mat<T> y = x;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) y.row(i) *= g[i];
+    return y;
+  }
+  template <class T>
+  gradlaws::mat<T> backward_impl(const gradlaws::mat<T> &x, const T *g,
+                                 const gradlaws::mat<T> &u, T *dg) const {
+    gradlaws::mat<T> dx = u;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      dx.row(i) *= g[i];
+      dg[i] += u.row(i).sum(); // planted bug: (u.row(i).array() * x.row(i).array()).sum()
+    }
+    return dx;
+  }
+
+private:
+  std::size_t width_;
+};
+
+const bool bad_layer_registered = gradlaws::register_layer(
+    "test_bad_scale", "a per-feature scale with a planted bug in its backward pass",
+    [](std::size_t width) { return std::make_shared<test_bad_scale>(width); });
+
 bool has(const std::vector<std::string> &v, const std::string &s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -52,6 +89,28 @@ TEST(Registration, ALayerRegisteredInATestSourceIsFoundAndListed) {
   for (const auto &r : gradlaws::registry_listings())
     for (const auto &[name, description] : r.entries) listed |= r.kind == "layers" && name == "test_layer_norm";
   EXPECT_TRUE(listed);
+}
+
+TEST(Registration, ALayerRegisteredInATestSourceIsDrawnByTheLawsOverLayers) {
+  // The oracle law ranges over every layer kind, on every rung it runs on; the boundary laws
+  // of the coupling fallacies over every kind that couples nothing.
+  ASSERT_TRUE(bad_layer_registered);
+  EXPECT_TRUE(has(gradlaws::find_entry("normalisation_oracle_agreement").variants(), "test_bad_scale_exact"));
+  EXPECT_TRUE(has(gradlaws::find_entry("normalisation_oracle_agreement").variants(), "test_layer_norm_high"));
+  EXPECT_TRUE(has(gradlaws::find_entry("no_batch_coupling").variants(), "test_bad_scale_exact"));
+  EXPECT_FALSE(has(gradlaws::find_entry("batchnorm_isolated_examples").variants(), "test_bad_scale_exact"));
+}
+
+TEST(Registration, APlantedBugInARegisteredLayersBackwardIsCaughtAndShrunk) {
+  gradlaws::run_options o;
+  o.seed = 1;
+  const auto r = gradlaws::find_entry("normalisation_oracle_agreement").run("test_bad_scale_exact", o);
+  ASSERT_EQ(r.status, gradlaws::run_status::falsified) << r.message;
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.counterexample.find("BadScale(1)"), std::string::npos) << r.counterexample;
+  EXPECT_GT(r.shrinks, 0);
+  // Shrunk to one example of one feature: the smallest batch that shows the missing x.
+  EXPECT_NE(r.counterexample.find("N = 1"), std::string::npos) << r.counterexample;
 }
 
 TEST(Registration, EveryLawOverTheActivationRegistryRunsOnTheNewActivationAndHolds) {
@@ -107,7 +166,8 @@ TEST(Variants, TheAxesOfAVariantAreTypedValues) {
   const auto s = gradlaws::variant::parse("accumulate_weighted_exact");
   ASSERT_NE(s.strat, nullptr);
   EXPECT_EQ(s.strat->name(), "accumulate_weighted");
-  EXPECT_EQ(gradlaws::variant::parse("batch_norm_high").norm, gradlaws::normalisation::batch_norm);
+  EXPECT_EQ(*gradlaws::variant::parse("batch_norm_high").layer, &gradlaws::find_layer("batch_norm"));
+  EXPECT_EQ(*gradlaws::variant::parse("none_exact").layer, nullptr);
   EXPECT_EQ(gradlaws::variant::parse("linear_regression").family, "linear_regression");
   // The machine rung is named by its format.
   const gradlaws::variant d = gradlaws::variant::parse("sigmoid_double"), f = gradlaws::variant::parse("float");

@@ -69,17 +69,17 @@ gradient_subject missing_mean_subject() {
 
 /// The linearity law, written over a subject, applied to the buggy subject.
 entry missing_mean_law() {
+  property_info info = missing_mean_info;
+  info.domain = {.activations = selection<activation>::named({"relu", "sigmoid"}),
+                 .best_rung_only = true};
   return make_entry(
       make_law<gradient_subject, problem>(
-          missing_mean_info, [](const variant &v) { return gen::problems(options_for(v)); },
+          info, [](const variant &v) { return gen::problems(options_for(v)); },
           []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
             const auto l = lift<T>(p);
             return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)),
                     mean_of_example_gradients<T>(p.m, l.theta, l.x, l.y, on<T>(g))};
           }),
-      [] {
-        return std::vector<variant>{variant::parse("relu_exact"), variant::parse("sigmoid_high")};
-      },
       [](const variant &) { return missing_mean_subject(); });
 }
 
@@ -115,9 +115,12 @@ const property_info bad_derivative_info = law_info(
     "planted bug: the hand-written derivative of z³ is 2z², not 3z²");
 
 entry bad_derivative_law() {
+  property_info info = bad_derivative_info;
+  info.domain = {.activations = selection<activation>::named({bad_cube_name()}),
+                 .rungs = {rung::exact}};
   return make_entry(
       make_law<gradient_subject, problem>(
-      bad_derivative_info,
+      info,
       [](const variant &v) { return gen::problems(options_for(v)); },
       []<class T>(const gradient_subject &, const problem &p) -> sides<T> {
         if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
@@ -132,7 +135,6 @@ entry bad_derivative_law() {
           throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
         }
       }),
-      [] { return std::vector<variant>{variant::parse(bad_cube_name() + "_exact")}; },
       builtin_gradient_subject);
 }
 

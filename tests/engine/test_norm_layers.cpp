@@ -184,12 +184,12 @@ TEST(NormLayers, NamesParseAndUnknownNamesListTheKnownOnes) {
   EXPECT_THROW(make_normalisation(normalisation::none, 1), error);
 }
 
-TEST(NormLayers, GeneratorsInsertTheChosenNormalisationAndRefuseUnsupportedRungs) {
+TEST(NormLayers, GeneratorsInsertTheChosenLayerKindAndRefuseUnsupportedRungs) {
   gen::problem_options o;
   o.on = rung::exact;
-  o.norm = normalisation::batch_norm;
+  o.layer = &find_layer("batch_norm");
   EXPECT_THROW(gen::models(o), unsupported_rung_error);
-  o.norm = normalisation::batch_centring;
+  o.layer = &find_layer("batch_centring");
   o.min_hidden = 1;
   for (int seed = 1; seed <= 5; ++seed) {
     const model m = gen::models(o)(rc::Random(std::uint64_t(seed)), 50).value();
@@ -232,7 +232,7 @@ RC_GTEST_PROP(NormLayers, BackpropMatchesTheOracleOnRandomProblems, ()) {
                                    normalisation::batch_centring);
   gen::problem_options o;
   o.on = runs_on(n, rung::exact) ? rung::exact : rung::high;
-  o.norm = n;
+  o.layer = &find_layer(to_string(n));
   o.min_hidden = 1;
   o.max_hidden = 1;
   const problem p = *gen::problems(o);

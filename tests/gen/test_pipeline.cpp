@@ -275,7 +275,7 @@ RC_GTEST_PROP(PipelineGen, LayoutsAreValidAndHaveTheirShapes, ()) {
 }
 
 RC_GTEST_PROP(PipelineGen, DrawnBatchesFitTheModel, ()) {
-  const model m = *gen::around_normalisation(normalisation::batch_centring, rung::exact, "huber");
+  const model m = *gen::around_layer(find_layer("batch_centring"), rung::exact, "huber");
   const auto d = *gen::drawn_batches(m, 3, 1);
   RC_ASSERT(std::size_t(d.theta.size()) == m.parameter_count());
   RC_ASSERT(d.x.cols() == 3 && std::size_t(d.x.rows()) == m.input_dim());

@@ -44,4 +44,46 @@ TEST(GtestGlue, AnUnknownLawIsOneFailureNamingIt) {
   EXPECT_NONFATAL_FAILURE(GRADLAWS_EXPECT_LAWS(by_hand(false), o), "linearty");
 }
 
+/// A hand-written accumulation step: each micro-batch's summed loss divided by the number of
+/// valid examples in the whole batch (correct), or by the micro-batch's own count (the bug).
+pipeline_subject step(bool bug) {
+  return make_pipeline_subject(
+      bug ? "micro-batch means" : "global count",
+      [bug](const model &m, const vec<double> &theta, const mat<double> &x, const mat<double> &y,
+            const layout &l) {
+        vec<double> g = vec<double>::Zero(theta.size());
+        for (std::size_t k = 0; k < l.groups.size(); ++k) {
+          std::vector<exact> c(l.size(), exact(0));
+          for (std::size_t i = l.begin(k); i < l.begin(k) + l.groups[k]; ++i)
+            if (l.counts(i)) c[i] = exact(1, long(bug ? l.valid_in(k) : l.valid_count()));
+          if (l.valid_in(k) > 0) g += gradient<double>(m, theta, x, y, reduction::given(c));
+        }
+        return g;
+      });
+}
+
+check_options pipeline_few() {
+  run_options r;
+  r.cases = 20;
+  r.seed = 3;
+  return {.run = r, .pipeline = strategy_family::accumulation};
+}
+
+TEST(GtestGlue, APipelineSubjectRunsItsFamilysLaws) {
+  const auto results = GRADLAWS_EXPECT_LAWS(step(false), pipeline_few());
+  EXPECT_GE(results.size(), 3u);
+  check_options one = pipeline_few();
+  one.laws = {"accumulation_correct"};
+  one.variants = {"accumulate_weighted_double"};
+  EXPECT_NONFATAL_FAILURE(GRADLAWS_EXPECT_LAWS(step(true), one), "weights given (probed)");
+}
+
+TEST(GtestGlue, ARegisteredActivationIsCheckedByEveryLawOverIt) {
+  run_options o;
+  o.cases = 10;
+  const auto results = GRADLAWS_EXPECT_LAWS_OF("softsign", o);
+  EXPECT_GE(results.size(), 10u); // linearity, oracle, scale, accumulation, … and the fallacy
+  EXPECT_NONFATAL_FAILURE(GRADLAWS_EXPECT_LAWS_OF("no_such_activation", o), "no catalogue law");
+}
+
 } // namespace

@@ -32,24 +32,39 @@ struct check_options {
   /// Only these variants, e.g. "sigmoid_double" (empty: every variant the subject runs on).
   std::vector<std::string> variants;
   /// The one model the subject is written for: the laws draw θ and batches for it only, and
-  /// the variants are the rungs alone ("exact", "high", "double", "float"). Unset: the laws
-  /// draw models too (the subject must handle any model gradlaws describes).
+  /// the variants are the rungs alone ("exact", "high", "double", "float"). Unset: the
+  /// subject's own declaration (subject::supports), else the laws draw models too.
   std::optional<model> fixed_model;
   /// Pipelines: what the groups of a layout are (micro-batches, replica shards, sequences of
   /// tokens). Required for a pipeline subject, which is checked on that family's layouts.
   std::optional<strategy_family> pipeline;
 };
 
-/// The (law, variant) pairs check() would run on a subject: the catalogue's variants on the
-/// rungs the subject has callables for, and for float and double callables the machine
-/// variants of each activation ("sigmoid_double", "sigmoid_float").
+/// One law of a subject's plan: the variants it runs on, or why it was left out. The plan is
+/// the law's domain intersected with the subject's capabilities (gradlaws/domain.hpp).
+struct plan_entry {
+  std::string law;
+  std::vector<std::string> variants; ///< empty when left out
+  std::string left_out;              ///< why, when left out
+};
+/// Every law over the subject's kind with its variants or the reason it was left out, for
+/// the rungs the subject has callables for and the capabilities it declares.
+std::vector<plan_entry> explain_plan(const gradient_subject &s, const check_options &o = {});
+std::vector<plan_entry> explain_plan(const backward_subject &s, const check_options &o = {});
+/// Pipelines: the laws over pipelines, on the layouts of o.pipeline's family, each against the
+/// full-batch gradient; a falsified case carries the pipeline's probed weights and the
+/// registered conventions they match (gradlaws/diagnosis.hpp).
+std::vector<plan_entry> explain_plan(const pipeline_subject &s, const check_options &o);
+/// The plan as text: one line per law, what it runs on or why it was left out, under a line
+/// naming the subject and its capabilities.
+std::string describe_plan(const std::string &subject, const capabilities &c,
+                          const std::vector<plan_entry> &plan);
+
+/// The (law, variant) pairs check() would run on a subject (explain_plan, flattened).
 std::vector<std::pair<std::string, std::string>> plan(const gradient_subject &s,
                                                       const check_options &o = {});
 std::vector<std::pair<std::string, std::string>> plan(const backward_subject &s,
                                                       const check_options &o = {});
-/// Pipelines: the laws over pipelines, on the layouts of o.pipeline's family, each against the
-/// full-batch gradient; a falsified case carries the pipeline's probed weights and the
-/// registered conventions they match (gradlaws/diagnosis.hpp).
 std::vector<std::pair<std::string, std::string>> plan(const pipeline_subject &s,
                                                       const check_options &o);
 
@@ -59,7 +74,7 @@ std::vector<run_result> check(const gradient_subject &s, const check_options &o 
 std::vector<run_result> check(const backward_subject &s, const check_options &o = {});
 std::vector<run_result> check(const pipeline_subject &s, const check_options &o);
 
-/// The names of the laws that apply to a kind of subject.
+/// The names of the laws offered to a kind of subject (before its capabilities).
 std::vector<std::string> laws_for_gradient_subjects();
 std::vector<std::string> laws_for_backward_subjects();
 std::vector<std::string> laws_for_pipeline_subjects();

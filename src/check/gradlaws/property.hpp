@@ -13,8 +13,13 @@
 //           [](const gradlaws::variant &v) { return gradlaws::gen::problems(options_for(v)); },
 //           []<class T>(const gradlaws::gradient_subject &g, const gradlaws::problem &p)
 //               -> gradlaws::sides<T> { … });
-//   const bool registered = gradlaws::register_law(linearity, gradlaws::activation_variants,
-//                                                  gradlaws::builtin_gradient_subject);
+//   const bool registered = gradlaws::register_law(linearity, gradlaws::builtin_gradient_subject);
+//
+// What a law ranges over is its words' `domain` (gradlaws/domain.hpp): the catalogue's
+// variants are that domain enumerated, and check() offers the law to a user's subject of its
+// kind within the subject's capabilities. Registration is explicit: register_law (or
+// register_fallacy) puts a law in the catalogue and in users' plans; make_entry and run_law
+// only run it.
 //
 // A law passes when every case is judged equal. A fallacy passes when a case is judged
 // different AND its shrunk counterexample has the expected shape (the `shape` check returns
@@ -28,6 +33,7 @@
 // is used instead).
 
 #include "gradlaws/catalogue.hpp"
+#include "gradlaws/domain.hpp"
 #include "gradlaws/gen.hpp"
 #include "gradlaws/problem.hpp"
 #include "gradlaws/judge.hpp"
@@ -67,15 +73,8 @@ struct property_info {
   std::string boundary;        ///< fallacy ↔ boundary law cross-reference
   std::string expected_shape;  ///< fallacy: the shape its shrunk counterexample must have
   std::string explanation;     ///< why the sides agree or part, in words
-  /// False for laws with no machine rung (e.g. the reverse-mode oracle, which runs on exact
-  /// and high values only): user-subject checks then skip its float and double variants.
-  bool machine_rung = true;
-  /// False for laws that hand the subject another model than the one drawn (e.g. the same
-  /// layers under a combined loss): checks of code written for one model skip them.
-  bool keeps_model = true;
-  /// True for laws that hold for batch-coupled models too (BatchNorm): checks of code written
-  /// for a coupled model run only these.
-  bool holds_under_coupling = false;
+  /// What the law ranges over: its variants, rungs and formats, what it hands its subject.
+  law_domain domain;
 };
 
 template <class Case> using case_generator = std::function<rc::Gen<Case>(const variant &)>;
@@ -178,7 +177,7 @@ law<Subject, Case> make_law(property_info info, case_generator<Case> cases, cons
   if (info.lhs.empty() || info.rhs.empty())
     throw error("law '" + info.name + "' must name both sides of its equality");
   auto sides = law_sides<Subject, Case>::template from<false>(s);
-  if (!info.machine_rung) sides.drop_machine_rung();
+  if (info.domain.formats.empty()) sides.drop_machine_rung();
   return {std::move(info), std::move(cases), std::move(sides), {}, {}, {}};
 }
 
@@ -212,36 +211,48 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
                    std::optional<Case> *failing_case = nullptr);
 
 /// A law as it applies to any subject of its kind, the user's code included (see
-/// gradlaws/checks.hpp): its words, the catalogue's variants, and a run on a given subject.
-template <class Subject> struct subject_law {
+/// gradlaws/checks.hpp): its words (the domain among them) and a run on a given subject and
+/// variant, whose `within` carries the subject's capabilities.
+template <class Subject>
+using plan_runner = std::function<run_result(const Subject &, const variant &,
+                                             const std::string &test, const run_options &)>;
+template <class Subject> struct plan_law {
   property_info info;
-  bool machine_rung = false; ///< it has float and double sides
-  std::function<std::vector<variant>()> variants;
-  std::function<run_result(const Subject &, const variant &, const std::string &test,
-                           const run_options &)>
-      run;
+  plan_runner<Subject> run;
 };
-/// The laws and boundary laws over subjects of a kind with a reference (batch gradients,
-/// backward passes), as make_entry registers them.
-template <class Subject> std::vector<subject_law<Subject>> &subject_laws() {
-  static std::vector<subject_law<Subject>> laws;
+namespace detail {
+template <class Subject> std::vector<plan_law<Subject>> &plan_law_table() {
+  static std::vector<plan_law<Subject>> laws;
   return laws;
+}
+/// How a law runs on a user's subject: cases within its capabilities, the machine rung for
+/// machine variants, the diagnosis of a falsified case.
+template <class Subject, class Case> plan_runner<Subject> user_run(law<Subject, Case> l);
+} // namespace detail
+/// The laws and boundary laws offered to users' subjects of a kind, in registration order:
+/// those registered with register_law whose domain is for users. Nothing else joins it.
+template <class Subject> const std::vector<plan_law<Subject>> &plan_laws() {
+  return detail::plan_law_table<Subject>();
 }
 
 /// Which subject a variant names: the built-in subject of every variant, or one chosen by it
 /// (the variant's activation or strategy).
 template <class Subject> using subject_for = std::function<Subject(const variant &)>;
 
-/// The catalogue entry of a law applied, for each variant, to the subject it names.
+/// The catalogue entry of a law applied, for each variant of its domain, to the subject the
+/// variant names. Registers nothing: a law run this way (a test's planted bug, say) reaches
+/// neither the catalogue nor a user's plan.
 template <class Subject, property_case Case>
-entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
-                 std::type_identity_t<subject_for<Subject>> subject);
+entry make_entry(law<Subject, Case> l, std::type_identity_t<subject_for<Subject>> subject);
 
-/// make_entry + register_entry.
+/// Registers a law: its catalogue entry (one test per variant of its domain) and, when its
+/// domain is for users and its kind of subject has a reference, its place in users' plans.
 template <class Subject, property_case Case>
-bool register_law(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
-                  std::type_identity_t<subject_for<Subject>> subject) {
-  return register_entry(make_entry(std::move(l), std::move(variants), std::move(subject)));
+bool register_law(law<Subject, Case> l, std::type_identity_t<subject_for<Subject>> subject) {
+  if constexpr (has_reference_v<Subject>)
+    if (l.info.domain.for_users && l.info.kind != entry_kind::fallacy)
+      detail::plan_law_table<Subject>().push_back({l.info, detail::user_run(l)});
+  return register_entry(make_entry(std::move(l), std::move(subject)));
 }
 
 /// What a boundary law adds to its fallacy: its name and words, the cases on the boundary,
@@ -249,6 +260,7 @@ bool register_law(law<Subject, Case> l, std::function<std::vector<variant>()> va
 template <class Case> struct boundary {
   std::string name, claim, formula, explanation;
   case_generator<Case> cases;
+  law_domain domain; ///< where the boundary law ranges (its variants)
   std::string lhs, rhs; ///< empty: the fallacy's
 };
 
@@ -256,8 +268,7 @@ template <class Case> struct boundary {
 /// fallacy's family, sides and side names (unless it names its own), and each names the
 /// other. `boundary_subject` (default: `subject`) picks the boundary law's subjects.
 template <class Subject, property_case Case>
-bool register_fallacy(law<Subject, Case> fallacy, std::function<std::vector<variant>()> variants,
-                      boundary<Case> b, std::function<std::vector<variant>()> boundary_variants,
+bool register_fallacy(law<Subject, Case> fallacy, boundary<Case> b,
                       std::type_identity_t<subject_for<Subject>> subject,
                       std::type_identity_t<subject_for<Subject>> boundary_subject = {}) {
   if (fallacy.info.kind != entry_kind::fallacy)
@@ -271,19 +282,14 @@ bool register_fallacy(law<Subject, Case> fallacy, std::function<std::vector<vari
   bl.info.explanation = std::move(b.explanation);
   bl.info.expected_shape.clear();
   bl.info.boundary = fallacy.info.name;
+  bl.info.domain = std::move(b.domain);
   if (!b.lhs.empty()) bl.info.lhs = std::move(b.lhs);
   if (!b.rhs.empty()) bl.info.rhs = std::move(b.rhs);
   bl.cases = std::move(b.cases);
   bl.sides = fallacy.sides;
   fallacy.info.boundary = bl.info.name;
-  register_law(std::move(bl), std::move(boundary_variants),
-               boundary_subject ? std::move(boundary_subject) : subject);
-  return register_law(std::move(fallacy), std::move(variants), std::move(subject));
-}
-
-/// Every variant of a fixed list.
-inline std::function<std::vector<variant>()> variant_list(std::vector<variant> v) {
-  return [v = std::move(v)] { return v; };
+  register_law(std::move(bl), boundary_subject ? std::move(boundary_subject) : subject);
+  return register_law(std::move(fallacy), std::move(subject));
 }
 
 /// The built-in subjects, for every variant: gradlaws's backprop, backward pass, and the
@@ -293,8 +299,12 @@ inline backward_subject builtin_backward_subject(const variant &) { return backw
 pipeline_subject variant_strategy_subject(const variant &v);
 const activation *variant_activation(const variant &v);
 
-/// problems() options for an activation variant (every hidden layer uses the activation).
+/// problems() options for an activation variant (every hidden layer uses the activation), or
+/// for the fixed model of a user's subject; within the subject's capabilities.
 gen::problem_options options_for(const variant &v);
+/// o narrowed to what the subject of v supports (v.within): its fixed model, its activations
+/// and losses, its batch sizes. Throws gradlaws::error when the two leave no batch size.
+gen::problem_options within_capabilities(gen::problem_options o, const variant &v);
 
 /// A GoogleTest regression test that pins a case. `setup` declares the inputs in terms of a
 /// scalar T (it runs inside a lambda, so that the high rung can re-make them at a second

@@ -17,8 +17,14 @@
 //       []<class T>(const gradlaws::model &m, const gradlaws::vec<T> &theta,
 //                   const gradlaws::mat<T> &x, const gradlaws::mat<T> &y,
 //                   const gradlaws::reduction &r) { return my_gradient(m, theta, x, y, r); });
+//
+// A subject declares what it supports (gradlaws/domain.hpp): laws draw only within it.
+//
+//   mine.supports({.activations = gradlaws::selection<gradlaws::activation>::named({"relu"}),
+//                  .batch = {.min = 2}});
 
 #include "gradlaws/backprop.hpp"
+#include "gradlaws/domain.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/strategy.hpp"
 
@@ -99,6 +105,15 @@ public:
     return *this;
   }
 
+  /// Declares what the subject supports: registry entries, its one model, batch and group
+  /// sizes, batch coupling. Default: any model gradlaws describes, any size.
+  subject &supports(capabilities c) {
+    caps_ = std::move(c);
+    return *this;
+  }
+  /// What the subject supports (its rungs are those it has callables for).
+  const capabilities &supported() const { return caps_; }
+
 private:
   template <class T> using fn = std::function<Signature<T>>;
 
@@ -111,6 +126,7 @@ private:
   template <class... Ts> static std::tuple<fn<Ts>...> table_of(type_list<Ts...>);
 
   std::string name_;
+  capabilities caps_;
   decltype(table_of(backward_scalars{})) fns_;
 };
 

@@ -7,7 +7,7 @@
 //   relu_exact                  activation relu, rung exact
 //   one_example_sigmoid_high    one example per batch, activation sigmoid, rung high
 //   linear_regression           model family linear_regression
-//   batch_norm_high             normalisation batch_norm, rung high
+//   batch_norm_high             layer kind batch_norm, rung high (none_exact: no layer)
 //   accumulate_weighted_exact   strategy accumulate_weighted, rung exact
 //   batched_mean                strategy batched_mean
 //   exact                       rung exact
@@ -15,6 +15,7 @@
 //   rmse                        reduction rmse
 
 #include "gradlaws/activation.hpp"
+#include "gradlaws/domain.hpp"
 #include "gradlaws/model.hpp"
 #include "gradlaws/norm_layers.hpp"
 #include "gradlaws/strategy.hpp"
@@ -30,12 +31,13 @@ namespace gradlaws {
 struct variant {
   const activation *act = nullptr;      ///< an activation of the registry
   const strategy *strat = nullptr;      ///< a strategy of the registry
-  std::optional<normalisation> norm;    ///< a normalisation layer (none included)
+  /// A layer kind of the registry after every hidden affine layer; nullptr: none (plain MLPs).
+  std::optional<const layer_kind *> layer;
   std::string family;                   ///< a model family: see model_families()
   std::string reduction_name;           ///< a nonlinear or affine reduction: see reductions()
-  /// The one model the code under test is written for (user checks): problems draw θ and
-  /// batches for it only. Not part of the name.
-  std::shared_ptr<const model> fixed_model;
+  /// What the subject under test supports (users' checks): generators draw within it, the
+  /// one model it is written for included. Not part of the name.
+  std::shared_ptr<const capabilities> within;
   std::optional<rung> on;               ///< the rung, when the variant fixes one
   bool one_example = false;             ///< batches of one example
   /// Machine rung: float rather than double. The rung prints as "double" or "float".
@@ -56,7 +58,7 @@ struct variant {
   }
   static variant of(const strategy &s) { return {.strat = &s}; }
   static variant of(const strategy &s, rung r) { return {.strat = &s, .on = r}; }
-  static variant of(normalisation n, rung r) { return {.norm = n, .on = r}; }
+  static variant of(const layer_kind *k, rung r) { return {.layer = k, .on = r}; }
   static variant of(rung r) { return {.on = r}; }
   static variant model_family(std::string f) { return {.family = std::move(f)}; }
   static variant of_reduction(std::string g) { return {.reduction_name = std::move(g)}; }
@@ -65,6 +67,12 @@ struct variant {
     v.one_example = true;
     return v;
   }
+  /// The model the subject is written for, if it declared one.
+  std::shared_ptr<const model> fixed_model() const { return within ? within->fixed_model : nullptr; }
+  /// The machine format of a machine-rung variant.
+  machine_format format() const {
+    return single_precision ? machine_format::float_format : machine_format::double_format;
+  }
 };
 
 /// The model families a variant may name: linear_regression (the seed's m·x + b under MSE)
@@ -72,14 +80,5 @@ struct variant {
 const std::vector<std::string> &model_families();
 /// The reductions a variant may name: rmse, log_mean_exp, affine.
 const std::vector<std::string> &reductions();
-
-/// Every registry activation on each of the exact and high rungs it supports.
-std::vector<variant> activation_variants();
-/// Every registry activation on the machine rung, in double and in float.
-std::vector<variant> machine_activation_variants();
-/// Every registry activation on its most exact rung, if `keep` accepts it.
-std::vector<variant> best_rung_activation_variants(bool (*keep)(const activation &) = nullptr);
-/// Every registry strategy (no rung), if `keep` accepts it.
-std::vector<variant> strategy_variants(bool (*keep)(const strategy &) = nullptr);
 
 } // namespace gradlaws

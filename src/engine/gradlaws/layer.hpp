@@ -52,6 +52,9 @@ public:
   virtual std::vector<std::string> parameter_names(std::size_t index) const;
   /// True if one example's output depends on the other examples of the batch.
   virtual bool batch_coupled() const { return false; }
+  /// The conventional initial value of parameter `index` (0; a scale γ starts at 1).
+  /// Generators draw θ as small offsets from it, so shrinking heads for it.
+  virtual exact initial_parameter(std::size_t /*index*/) const { return exact(0); }
   /// True if the layer's formulas run on rung r.
   virtual bool supports(rung) const { return true; }
   /// Layers of the same kind share a numbering in parameter names ("W1", "W2").

@@ -34,6 +34,13 @@ struct loss_info {
   std::string kinks;         ///< gradient convention where L is not differentiable
 };
 
+class loss;
+/// One part of a loss that is a weighted sum of losses: weight · part.
+struct loss_term {
+  exact weight;
+  const loss *part = nullptr;
+};
+
 /// A per-example loss L(ŷ, y) and its gradient ∂L/∂ŷ. Output and target have equal length.
 class loss {
 public:
@@ -43,6 +50,9 @@ public:
   const loss_info &info() const { return info_; }
   const std::string &name() const { return info_.name; }
   bool supports(rung r) const { return r != rung::exact || info_.rational; }
+  /// The loss as Σ_k w_k · part_k: one term {1, this} for a registered loss; a combination
+  /// (combine()) gives its parts, flattened, so code under test never parses a display name.
+  virtual std::vector<loss_term> terms() const { return {{exact(1), this}}; }
 
 #define GRADLAWS_DECLARE_VALUE(T) virtual T value(const vec<T> &yhat, const vec<T> &y) const = 0;
 #define GRADLAWS_DECLARE_GRAD(T)                                                              \

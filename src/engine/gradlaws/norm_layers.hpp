@@ -53,22 +53,45 @@ public:
   virtual std::size_t width() const = 0;
 };
 
-/// BatchNorm in training mode: y_ij = γ_i (x_ij - μ_i)/√(σ²_i + ε) + β_i, with μ_i and σ²_i
-/// the mean and (biased) variance of feature i over the batch.
-class batch_norm final : public layer_base<batch_norm>, public normalisation_layer {
+namespace detail {
+/// "γ1[0]", …, "β1[0]", …: the parameter names of a normalisation layer.
+std::vector<std::string> gamma_beta_names(std::size_t width, std::size_t index);
+/// Throws dimension_error for a width of 0, naming the layer.
+void require_width(std::size_t width, std::string_view layer);
+} // namespace detail
+
+/// The members the normalisation layers share: a width, one γ and one β per feature (θ holds
+/// the γs, then the βs; γ starts at 1), and the coupling and rungs of their kind Kind.
+template <class Derived, normalisation Kind>
+class normalisation_base : public layer_base<Derived>, public normalisation_layer {
 public:
-  /// ε ≥ 0; with ε = 0 a feature without spread over the batch throws zero_variance_error.
-  explicit batch_norm(std::size_t width, exact epsilon = exact(0));
-  std::string describe() const override;
   std::string kind() const override { return "norm"; }
   std::size_t in_dim() const override { return width_; }
   std::size_t out_dim() const override { return width_; }
   std::size_t parameter_count() const override { return 2 * width_; }
-  std::vector<std::string> parameter_names(std::size_t index) const override;
-  bool batch_coupled() const override { return true; }
-  bool supports(rung r) const override { return runs_on(normalisation::batch_norm, r); }
-  normalisation type() const override { return normalisation::batch_norm; }
+  std::vector<std::string> parameter_names(std::size_t index) const override {
+    return detail::gamma_beta_names(width_, index);
+  }
+  exact initial_parameter(std::size_t index) const override { return exact(index < width_ ? 1 : 0); }
+  bool batch_coupled() const override { return couples_batch(Kind); }
+  bool supports(rung r) const override { return runs_on(Kind, r); }
+  normalisation type() const override { return Kind; }
   std::size_t width() const override { return width_; }
+
+protected:
+  normalisation_base(std::size_t width, std::string_view layer) : width_(width) {
+    detail::require_width(width, layer);
+  }
+  std::size_t width_;
+};
+
+/// BatchNorm in training mode: y_ij = γ_i (x_ij - μ_i)/√(σ²_i + ε) + β_i, with μ_i and σ²_i
+/// the mean and (biased) variance of feature i over the batch.
+class batch_norm final : public normalisation_base<batch_norm, normalisation::batch_norm> {
+public:
+  /// ε ≥ 0; with ε = 0 a feature without spread over the batch throws zero_variance_error.
+  explicit batch_norm(std::size_t width, exact epsilon = exact(0));
+  std::string describe() const override;
   const exact &epsilon() const { return epsilon_; }
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
@@ -77,26 +100,17 @@ public:
                        T *param_grad) const;
 
 private:
-  std::size_t width_;
   exact epsilon_;
 };
 
 /// LayerNorm: y_ij = γ_i (x_ij - μ_j)/√(σ²_j + ε) + β_i, with μ_j and σ²_j the mean and
 /// (biased) variance of example j's features. Not batch coupled.
-class layer_norm final : public layer_base<layer_norm>, public normalisation_layer {
+class layer_norm final : public normalisation_base<layer_norm, normalisation::layer_norm> {
 public:
   /// ε ≥ 0; with ε = 0 an example whose features are all equal (or a width of 1) throws
   /// zero_variance_error.
   explicit layer_norm(std::size_t width, exact epsilon = exact(0));
   std::string describe() const override;
-  std::string kind() const override { return "norm"; }
-  std::size_t in_dim() const override { return width_; }
-  std::size_t out_dim() const override { return width_; }
-  std::size_t parameter_count() const override { return 2 * width_; }
-  std::vector<std::string> parameter_names(std::size_t index) const override;
-  bool supports(rung r) const override { return runs_on(normalisation::layer_norm, r); }
-  normalisation type() const override { return normalisation::layer_norm; }
-  std::size_t width() const override { return width_; }
   const exact &epsilon() const { return epsilon_; }
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
@@ -105,32 +119,21 @@ public:
                        T *param_grad) const;
 
 private:
-  std::size_t width_;
   exact epsilon_;
 };
 
 /// Batch centring: y_ij = γ_i (x_ij - μ_i) + β_i, μ_i the mean of feature i over the batch.
 /// BatchNorm's coupling without its square root: rational, so it runs on the exact rung.
-class batch_centring final : public layer_base<batch_centring>, public normalisation_layer {
+class batch_centring final
+    : public normalisation_base<batch_centring, normalisation::batch_centring> {
 public:
   explicit batch_centring(std::size_t width);
   std::string describe() const override;
-  std::string kind() const override { return "norm"; }
-  std::size_t in_dim() const override { return width_; }
-  std::size_t out_dim() const override { return width_; }
-  std::size_t parameter_count() const override { return 2 * width_; }
-  std::vector<std::string> parameter_names(std::size_t index) const override;
-  bool batch_coupled() const override { return true; }
-  normalisation type() const override { return normalisation::batch_centring; }
-  std::size_t width() const override { return width_; }
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
   template <class T>
   mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
                        T *param_grad) const;
-
-private:
-  std::size_t width_;
 };
 
 /// A normalisation layer of the given kind and width (ε ignored by batch centring); throws
@@ -140,7 +143,9 @@ std::shared_ptr<const layer> make_normalisation(normalisation n, std::size_t wid
 
 /// A layer kind of the layer registry: a width-preserving layer a generator can put after a
 /// hidden affine layer, built by `make(width)`. The built-ins are the normalisation layers;
-/// register_layer adds a user's own from any linked source file.
+/// register_layer adds a user's own from any linked source file, and every law whose domain
+/// admits it draws it into models. What a law needs to know of a kind (does it couple the
+/// examples of a batch, which rungs it runs on) is read off a layer it makes.
 class layer_kind {
 public:
   layer_kind(std::string name, std::string description,
@@ -148,10 +153,14 @@ public:
   const std::string &name() const { return name_; }
   const std::string &description() const { return description_; }
   std::shared_ptr<const layer> make(std::size_t width) const { return make_(width); }
+  bool batch_coupled() const { return coupled_; }
+  bool supports(rung r) const { return sample_->supports(r); }
 
 private:
   std::string name_, description_;
   std::function<std::shared_ptr<const layer>(std::size_t)> make_;
+  std::shared_ptr<const layer> sample_;
+  bool coupled_ = false;
 };
 
 /// Adds a layer kind; throws gradlaws::error if the name is taken. Returns true (for a static
@@ -163,14 +172,18 @@ const layer_kind &find_layer(std::string_view name);
 /// Every registered layer kind, built-ins first.
 std::vector<const layer_kind *> layer_kinds();
 
-/// make_mlp with a normalisation layer after every hidden affine layer, before its
-/// activation: Dense → Norm → σ → … → Dense. With normalisation::none it is make_mlp.
+/// make_mlp with a layer of the given kind after every hidden affine layer, before its
+/// activation: Dense → layer → σ → … → Dense. With no kind it is make_mlp.
+model make_layered_mlp(std::size_t input, const std::vector<std::size_t> &widths,
+                       const std::vector<std::string> &activations, std::size_t output,
+                       std::string_view loss_name, const layer_kind *kind);
+/// make_layered_mlp with the normalisation layer n (none: make_mlp).
 model make_normalised_mlp(std::size_t input, const std::vector<std::size_t> &widths,
                           const std::vector<std::string> &activations, std::size_t output,
                           std::string_view loss_name, normalisation n);
 
-/// The conventional initialisation of m's parameters: γ = 1 in normalisation layers, every
-/// other parameter 0. Generators draw θ as small offsets from it, so shrinking heads for
+/// The conventional initialisation of m's parameters (layer::initial_parameter): γ = 1 in
+/// normalisation layers, every other parameter 0. Generators draw θ as small offsets from it, so shrinking heads for
 /// γ = 1, β = 0.
 vec<exact> initial_parameters(const model &m);
 

@@ -5,6 +5,7 @@
 
 #include "gradlaws/norm_layers.hpp"
 #include "gradlaws/problem.hpp"
+#include "gradlaws/selection.hpp"
 
 #include <rapidcheck.h>
 
@@ -27,17 +28,21 @@ rc::Gen<exact> nonnegative_dyadic();
 /// An integer in [lo, hi], shrinking towards lo.
 rc::Gen<std::size_t> count(std::size_t lo, std::size_t hi);
 
-/// What problems() draws. Empty names mean "any registry entry that runs on the rung".
+/// What problems() draws. Empty names mean "any registry entry that runs on the rung and the
+/// selection admits".
 struct problem_options {
   rung on = rung::exact;
   std::string activation;  ///< used in every hidden layer
   std::string loss;
+  selection<gradlaws::activation> activations; ///< drawn from when `activation` is empty
+  selection<gradlaws::loss> losses;            ///< drawn from when `loss` is empty
   std::size_t min_hidden = 0, max_hidden = 2;
   std::size_t max_width = 3;
   std::size_t max_input = 2, max_output = 2;
   std::size_t min_batch = 1, max_batch = 4;
-  /// A normalisation layer after every hidden affine layer, before its activation.
-  normalisation norm = normalisation::none;
+  /// A layer of this registered kind after every hidden affine layer, before its activation
+  /// (none: plain MLPs).
+  const layer_kind *layer = nullptr;
   /// When set, every problem uses this model (the one the code under test is written for):
   /// only θ and the batch are drawn. The other model options are then ignored.
   std::shared_ptr<const model> fixed;

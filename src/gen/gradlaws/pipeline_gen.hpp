@@ -84,9 +84,11 @@ struct drawn_batch {
 /// remarkable example ends up first.
 rc::Gen<drawn_batch> drawn_batches(const model &m, std::size_t n, std::size_t shifts = 0);
 
-/// A model around one normalisation layer under the named loss: the layer alone (1 → 1), or
-/// Dense(d→w) → layer → σ → Dense(w→1) with σ from the rung's registry. Shrinks towards the
-/// layer alone. Throws unsupported_rung_error if the layer does not run on the rung.
-rc::Gen<model> around_normalisation(normalisation n, rung on, std::string loss_name);
+/// A model around one layer of a registered kind under the named loss: the layer alone
+/// (1 → 1), or Dense(d→w) → layer → σ → Dense(w→1) with σ from the rung's registry entries
+/// that `activations` admits. Shrinks towards the layer alone. Throws unsupported_rung_error
+/// if the layer does not run on the rung.
+rc::Gen<model> around_layer(const layer_kind &kind, rung on, std::string loss_name,
+                            selection<activation> activations = {});
 
 } // namespace gradlaws::gen

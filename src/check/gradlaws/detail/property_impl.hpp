@@ -214,12 +214,47 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
 }
 
 namespace detail {
-/// The law with its cases judged on the machine rung for a machine-rung variant, whatever rung
-/// its generator was written for (the inputs are exact dyadics either way): users' subjects
-/// run the catalogue's exact-rung generators in float and double.
-template <class Subject, class Case> law<Subject, Case> on_machine_when_asked(law<Subject, Case> l) {
+/// True when a case is within what the subject supports: its batch size, the registry entries
+/// its model uses (unless the model is the subject's own), its groups' sizes.
+template <class Case> bool admitted(const capabilities &c, const Case &x) {
+  if constexpr (std::derived_from<Case, problem>) {
+    if (!c.batch.admits(x.batch_size())) return false;
+    if (!c.fixed_model && !c.refuses(x.m).empty()) return false;
+  }
+  if constexpr (requires { x.second->name(); })
+    if (x.second && !c.losses.admits(*x.second)) return false;
+  if constexpr (requires { x.lay.groups; })
+    if (c.group.min > 1 || c.group.max)
+      for (std::size_t n : x.lay.groups)
+        if (!c.group.admits(n)) return false;
+  return true;
+}
+
+/// g with every case (and every shrink) within c. The first draw uses g's own random stream,
+/// so a case within c is the case g alone would draw; a case outside is redrawn, up to 100
+/// times, at growing sizes.
+template <class Case>
+rc::Gen<Case> drawn_within(rc::Gen<Case> g, std::shared_ptr<const capabilities> c) {
+  return [g = std::move(g), c](const rc::Random &random, int size) {
+    const auto within = [c](const Case &x) { return admitted(*c, x); };
+    rc::Random r(random);
+    for (int tries = 0; tries < 100; ++tries)
+      if (auto s = rc::shrinkable::filter(g(tries == 0 ? random : r.split(), size + tries), within))
+        return std::move(*s);
+    throw rc::GenerationFailure("no case within what the subject supports (" + c->describe() +
+                                ") in 100 draws");
+  };
+}
+
+/// The law as a user's subject sees it: cases drawn within the subject's capabilities (the
+/// generators are narrowed where they can be, and every case is checked, shrinks included),
+/// and judged on the machine rung for a machine variant, whatever rung the generator was
+/// written for (the inputs are exact dyadics either way).
+template <class Subject, class Case> law<Subject, Case> for_user_subject(law<Subject, Case> l) {
   l.cases = [cases = std::move(l.cases)](const variant &v) {
     rc::Gen<Case> g = cases(v);
+    if (v.within && v.within->restricts())
+      g = drawn_within(std::move(g), v.within);
     if (v.on != rung::machine) return g;
     return rc::gen::map(std::move(g), [](Case c) {
       c.on = rung::machine;
@@ -228,49 +263,39 @@ template <class Subject, class Case> law<Subject, Case> on_machine_when_asked(la
   };
   return l;
 }
+
+template <class Subject, class Case> plan_runner<Subject> user_run(law<Subject, Case> l) {
+  return [l = for_user_subject(std::move(l))](const Subject &s, const variant &v,
+                                              const std::string &test, const run_options &o) {
+    std::optional<Case> failing;
+    run_result r = run_law(l, s, v, test, o, &failing);
+    if constexpr (std::is_same_v<Subject, pipeline_subject> && requires(const Case &c) { c.lay; }) {
+      // A user's pipeline: the case's own details describe the variant's strategy, not the
+      // subject; the probed weights describe the subject, on the layout the bug showed on
+      // (with a masked extra item, if the case adds one).
+      std::optional<strategy_family> family;
+      if (v.strat) family = v.strat->info().family;
+      for (strategy_family f : {strategy_family::accumulation, strategy_family::replica,
+                                strategy_family::token})
+        if (l.info.family == to_string(f)) family = f;
+      if (failing) {
+        layout probed = failing->lay;
+        if constexpr (requires { failing->extended(); }) probed = failing->extended();
+        r.details = diagnosis_details(diagnose_weights(s, probed, family));
+      }
+    } else if constexpr (std::is_same_v<Subject, gradient_subject>) {
+      // A user's batch gradient: after the inputs, the probed weights of each reduction (not
+      // for code written for one model, which cannot run the probe's model).
+      if (failing && !v.fixed_model())
+        for (auto &d : diagnose_reduction(s)) r.details.push_back(std::move(d));
+    }
+    return r;
+  };
+}
 } // namespace detail
 
 template <class Subject, property_case Case>
-entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> variants,
-                 std::type_identity_t<subject_for<Subject>> subject) {
-  if constexpr (has_reference_v<Subject>) {
-    if (l.info.kind != entry_kind::fallacy)
-      subject_laws<Subject>().push_back(
-          {l.info, l.sides.has_machine_rung(), variants,
-           [l = detail::on_machine_when_asked(l)](const Subject &s, const variant &v,
-                                          const std::string &test, const run_options &o) {
-             if constexpr (std::is_same_v<Subject, pipeline_subject> &&
-                           requires(const Case &c) { c.lay; }) {
-               // A user's pipeline: the case's own details describe the variant's strategy,
-               // not the subject; the probed weights describe the subject.
-               std::optional<Case> failing;
-               run_result r = run_law(l, s, v, test, o, &failing);
-               std::optional<strategy_family> family;
-               if (v.strat) family = v.strat->info().family;
-               for (strategy_family f : {strategy_family::accumulation, strategy_family::replica,
-                                         strategy_family::token})
-                 if (l.info.family == to_string(f)) family = f;
-               if (failing) {
-                 // Probe the layout the bug showed on: with a masked extra item, if the case
-                 // adds one.
-                 layout probed = failing->lay;
-                 if constexpr (requires { failing->extended(); }) probed = failing->extended();
-                 r.details = diagnosis_details(diagnose_weights(s, probed, family));
-               }
-               return r;
-             } else if constexpr (std::is_same_v<Subject, gradient_subject>) {
-               // A user's batch gradient: after the inputs, the probed weights of each reduction
-               // (not for code written for one model, which cannot run the probe's model).
-               std::optional<Case> failing;
-               run_result r = run_law(l, s, v, test, o, &failing);
-               if (failing && !v.fixed_model)
-                 for (auto &d : diagnose_reduction(s)) r.details.push_back(std::move(d));
-               return r;
-             } else {
-               return run_law(l, s, v, test, o);
-             }
-           }});
-  }
+entry make_entry(law<Subject, Case> l, std::type_identity_t<subject_for<Subject>> subject) {
   entry e;
   e.name = l.info.name;
   e.kind = l.info.kind;
@@ -278,9 +303,9 @@ entry make_entry(law<Subject, Case> l, std::function<std::vector<variant>()> var
   e.claim = l.info.claim;
   e.formula = l.info.formula;
   e.boundary = l.info.boundary;
-  e.variants = [variants] {
+  e.variants = [domain = l.info.domain] {
     std::vector<std::string> names;
-    for (const variant &v : variants()) names.push_back(v.name());
+    for (const variant &v : variants_of(domain)) names.push_back(v.name());
     return names;
   };
   e.run = [l = std::move(l), subject = std::move(subject)](const std::string &name,

@@ -1,0 +1,121 @@
+#pragma once
+// What a law ranges over (law_domain) and what a subject supports (capabilities), as typed
+// values. The catalogue's variants are the domain enumerated (variants_of); a user's plan is
+// the domain intersected with the subject's capabilities (gradlaws/checks.hpp), with the
+// reason for every law left out.
+//
+//   law_domain over every activation on the exact and high rungs (the default);
+//   law_domain{.axis = variant_axis::layer, .layers = coupled}  — every batch-coupled layer
+//   kind registered anywhere, on each rung it runs on;
+//   capabilities{.activations = selection<activation>::named({"relu", "tanh"}),
+//                .batch = {.min = 2}}  — a subject that computes two activations and refuses
+//   a batch of one.
+
+#include "gradlaws/model.hpp"
+#include "gradlaws/norm_layers.hpp"
+#include "gradlaws/selection.hpp"
+#include "gradlaws/strategy.hpp"
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gradlaws {
+
+struct variant;
+
+/// What one catalogue variant of a law fixes.
+enum class variant_axis {
+  activation, ///< an activation of the registry (every hidden layer uses it)
+  strategy,   ///< a strategy of the registry
+  layer,      ///< a layer kind of the registry after every hidden affine layer
+  reduction,  ///< a reduction g of the mean loss (rmse, log_mean_exp, affine)
+  rung        ///< nothing but the rung
+};
+
+/// A machine format of the machine rung.
+enum class machine_format { double_format, float_format };
+
+/// An inclusive range of sizes; max 0 means "no upper limit of its own".
+struct size_range {
+  std::size_t min = 1;
+  std::size_t max = 0;
+  bool admits(std::size_t n) const { return n >= min && (max == 0 || n <= max); }
+  /// "N ≥ 2", "1 ≤ N ≤ 8", "any N".
+  std::string describe(const std::string &symbol) const;
+};
+
+/// The domain of a law: the registries it ranges over with their predicates, the rungs and
+/// machine formats, what it hands its subject. Every field has the default of the catalogue's
+/// most common law (every activation, exact and high, users' subjects in double and float).
+struct law_domain {
+  variant_axis axis = variant_axis::activation;
+  selection<activation> activations;
+  selection<strategy> strategies;
+  selection<layer_kind> layers;
+  /// axis layer: also the plain model (no layer), on the first rung.
+  bool without_layer = false;
+  /// axis reduction: the reductions' names, each one variant.
+  std::vector<std::string> reductions;
+  /// Model families (see model_families()), listed before the axis's variants (never with
+  /// one_example).
+  std::vector<std::string> families;
+  /// The rungs of the catalogue's variants (empty with axis strategy: variants with no rung).
+  std::vector<rung> rungs = {rung::exact, rung::high};
+  /// Each activation (layer kind) on its most exact rung only.
+  bool best_rung_only = false;
+  /// Every batch has one example.
+  bool one_example = false;
+  /// The machine formats users' subjects are judged in (empty: the law has no machine rung,
+  /// e.g. the reverse-mode oracle).
+  std::vector<machine_format> formats = {machine_format::double_format,
+                                         machine_format::float_format};
+  /// The law holds for batch-coupled models (BatchNorm) too.
+  bool holds_under_coupling = false;
+  /// The law hands the subject the model it drew (false: it builds another, e.g. the same
+  /// layers under a combined loss; code written for one model cannot run it).
+  bool keeps_model = true;
+  /// The smallest batch the law hands its subject besides the drawn one (1: it takes
+  /// per-example gradients); 0 when it hands only batches at least as large as the drawn one.
+  std::size_t hands_batches_of = 1;
+  /// Offered to users' subjects of its kind by check() (fallacies never are).
+  bool for_users = true;
+};
+
+/// The catalogue's variants of a law: its model families, then the axis's registry entries
+/// its selections admit on each of its rungs they run on (or on the most exact one).
+std::vector<variant> variants_of(const law_domain &d);
+
+/// What a subject supports, as declared by its author: the registry entries it can compute,
+/// the one model it is written for (or any model gradlaws describes), the sizes of batches and
+/// groups it accepts, and whether its model couples the examples of a batch. The rungs and
+/// machine formats are those it has callables for. Generators draw only within them.
+struct capabilities {
+  selection<activation> activations;
+  selection<loss> losses;
+  selection<layer_kind> layers;
+  /// The one model the subject is written for (unset: any model gradlaws describes).
+  std::shared_ptr<const model> fixed_model;
+  size_range batch;  ///< examples (or tokens) per batch
+  size_range group;  ///< items per micro-batch, shard or sequence (pipelines)
+  /// The subject's model couples the examples of a batch (BatchNorm in training mode); true
+  /// as well when the fixed model is coupled.
+  bool batch_coupled = false;
+
+  bool coupled() const { return batch_coupled || (fixed_model && fixed_model->batch_coupled()); }
+  /// True when a case can fall outside (a selection or a size range is not "any").
+  bool restricts() const {
+    return !activations.is_all() || !losses.is_all() || !layers.is_all() || batch.min > 1 ||
+           batch.max || group.min > 1 || group.max;
+  }
+  /// Whether the subject can compute this model: every activation, the loss's terms and every
+  /// layer kind named by a layer admitted. "" if so, else what is not.
+  std::string refuses(const model &m) const;
+  /// The capabilities in words, one clause per restriction ("activations relu, tanh; N ≥ 2").
+  std::string describe() const;
+};
+
+} // namespace gradlaws
