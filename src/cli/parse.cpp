@@ -2,7 +2,6 @@
 // its value in order, then checks the operands and which flags go with the command, so that
 // each refusal names the first problem in that order, before anything runs.
 
-#include "cli.hpp"
 #include "options.hpp"
 #include "table.hpp"
 

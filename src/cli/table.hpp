@@ -1,8 +1,9 @@
 #pragma once
 // The command line as data: every command and every flag, with what each takes, which commands
 // each flag goes with, and the words of --help. The parser (parse.cpp), the usage text
-// (usage.cpp) and completion read these tables and nothing else, so that a new flag or command
-// is one row here and one function in commands/.
+// (usage.cpp) and completion (completion.cpp) read these tables and name no command or flag
+// themselves, so that a new command is a row here and a function in commands/, and a new flag
+// a row here and the field of `options` it sets.
 
 #include <cstdint>
 #include <iosfwd>
