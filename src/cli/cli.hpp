@@ -22,6 +22,14 @@ int check_arguments(const std::vector<std::string> &args, std::ostream &err);
 /// The usage text.
 std::string usage();
 
+/// What can stand in place of `partial` after the words `before` (without the program name),
+/// from the tables, for a shell's completion: after a flag that takes one of a few values,
+/// those values; else the flags that go with the command and are not given yet, and at the
+/// start of the line the commands. Only the candidates that begin with `partial`, in the
+/// tables' order.
+std::vector<std::string> completions(const std::vector<std::string> &before,
+                                     std::string_view partial);
+
 /// "gradlaws <version>", the project's version as CMake knows it.
 std::string version_line();
 

@@ -87,28 +87,51 @@ struct worker {
   ::_exit(0);
 }
 
-} // namespace
+using work_fn = std::function<item_output(std::size_t)>;
+using done_fn = std::function<void(std::size_t, const item_output &)>;
 
-int default_jobs() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return int(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-void run_items(std::size_t count, int jobs, const std::function<item_output(std::size_t)> &work,
-               const std::function<void(std::size_t, const item_output &)> &done) {
-  if (jobs < 1) throw error("jobs: at least one process is needed, got " + std::to_string(jobs));
-  if (jobs == 1 || count <= 1) {
-    for (std::size_t i = 0; i < count; ++i) done(i, work(i));
-    return;
+/// The worker processes of one run_items call. Stopping closes every pipe (a worker reads the
+/// end of its input and exits), waits for each process and restores SIGPIPE.
+class pool {
+public:
+  explicit pool(std::size_t n) : workers(n) {
+    // A worker that dies must not kill the parent with SIGPIPE; the failed write says so.
+    struct sigaction ignore{};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &previous_);
   }
-  const std::size_t n_workers = std::min<std::size_t>(std::size_t(jobs), count);
-  std::vector<worker> workers(n_workers);
-  // A worker that dies must not kill the parent with SIGPIPE; the failed write says so.
-  struct sigaction ignore{}, previous{};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ignore, &previous);
-  auto stop_all = [&] {
+
+  /// Forks every worker; on failure stops those started and throws.
+  void start(const work_fn &work) {
+    std::fflush(nullptr); // nothing buffered twice
+    for (worker &w : workers) {
+      int down[2], up[2];
+      pid_t pid = -1;
+      if (::pipe(down) != 0 || ::pipe(up) != 0 || (pid = ::fork()) < 0) {
+        stop();
+        throw error(std::string("cannot start worker processes: ") + std::strerror(errno));
+      }
+      if (pid == 0) {
+        ::close(down[1]);
+        ::close(up[0]);
+        for (worker &other : workers) { // the other workers' pipes are not this one's
+          if (other.to >= 0) ::close(other.to);
+          if (other.from >= 0) ::close(other.from);
+        }
+        serve(down[0], up[1], work);
+      }
+      ::close(down[0]);
+      ::close(up[1]);
+      w = {pid, down[1], up[0]};
+    }
+  }
+
+  void kill_all() {
+    for (worker &w : workers)
+      if (w.pid > 0) ::kill(w.pid, SIGTERM);
+  }
+
+  void stop() {
     for (worker &w : workers) {
       if (w.to >= 0) ::close(w.to);
       if (w.from >= 0) ::close(w.from);
@@ -121,90 +144,123 @@ void run_items(std::size_t count, int jobs, const std::function<item_output(std:
         }
         w.pid = -1;
       }
-    sigaction(SIGPIPE, &previous, nullptr);
-  };
-  std::fflush(nullptr); // nothing buffered twice
-  for (worker &w : workers) {
-    int down[2], up[2];
-    if (::pipe(down) != 0 || ::pipe(up) != 0) {
-      stop_all();
-      throw error(std::string("cannot start worker processes: ") + std::strerror(errno));
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-      stop_all();
-      throw error(std::string("cannot start worker processes: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-      ::close(down[1]);
-      ::close(up[0]);
-      for (worker &other : workers) { // the other workers' pipes are not this one's
-        if (other.to >= 0) ::close(other.to);
-        if (other.from >= 0) ::close(other.from);
-      }
-      serve(down[0], up[1], work);
-    }
-    ::close(down[0]);
-    ::close(up[1]);
-    w = {pid, down[1], up[0]};
+    sigaction(SIGPIPE, &previous_, nullptr);
   }
 
-  std::size_t next = 0, delivered = 0;
-  std::map<std::size_t, item_output> finished;
-  std::string failure;
-  auto hand_out = [&](worker &w) {
-    if (next >= count || !failure.empty()) return false;
-    const std::uint64_t index = next++;
+  std::vector<worker> workers;
+
+private:
+  struct sigaction previous_{};
+};
+
+/// Hands items out to the workers as they become free, and delivers the results in item order,
+/// each as soon as it and every item before it have come back. After an item's error nothing
+/// more is handed out or delivered.
+class schedule {
+public:
+  schedule(std::size_t count, pool &p, const done_fn &done)
+      : count_(count), pool_(p), done_(done), busy_(p.workers.size(), false) {}
+
+  void run() {
+    for (std::size_t k = 0; k < busy_.size(); ++k) busy_[k] = hand_out(pool_.workers[k]);
+    while (std::find(busy_.begin(), busy_.end(), true) != busy_.end())
+      for (const std::size_t k : ready()) {
+        receive(pool_.workers[k]);
+        busy_[k] = hand_out(pool_.workers[k]);
+        deliver();
+      }
+  }
+
+  /// The first item's error, or "".
+  const std::string &failure() const { return failure_; }
+
+private:
+  bool hand_out(worker &w) {
+    if (next_ >= count_ || !failure_.empty()) return false;
+    const std::uint64_t index = next_++;
     return write_all(w.to, &index, sizeof index);
-  };
-  std::vector<bool> busy(n_workers, false);
-  for (std::size_t k = 0; k < n_workers; ++k) busy[k] = hand_out(workers[k]);
-  try {
-    while (std::find(busy.begin(), busy.end(), true) != busy.end()) {
-      fd_set ready;
-      FD_ZERO(&ready);
+  }
+
+  /// The busy workers with an answer to read.
+  std::vector<std::size_t> ready() {
+    for (;;) {
+      fd_set set;
+      FD_ZERO(&set);
       int top = -1;
-      for (std::size_t k = 0; k < n_workers; ++k)
-        if (busy[k]) {
-          FD_SET(workers[k].from, &ready);
-          top = std::max(top, workers[k].from);
+      for (std::size_t k = 0; k < busy_.size(); ++k)
+        if (busy_[k]) {
+          FD_SET(pool_.workers[k].from, &set);
+          top = std::max(top, pool_.workers[k].from);
         }
-      if (::select(top + 1, &ready, nullptr, nullptr, nullptr) < 0) {
+      if (::select(top + 1, &set, nullptr, nullptr, nullptr) < 0) {
         if (errno == EINTR) continue;
         throw error(std::string("waiting for worker processes: ") + std::strerror(errno));
       }
-      for (std::size_t k = 0; k < n_workers; ++k) {
-        if (!busy[k] || !FD_ISSET(workers[k].from, &ready)) continue;
-        worker &w = workers[k];
-        std::string status;
-        std::uint64_t index = 0, n = 0;
-        item_output out;
-        bool ok = read_string(w.from, status) && read_all(w.from, &index, sizeof index) &&
-                  read_all(w.from, &n, sizeof n);
-        for (std::uint64_t s = 0; ok && s < n; ++s) {
-          out.emplace_back();
-          ok = read_string(w.from, out.back());
-        }
-        if (!ok) throw error("a worker process stopped before it finished its item");
-        if (status != "ok" && failure.empty()) failure = out.empty() ? "an error" : out.front();
-        else finished.emplace(std::size_t(index), std::move(out));
-        busy[k] = hand_out(w);
-        for (auto it = finished.find(delivered); failure.empty() && it != finished.end();
-             it = finished.find(delivered)) {
-          done(delivered, it->second);
-          finished.erase(it);
-          ++delivered;
-        }
-      }
+      std::vector<std::size_t> found;
+      for (std::size_t k = 0; k < busy_.size(); ++k)
+        if (busy_[k] && FD_ISSET(pool_.workers[k].from, &set)) found.push_back(k);
+      return found;
     }
+  }
+
+  void receive(const worker &w) {
+    std::string status;
+    std::uint64_t index = 0, n = 0;
+    item_output out;
+    bool ok = read_string(w.from, status) && read_all(w.from, &index, sizeof index) &&
+              read_all(w.from, &n, sizeof n);
+    for (std::uint64_t s = 0; ok && s < n; ++s) {
+      out.emplace_back();
+      ok = read_string(w.from, out.back());
+    }
+    if (!ok) throw error("a worker process stopped before it finished its item");
+    if (status != "ok" && failure_.empty()) failure_ = out.empty() ? "an error" : out.front();
+    else finished_.emplace(std::size_t(index), std::move(out));
+  }
+
+  void deliver() {
+    for (auto it = finished_.find(delivered_); failure_.empty() && it != finished_.end();
+         it = finished_.find(delivered_)) {
+      done_(delivered_, it->second);
+      finished_.erase(it);
+      ++delivered_;
+    }
+  }
+
+  std::size_t count_, next_ = 0, delivered_ = 0;
+  pool &pool_;
+  const done_fn &done_;
+  std::vector<bool> busy_;
+  std::map<std::size_t, item_output> finished_;
+  std::string failure_;
+};
+
+} // namespace
+
+int default_jobs() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void run_items(std::size_t count, int jobs, const work_fn &work, const done_fn &done) {
+  if (jobs < 1) throw error("jobs: at least one process is needed, got " + std::to_string(jobs));
+  if (jobs == 1 || count <= 1) {
+    for (std::size_t i = 0; i < count; ++i) done(i, work(i));
+    return;
+  }
+  pool workers(std::min<std::size_t>(std::size_t(jobs), count));
+  workers.start(work);
+  schedule s(count, workers, done);
+  try {
+    s.run();
   } catch (...) {
-    for (worker &w : workers)
-      if (w.pid > 0) ::kill(w.pid, SIGTERM);
-    stop_all();
+    workers.kill_all();
+    workers.stop();
     throw;
   }
-  stop_all();
-  if (!failure.empty()) throw error(failure);
+  workers.stop();
+  if (!s.failure().empty()) throw error(s.failure());
 }
 
 } // namespace gradlaws::cli

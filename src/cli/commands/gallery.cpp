@@ -1,0 +1,102 @@
+// gradlaws gallery: the bug gallery's kill matrix, witnesses and diagnoses; with --seeds, its
+// correct twins on the machine rung over seeds 1..N (their false alarms).
+
+#include "commands.hpp"
+#include "../entries.hpp"
+#include "../options.hpp"
+#include "../terminal.hpp"
+#include "../workers.hpp"
+
+#include <gradlaws/gallery_report.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <ostream>
+
+namespace gradlaws::cli {
+
+namespace {
+
+std::vector<std::string> gallery_names() {
+  std::vector<std::string> known;
+  for (const gallery_info &g : gallery_cases()) known.push_back(g.name);
+  return known;
+}
+
+constexpr int seeds_per_item = 25;
+
+/// Seeds first..first+24 (up to --seeds) of one twin: a line per false alarm, the runs, and
+/// how many failed.
+item_output twin_block(const std::string &name, int first, const options &o) {
+  std::size_t runs = 0, failed = 0;
+  std::string lines;
+  for (int s = first; s <= std::min(o.seeds, first + seeds_per_item - 1); ++s)
+    for (const run_result &r : run_gallery_twin_on_machine(name, with_seed(o.run, s))) {
+      ++runs;
+      if (r.passed) continue;
+      ++failed;
+      lines += "false alarm: twin of " + name + ": " + r.entry + " [" + r.variant + "] at seed " +
+               std::to_string(s) + ": " + (r.found ? r.found->summary() : r.message) + "\n";
+    }
+  return {lines, std::to_string(runs), std::to_string(failed)};
+}
+
+/// The twins on the machine rung over seeds 1..N: false alarms of the rounding bound. Items
+/// are blocks of seeds of one twin, run on the worker processes, delivered in order.
+int twins_over_seeds(const std::vector<std::string> &names, const options &o, std::ostream &out,
+                     std::ostream &err) {
+  const std::size_t blocks = std::size_t((o.seeds + seeds_per_item - 1) / seeds_per_item);
+  std::size_t runs = 0, alarms = 0, here = 0, failed = 0;
+  run_items(
+      names.size() * blocks, jobs_of(o),
+      [&](std::size_t k) {
+        return twin_block(names[k / blocks], int(k % blocks) * seeds_per_item + 1, o);
+      },
+      [&](std::size_t k, const item_output &x) {
+        err << x[0];
+        here += std::stoul(x[1]);
+        failed += std::stoul(x[2]);
+        if (k % blocks + 1 < blocks) return; // more blocks to come
+        out << std::left << std::setw(40) << names[k / blocks] << " " << here
+            << " machine-rung runs of the twin, " << failed << " failed\n";
+        runs += here;
+        alarms += failed;
+        here = failed = 0;
+      });
+  out << runs << " twin runs over " << o.seeds << " seeds: " << alarms << " false alarms\n";
+  return alarms ? 1 : 0;
+}
+
+} // namespace
+
+void check_gallery_flags(const options &o) {
+  if (o.has("--jobs") && !o.has("--seeds"))
+    throw usage_error("--jobs goes with 'gallery' only with --seeds (the kill matrix runs in one "
+                      "process)", "add --seeds N, or leave --jobs out");
+}
+
+void resolve_gallery_cases(const options &o) {
+  const std::vector<std::string> known = gallery_names();
+  for (const std::string &n : o.names)
+    if (std::find(known.begin(), known.end(), n) == known.end())
+      throw usage_error("unknown gallery case '" + n + "'",
+                        suggestion(n, known, "gradlaws list gallery shows the gallery's cases"));
+}
+
+int run_gallery(const options &o, std::ostream &out, std::ostream &err) {
+  // (named cases were resolved before anything ran)
+  const std::vector<std::string> names = o.names.empty() ? gallery_names() : o.names;
+  if (o.has("--seeds")) return twins_over_seeds(names, o, out, err);
+  std::vector<gallery_outcome> outcomes;
+  for (const std::string &n : names) {
+    err << "gallery: " << n << "\n";
+    outcomes.push_back(run_gallery_case(n, o.run));
+  }
+  out << fit_lines(render_gallery(outcomes, o.timings ? timings::shown : timings::omitted));
+  const bool all = std::all_of(outcomes.begin(), outcomes.end(), [](const gallery_outcome &g) {
+    return g.caught() && g.twin_passed();
+  });
+  return all ? 0 : 1;
+}
+
+} // namespace gradlaws::cli
