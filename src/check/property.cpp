@@ -14,6 +14,66 @@ std::string tally_string(const std::map<verdict_kind, int> &tally) {
   for (const auto &[k, n] : tally) s += (s.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(to_string(k));
   return s.empty() ? "no cases" : s;
 }
+
+run_result result_header(const property_info &info, const std::string &variant,
+                         const std::string &test, const run_options &opt) {
+  if (opt.cases < 1)
+    throw error("run_options::cases = " + std::to_string(opt.cases) +
+                ": a law must be checked on at least one case");
+  run_result r;
+  r.entry = info.name;
+  r.variant = variant;
+  r.kind = info.kind;
+  r.claim = info.claim;
+  r.formula = info.formula;
+  r.expected_shape = info.expected_shape;
+  r.explanation = info.explanation;
+  r.test_name = test;
+  r.rerun = opt.rerun;
+  r.seed = opt.seed ? *opt.seed : default_seed(r.test_name);
+  return r;
+}
+
+bool record_outcome(const rc::detail::TestResult &result, bool judged, const std::string &error,
+                    const std::map<verdict_kind, int> &tally, run_result &r) {
+  if (result.is<rc::detail::SuccessResult>()) {
+    r.status = run_status::held;
+    r.cases = result.get<rc::detail::SuccessResult>().numSuccess;
+    r.tally = tally_string(tally);
+    return false;
+  }
+  if (result.is<rc::detail::FailureResult>()) {
+    const auto &f = result.get<rc::detail::FailureResult>();
+    r.cases = f.numSuccess;
+    r.shrinks = int(f.reproduce.shrinkPath.size());
+    r.reproduce = reproduce_line(r.test_name, f.reproduce);
+    if (error.empty() && judged) {
+      r.status = run_status::falsified;
+      return true;
+    }
+    r.status = run_status::setup_failure;
+    r.message = error.empty() ? f.description : error;
+    return false;
+  }
+  if (result.is<rc::detail::GaveUpResult>()) {
+    const auto &g = result.get<rc::detail::GaveUpResult>();
+    r.status = run_status::gave_up;
+    r.cases = g.numSuccess;
+    r.message = g.description;
+    return false;
+  }
+  r.status = run_status::setup_failure;
+  r.message = result.get<rc::detail::Error>().description;
+  return false;
+}
+
+void conclude(run_result &r, std::chrono::steady_clock::time_point start) {
+  if (r.kind == entry_kind::fallacy)
+    r.passed = r.status == run_status::falsified && r.shape_problem.empty();
+  else
+    r.passed = r.status == run_status::held;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 } // namespace detail
 
 pipeline_subject variant_strategy_subject(const variant &v) {

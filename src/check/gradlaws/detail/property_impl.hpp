@@ -76,57 +76,105 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
   }
 }
 
+namespace detail {
+/// What a run of a law keeps of its cases: the verdicts' tally and the last failing case, with
+/// its verdict or the error that kept it from being judged.
+template <class Case> struct run_record {
+  std::optional<Case> failing;
+  std::optional<verdict> found;
+  std::string error; ///< non-empty when the last failing case could not be evaluated
+  std::map<verdict_kind, int> tally;
+};
+
+/// The fields of a result that come from the law's words, the variant and the options.
+run_result result_header(const property_info &info, const std::string &variant,
+                         const std::string &test, const run_options &opt);
+/// RapidCheck's outcome as the result's status, counts, reproduce line and message; true when
+/// a case was falsified (the caller explains it).
+bool record_outcome(const rc::detail::TestResult &result, bool judged, const std::string &error,
+                    const std::map<verdict_kind, int> &tally, run_result &r);
+/// passed and seconds, once the status is known.
+void conclude(run_result &r, std::chrono::steady_clock::time_point start);
+
+/// A falsified case explained: its inputs and details, a fallacy's shape and certificate, the
+/// regression draft and the pictures.
+template <class Subject, class Case>
+void explain_falsified(const law<Subject, Case> &l, const Subject &subject, const Case &c,
+                       const verdict &found, const run_options &opt, run_result &r) {
+  const property_info &info = l.info;
+  r.found = found;
+  if (info.kind == entry_kind::fallacy) {
+    r.shape_problem = l.shape ? l.shape(c, found) : "";
+    if (c.on == rung::high) {
+      try {
+        r.certificate = judge_interval(info.lhs, info.rhs, opt.digits,
+                                       l.sides.template on<interval>(subject, c), opt.tol);
+      } catch (const std::exception &e) {
+        verdict none;
+        none.kind = verdict_kind::not_certified;
+        none.unavailable = std::string("no interval evaluation: ") + e.what();
+        r.certificate = none;
+      }
+    }
+  }
+  if (l.regression) r.regression = l.regression(c, r.test_name, found);
+  else if constexpr (std::is_same_v<problem, Case>)
+    r.regression = draft_problem_regression(c, info, r.test_name, opt.digits, found);
+  // Pictures illustrate; a case that cannot draw itself is reported without them, and says so.
+  try {
+    if (l.figures) r.figures = l.figures(c, found);
+    else if constexpr (requires { c.figures(); }) r.figures = c.figures();
+  } catch (const std::exception &e) {
+    r.figures.clear();
+    r.details.emplace_back("pictures unavailable", e.what());
+  }
+}
+
+/// The failing case's inputs and named details (a case that failed to evaluate may not
+/// explain itself).
+template <class Case> void describe_failing(const Case &c, run_result &r) {
+  r.counterexample = c.describe();
+  if constexpr (requires { c.details(); }) {
+    try {
+      r.details = c.details();
+    } catch (const std::exception &e) {
+      r.details = {{"details unavailable", e.what()}};
+    }
+  }
+}
+} // namespace detail
+
 template <class Subject, property_case Case>
 run_result run_law(const law<Subject, Case> &l, const Subject &subject, const variant &v,
                    const std::string &test, const run_options &opt,
                    std::optional<Case> *failing_case) {
-  const property_info &info = l.info;
-  if (opt.cases < 1)
-    throw error("run_options::cases = " + std::to_string(opt.cases) +
-                ": a law must be checked on at least one case");
   const auto start = std::chrono::steady_clock::now();
-  run_result r;
-  r.entry = info.name;
-  r.variant = v.name();
-  r.kind = info.kind;
-  r.claim = info.claim;
-  r.formula = info.formula;
-  r.expected_shape = info.expected_shape;
-  r.explanation = info.explanation;
-  r.test_name = test;
-  r.rerun = opt.rerun;
-  r.seed = opt.seed ? *opt.seed : default_seed(r.test_name);
-
+  run_result r = detail::result_header(l.info, v.name(), test, opt);
   // The one place the working precision becomes MPFR's thread default: generators and
   // details that build high values see opt.digits; judge_high re-scopes its own evaluations.
   precision_scope scope(opt.digits);
   const rc::Gen<Case> gen = l.cases(v);
-  std::optional<Case> failing;
-  std::optional<verdict> failing_verdict;
-  std::string failing_error; // non-empty when the last failing case could not be evaluated
-  std::map<verdict_kind, int> tally;
-
+  detail::run_record<Case> rec;
   const auto property = [&] {
     const Case c = *gen;
     verdict judged;
     try {
       judged = evaluate(l, subject, c, opt, v.single_precision);
     } catch (const std::exception &e) {
-      failing = c;
-      failing_verdict.reset();
-      failing_error = e.what();
+      rec.failing = c;
+      rec.found.reset();
+      rec.error = e.what();
       RC_FAIL(std::string("could not evaluate the case: ") + e.what());
     }
-    ++tally[judged.kind];
+    ++rec.tally[judged.kind];
     if (judged.kind == verdict_kind::undecided) RC_DISCARD(judged.unavailable);
     if (!judged.equal()) {
-      failing = c;
-      failing_verdict = judged;
-      failing_error.clear();
+      rec.failing = c;
+      rec.found = judged;
+      rec.error.clear();
       RC_FAIL(judged.summary());
     }
   };
-
   rc::detail::TestParams params;
   params.seed = r.seed;
   params.maxSuccess = opt.cases;
@@ -134,82 +182,17 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   params.disableShrinking = !opt.shrink;
   rc::detail::TestMetadata metadata;
   metadata.id = r.test_name;
-  metadata.description = info.claim;
+  metadata.description = l.info.claim;
   detail::quiet_listener listener;
   const auto result = rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params,
                                                 listener, rc::detail::configuration().reproduce);
-
-  if (result.template is<rc::detail::SuccessResult>()) {
-    r.status = run_status::held;
-    r.cases = result.template get<rc::detail::SuccessResult>().numSuccess;
-    r.tally = detail::tally_string(tally);
-  } else if (result.template is<rc::detail::FailureResult>()) {
-    const auto &f = result.template get<rc::detail::FailureResult>();
-    r.cases = f.numSuccess;
-    r.shrinks = int(f.reproduce.shrinkPath.size());
-    r.reproduce = reproduce_line(r.test_name, f.reproduce);
-    if (failing) {
-      r.counterexample = failing->describe();
-      if constexpr (requires { failing->details(); }) {
-        try {
-          r.details = failing->details();
-        } catch (const std::exception &e) { // a case that failed to evaluate may not explain itself
-          r.details = {{"details unavailable", e.what()}};
-        }
-      }
-    }
-    if (!failing_error.empty() || !failing_verdict) {
-      r.status = run_status::setup_failure;
-      r.message = failing_error.empty() ? f.description : failing_error;
-    } else {
-      r.status = run_status::falsified;
-      r.found = failing_verdict;
-      if (info.kind == entry_kind::fallacy) {
-        r.shape_problem = l.shape ? l.shape(*failing, *failing_verdict) : "";
-        if (failing->on == rung::high) {
-          try {
-            r.certificate = judge_interval(info.lhs, info.rhs, opt.digits,
-                                           l.sides.template on<interval>(subject, *failing),
-                                           opt.tol);
-          } catch (const std::exception &e) {
-            verdict none;
-            none.kind = verdict_kind::not_certified;
-            none.unavailable = std::string("no interval evaluation: ") + e.what();
-            r.certificate = none;
-          }
-        }
-      }
-      if (l.regression) {
-        r.regression = l.regression(*failing, r.test_name, *failing_verdict);
-      } else if constexpr (std::is_same_v<problem, Case>) {
-        r.regression =
-            draft_problem_regression(*failing, info, r.test_name, opt.digits, *failing_verdict);
-      }
-      // Pictures illustrate; a case that cannot draw itself is reported without them, and says so.
-      try {
-        if (l.figures) r.figures = l.figures(*failing, *failing_verdict);
-        else if constexpr (requires { failing->figures(); }) r.figures = failing->figures();
-      } catch (const std::exception &e) {
-        r.figures.clear();
-        r.details.emplace_back("pictures unavailable", e.what());
-      }
-    }
-  } else if (result.template is<rc::detail::GaveUpResult>()) {
-    const auto &g = result.template get<rc::detail::GaveUpResult>();
-    r.status = run_status::gave_up;
-    r.cases = g.numSuccess;
-    r.message = g.description;
-  } else {
-    r.status = run_status::setup_failure;
-    r.message = result.template get<rc::detail::Error>().description;
+  if (result.template is<rc::detail::FailureResult>() && rec.failing)
+    detail::describe_failing(*rec.failing, r);
+  if (detail::record_outcome(result, rec.found.has_value(), rec.error, rec.tally, r)) {
+    detail::explain_falsified(l, subject, *rec.failing, *rec.found, opt, r);
+    if (failing_case) *failing_case = rec.failing;
   }
-
-  if (failing_case && r.status == run_status::falsified) *failing_case = failing;
-  if (info.kind == entry_kind::fallacy)
-    r.passed = r.status == run_status::falsified && r.shape_problem.empty();
-  else
-    r.passed = r.status == run_status::held;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  detail::conclude(r, start);
   return r;
 }
 
