@@ -8,7 +8,6 @@
 
 #include <cctype>
 #include <set>
-#include <type_traits>
 
 namespace gradlaws {
 

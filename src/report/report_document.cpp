@@ -5,11 +5,13 @@
 #include "detail/facts.hpp"
 #include "detail/words.hpp"
 
+#include <iterator>
+
 namespace gradlaws::detail {
 
 namespace {
 
-/// Appends spans to spans.
+/// Appends b to a, so that a sentence is composed in the order it reads.
 spans &operator<<(spans &a, spans b) {
   a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
   return a;
@@ -19,8 +21,8 @@ spans &operator<<(spans &a, spans b) {
 paragraph linearity_answer(const report_facts &f) {
   spans s;
   const entry_facts *e = f.find("linearity");
-  if (e) s.push_back(e->all_passed() ? strong("Yes.") : strong("The linearity law FAILED here"));
-  if (e) s.push_back(plain(e->all_passed() ? " " : " (see below). "));
+  if (e && e->all_passed()) s << spans{strong("Yes."), plain(" ")};
+  else if (e) s << spans{strong("The linearity law FAILED here"), plain(" (see below). ")};
   s << spans{plain("Differentiation is linear, so for per-example losses "), formula("L_i(θ)"),
              plain(" the gradient of the mean "), formula("J = (1/N) Σ_i L_i"), plain(" is the mean "),
              formula("(1/N) Σ_i ∇L_i")};

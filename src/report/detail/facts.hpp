@@ -7,7 +7,6 @@
 
 #include "gradlaws/report.hpp"
 
-#include <map>
 #include <string>
 #include <vector>
 
