@@ -124,21 +124,27 @@ void check_series(const figure &f, const figure::series &s) {
   }
 }
 
-} // namespace
-
-std::string render_svg(const figure &f) {
+/// Where the data goes: the ranges, widened to whole ticks, and their map onto the plot.
+struct plot_area {
   bool bars = false;
   range xr, yr;
+  std::vector<double> xticks, yticks;
+  double px(double x) const { return plot_left + (x - xr.lo) / (xr.hi - xr.lo) * (plot_right - plot_left); }
+  double py(double y) const { return plot_bottom - (y - yr.lo) / (yr.hi - yr.lo) * (plot_bottom - plot_top); }
+};
+
+plot_area area_of(const figure &f) {
+  plot_area a;
   for (const auto &s : f.data) {
     check_series(f, s);
-    bars |= s.style == figure::mark::bars;
+    a.bars |= s.style == figure::mark::bars;
     for (std::size_t i = 0; i < s.x.size(); ++i) {
-      xr.add(s.x[i]);
-      yr.add(s.y[i]);
+      a.xr.add(s.x[i]);
+      a.yr.add(s.y[i]);
     }
     if (s.style == figure::mark::arrows || s.style == figure::mark::bars) {
-      xr.add(0);
-      yr.add(0);
+      a.xr.add(0);
+      a.yr.add(0);
     }
   }
   // Headroom, so that a point or an arrowhead on the edge is not cut: 6% of the span on each
@@ -149,26 +155,23 @@ std::string render_svg(const figure &f) {
     if (!(keep_zero && r.lo == 0)) r.lo -= pad;
     if (!(keep_zero && r.hi == 0)) r.hi += pad;
   };
-  std::vector<double> xticks;
-  if (bars) {
-    xr = {-0.5, double(std::max<std::size_t>(f.categories.size(), 1)) - 0.5};
+  if (a.bars) {
+    a.xr = {-0.5, double(std::max<std::size_t>(f.categories.size(), 1)) - 0.5};
   } else {
-    widen(xr, false);
-    xticks = nice_ticks(xr);
+    widen(a.xr, false);
+    a.xticks = nice_ticks(a.xr);
   }
-  widen(yr, bars);
-  const std::vector<double> yticks = nice_ticks(yr);
-  auto px = [&](double x) { return plot_left + (x - xr.lo) / (xr.hi - xr.lo) * (plot_right - plot_left); };
-  auto py = [&](double y) { return plot_bottom - (y - yr.lo) / (yr.hi - yr.lo) * (plot_bottom - plot_top); };
+  widen(a.yr, a.bars);
+  a.yticks = nice_ticks(a.yr);
+  return a;
+}
 
-  const std::vector<std::string> caption = wrap(f.caption, 84);
-  const double caption_top = legend_top + legend_row * double(f.data.size()) + 8;
-  const double height = caption_top + 17 * double(caption.size()) + 6;
-  std::string s;
-  s += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + num(width) + " " + num(height) +
-       "\" width=\"" + num(width) + "\" height=\"" + num(height) +
-       "\" role=\"img\" aria-labelledby=\"t-" + xml_escape(f.name) + "\" font-family=\"DejaVu Sans, "
-       "Verdana, sans-serif\" font-size=\"13\">\n";
+/// The <svg> element's opening: its size, title, description, arrowheads, background and title.
+std::string svg_opening(const figure &f, double height) {
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + num(width) + " " + num(height) +
+                  "\" width=\"" + num(width) + "\" height=\"" + num(height) +
+                  "\" role=\"img\" aria-labelledby=\"t-" + xml_escape(f.name) + "\" font-family=\"DejaVu Sans, "
+                  "Verdana, sans-serif\" font-size=\"13\">\n";
   s += "<title id=\"t-" + xml_escape(f.name) + "\">" + xml_escape(f.title) + "</title>\n";
   if (!f.caption.empty()) s += "<desc>" + xml_escape(f.caption) + "</desc>\n";
   s += "<defs>\n";
@@ -182,75 +185,98 @@ std::string render_svg(const figure &f) {
   s += "<rect x=\"0\" y=\"0\" width=\"" + num(width) + "\" height=\"" + num(height) + "\" fill=\"#ffffff\"/>\n";
   s += "<text x=\"" + num(width / 2) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" "
        "font-weight=\"bold\">" + xml_escape(f.title) + "</text>\n";
+  return s;
+}
 
-  // Grid, ticks and axes.
-  s += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
-  for (double t : yticks) s += "<line x1=\"" + num(plot_left) + "\" y1=\"" + num(py(t)) + "\" x2=\"" + num(plot_right) + "\" y2=\"" + num(py(t)) + "\"/>\n";
-  for (double t : xticks) s += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(plot_top) + "\" x2=\"" + num(px(t)) + "\" y2=\"" + num(plot_bottom) + "\"/>\n";
+std::string svg_line(double x1, double y1, double x2, double y2) {
+  return "<line x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" + num(y2) + "\"/>\n";
+}
+
+/// Grid, tick labels, the axes through zero, the frame and the axis labels.
+std::string svg_axes(const figure &f, const plot_area &a) {
+  std::string s = "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
+  for (double t : a.yticks) s += svg_line(plot_left, a.py(t), plot_right, a.py(t));
+  for (double t : a.xticks) s += svg_line(a.px(t), plot_top, a.px(t), plot_bottom);
   s += "</g>\n<g fill=\"#333333\" font-size=\"12\">\n";
-  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 0;
-  const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 0;
-  for (double t : yticks)
-    s += "<text x=\"" + num(plot_left - 6) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" + xml_escape(tick_text(t, ystep)) + "</text>\n";
-  for (double t : xticks)
-    s += "<text x=\"" + num(px(t)) + "\" y=\"" + num(plot_bottom + 18) + "\" text-anchor=\"middle\">" + xml_escape(tick_text(t, xstep)) + "</text>\n";
-  for (std::size_t c = 0; c < f.categories.size() && bars; ++c)
-    s += "<text x=\"" + num(px(double(c))) + "\" y=\"" + num(plot_bottom + 18) + "\" text-anchor=\"middle\">" + xml_escape(f.categories[c]) + "</text>\n";
+  const double ystep = a.yticks.size() > 1 ? a.yticks[1] - a.yticks[0] : 0;
+  const double xstep = a.xticks.size() > 1 ? a.xticks[1] - a.xticks[0] : 0;
+  for (double t : a.yticks)
+    s += "<text x=\"" + num(plot_left - 6) + "\" y=\"" + num(a.py(t) + 4) + "\" text-anchor=\"end\">" + xml_escape(tick_text(t, ystep)) + "</text>\n";
+  const auto below = [&](double x, const std::string &label) {
+    return "<text x=\"" + num(x) + "\" y=\"" + num(plot_bottom + 18) + "\" text-anchor=\"middle\">" + xml_escape(label) + "</text>\n";
+  };
+  for (double t : a.xticks) s += below(a.px(t), tick_text(t, xstep));
+  for (std::size_t c = 0; c < f.categories.size() && a.bars; ++c) s += below(a.px(double(c)), f.categories[c]);
   s += "</g>\n";
   s += "<g stroke=\"#555555\" stroke-width=\"1.2\">\n";
-  if (yr.lo <= 0 && 0 <= yr.hi) s += "<line x1=\"" + num(plot_left) + "\" y1=\"" + num(py(0)) + "\" x2=\"" + num(plot_right) + "\" y2=\"" + num(py(0)) + "\"/>\n";
-  if (!bars && xr.lo <= 0 && 0 <= xr.hi) s += "<line x1=\"" + num(px(0)) + "\" y1=\"" + num(plot_top) + "\" x2=\"" + num(px(0)) + "\" y2=\"" + num(plot_bottom) + "\"/>\n";
+  if (a.yr.lo <= 0 && 0 <= a.yr.hi) s += svg_line(plot_left, a.py(0), plot_right, a.py(0));
+  if (!a.bars && a.xr.lo <= 0 && 0 <= a.xr.hi) s += svg_line(a.px(0), plot_top, a.px(0), plot_bottom);
   s += "<rect x=\"" + num(plot_left) + "\" y=\"" + num(plot_top) + "\" width=\"" + num(plot_right - plot_left) + "\" height=\"" + num(plot_bottom - plot_top) + "\" fill=\"none\"/>\n";
   s += "</g>\n";
   s += "<text x=\"" + num((plot_left + plot_right) / 2) + "\" y=\"" + num(plot_bottom + 40) + "\" text-anchor=\"middle\">" + xml_escape(f.x_label) + "</text>\n";
   s += "<text transform=\"translate(18 " + num((plot_top + plot_bottom) / 2) + ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(f.y_label) + "</text>\n";
+  return s;
+}
 
-  // The data.
+/// Series k's marks: a polyline, dots, its bars (the bar_index-th of bar_series beside each
+/// other in a category's slot) or arrows from the origin.
+std::string svg_marks(const figure &f, std::size_t k, const plot_area &a, std::size_t bar_index,
+                      std::size_t bar_series) {
+  const auto &d = f.data[k];
+  const std::string c = colour(k);
+  std::string s;
+  switch (d.style) {
+  case figure::mark::line:
+  case figure::mark::dashed:
+    s += "<polyline fill=\"none\" stroke=\"" + c + "\" stroke-width=\"2.2\"" +
+         (d.style == figure::mark::dashed ? " stroke-dasharray=\"7 5\"" : "") + " points=\"";
+    for (std::size_t i = 0; i < d.x.size(); ++i) s += (i ? " " : "") + num(a.px(d.x[i])) + "," + num(a.py(d.y[i]));
+    return s + "\"/>\n";
+  case figure::mark::points:
+    for (std::size_t i = 0; i < d.x.size(); ++i)
+      s += "<circle cx=\"" + num(a.px(d.x[i])) + "\" cy=\"" + num(a.py(d.y[i])) + "\" r=\"5\" fill=\"" + c + "\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n";
+    return s;
+  case figure::mark::bars: {
+    const double slot = (a.px(1) - a.px(0)) * 0.8;
+    const double w = slot / double(std::max<std::size_t>(bar_series, 1));
+    for (std::size_t i = 0; i < d.x.size(); ++i) {
+      const double left = a.px(d.x[i]) - slot / 2 + w * double(bar_index);
+      const double top = std::min(a.py(d.y[i]), a.py(0)), h = std::abs(a.py(d.y[i]) - a.py(0));
+      s += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(w * 0.92) + "\" height=\"" + num(std::max(h, 0.8)) + "\" fill=\"" + c + "\"/>\n";
+    }
+    return s;
+  }
+  case figure::mark::arrows:
+    for (std::size_t i = 0; i < d.x.size(); ++i)
+      if (d.x[i] == 0 && d.y[i] == 0) // a zero vector has no direction: a dot at the origin
+        s += "<circle cx=\"" + num(a.px(0)) + "\" cy=\"" + num(a.py(0)) + "\" r=\"4.5\" fill=\"" + c + "\"/>\n";
+      else
+        s += "<line x1=\"" + num(a.px(0)) + "\" y1=\"" + num(a.py(0)) + "\" x2=\"" + num(a.px(d.x[i])) + "\" y2=\"" + num(a.py(d.y[i])) +
+             "\" stroke=\"" + c + "\" stroke-width=\"2.2\" marker-end=\"url(#arrow-" + xml_escape(f.name) + "-" + std::to_string(k) + ")\"/>\n";
+    return s;
+  }
+  return s;
+}
+
+/// Every series in a group of its own, with its point labels.
+std::string svg_data(const figure &f, const plot_area &a) {
   std::size_t bar_series = 0, bar_index = 0;
   for (const auto &d : f.data) bar_series += d.style == figure::mark::bars;
-  const double slot = (px(1) - px(0)) * 0.8;
+  std::string s;
   for (std::size_t k = 0; k < f.data.size(); ++k) {
     const auto &d = f.data[k];
-    const std::string c = colour(k);
     s += "<g class=\"series\" data-label=\"" + xml_escape(d.label) + "\">\n";
-    switch (d.style) {
-    case figure::mark::line:
-    case figure::mark::dashed: {
-      s += "<polyline fill=\"none\" stroke=\"" + c + "\" stroke-width=\"2.2\"" +
-           (d.style == figure::mark::dashed ? " stroke-dasharray=\"7 5\"" : "") + " points=\"";
-      for (std::size_t i = 0; i < d.x.size(); ++i) s += (i ? " " : "") + num(px(d.x[i])) + "," + num(py(d.y[i]));
-      s += "\"/>\n";
-      break;
-    }
-    case figure::mark::points:
-      for (std::size_t i = 0; i < d.x.size(); ++i)
-        s += "<circle cx=\"" + num(px(d.x[i])) + "\" cy=\"" + num(py(d.y[i])) + "\" r=\"5\" fill=\"" + c + "\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n";
-      break;
-    case figure::mark::bars: {
-      const double w = slot / double(std::max<std::size_t>(bar_series, 1));
-      for (std::size_t i = 0; i < d.x.size(); ++i) {
-        const double left = px(d.x[i]) - slot / 2 + w * double(bar_index);
-        const double top = std::min(py(d.y[i]), py(0)), h = std::abs(py(d.y[i]) - py(0));
-        s += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(w * 0.92) + "\" height=\"" + num(std::max(h, 0.8)) + "\" fill=\"" + c + "\"/>\n";
-      }
-      ++bar_index;
-      break;
-    }
-    case figure::mark::arrows:
-      for (std::size_t i = 0; i < d.x.size(); ++i)
-        if (d.x[i] == 0 && d.y[i] == 0) // a zero vector has no direction: a dot at the origin
-          s += "<circle cx=\"" + num(px(0)) + "\" cy=\"" + num(py(0)) + "\" r=\"4.5\" fill=\"" + c + "\"/>\n";
-        else
-          s += "<line x1=\"" + num(px(0)) + "\" y1=\"" + num(py(0)) + "\" x2=\"" + num(px(d.x[i])) + "\" y2=\"" + num(py(d.y[i])) +
-             "\" stroke=\"" + c + "\" stroke-width=\"2.2\" marker-end=\"url(#arrow-" + xml_escape(f.name) + "-" + std::to_string(k) + ")\"/>\n";
-      break;
-    }
+    s += svg_marks(f, k, a, bar_index, bar_series);
+    bar_index += d.style == figure::mark::bars;
     for (std::size_t i = 0; i < d.point_labels.size(); ++i)
-      s += "<text x=\"" + num(px(d.x[i]) + 7) + "\" y=\"" + num(py(d.y[i]) - 7) + "\" fill=\"" + c + "\" font-size=\"12\">" + xml_escape(d.point_labels[i]) + "</text>\n";
+      s += "<text x=\"" + num(a.px(d.x[i]) + 7) + "\" y=\"" + num(a.py(d.y[i]) - 7) + "\" fill=\"" + colour(k) + "\" font-size=\"12\">" + xml_escape(d.point_labels[i]) + "</text>\n";
     s += "</g>\n";
   }
+  return s;
+}
 
-  // Legend, then the caption.
+std::string svg_legend(const figure &f) {
+  std::string s;
   for (std::size_t k = 0; k < f.data.size(); ++k) {
     const double y = legend_top + legend_row * double(k);
     const auto &d = f.data[k];
@@ -264,11 +290,21 @@ std::string render_svg(const figure &f) {
            (d.style == figure::mark::dashed ? " stroke-dasharray=\"7 5\"" : "") + "/>\n";
     s += "<text x=\"" + num(plot_left + 32) + "\" y=\"" + num(y) + "\">" + xml_escape(d.label) + "</text>\n";
   }
+  return s;
+}
+
+} // namespace
+
+std::string render_svg(const figure &f) {
+  const plot_area a = area_of(f);
+  const std::vector<std::string> caption = wrap(f.caption, 84);
+  const double caption_top = legend_top + legend_row * double(f.data.size()) + 8;
+  const double height = caption_top + 17 * double(caption.size()) + 6;
+  std::string s = svg_opening(f, height) + svg_axes(f, a) + svg_data(f, a) + svg_legend(f);
   for (std::size_t i = 0; i < caption.size(); ++i)
     s += "<text x=\"" + num(plot_left) + "\" y=\"" + num(caption_top + 17 * double(i)) +
          "\" fill=\"#333333\" font-size=\"12\">" + xml_escape(caption[i]) + "</text>\n";
-  s += "</svg>\n";
-  return s;
+  return s + "</svg>\n";
 }
 
 } // namespace gradlaws

@@ -1,7 +1,8 @@
 // The HTML report in a real browser: `gradlaws report --html` is rendered by headless Chromium,
 // which must show the answer's numbers and every family's picture in the page it lays out
-// (its DOM after rendering), and must paint screenshots that are not blank. The screenshots are
-// kept in the build tree (tests/browser/) for a person to look at.
+// (its DOM after rendering), typeset its formulas as MathML, and paint screenshots that are
+// not blank. The screenshots are kept in the build tree (tests/browser/) for a person to look
+// at.
 
 #include <gtest/gtest.h>
 #include <png.h>
@@ -62,16 +63,30 @@ std::string chromium(const std::string &args) {
          "--disable-extensions --force-device-scale-factor=1 " + args;
 }
 
-/// The page's DOM after Chromium has parsed and laid it out.
+/// The DOM of a page after Chromium has parsed and laid it out.
+std::string dom_of(const fs::path &page, const std::string &name) {
+  const fs::path out = work_dir() / (name + ".html");
+  EXPECT_EQ(run(chromium("--dump-dom 'file://" + page.string() + "' > " + quoted(out) + " 2> " +
+                         quoted(work_dir() / ("chromium-" + name + ".log")))),
+            0);
+  return read_file(out);
+}
+
+/// The report's DOM.
 const std::string &rendered_dom() {
-  static const std::string dom = [] {
-    const fs::path out = work_dir() / "dom.html";
-    EXPECT_EQ(run(chromium("--dump-dom 'file://" + html_report().string() + "' > " + quoted(out) +
-                           " 2> " + quoted(work_dir() / "chromium-dom.log"))),
-              0);
-    return read_file(out);
-  }();
+  static const std::string dom = dom_of(html_report(), "dom");
   return dom;
+}
+
+/// The report with one more style rule or script (the report itself has none), written beside it.
+fs::path report_with(const std::string &before, const std::string &added, const std::string &name) {
+  std::string page = read_file(html_report());
+  const auto at = page.find(before);
+  EXPECT_NE(at, std::string::npos) << before;
+  page.insert(at == std::string::npos ? page.size() : at, added);
+  const fs::path copy = work_dir() / (name + ".html");
+  std::ofstream(copy) << page;
+  return copy;
 }
 
 struct pixels {
@@ -166,12 +181,8 @@ TEST(HtmlReport, TheFirstScreenIsPaintedWithTextAndThePicture) {
 TEST(HtmlReport, TheSigmoidSectionIsPaintedWithItsPicture) {
   // The section alone: the same page with every other part of <main> hidden by one rule.
   const std::string id = "fallacy-derivative_at_mean-sigmoid_high-refuted-as-expected";
-  std::string page = read_file(html_report());
-  const auto head_end = page.find("</head>");
-  ASSERT_NE(head_end, std::string::npos);
-  page.insert(head_end, "<style>main > :not(section#" + id + "){display:none}</style>\n");
-  const fs::path alone = work_dir() / "sigmoid-section.html";
-  std::ofstream(alone) << page;
+  const fs::path alone =
+      report_with("</head>", "<style>main > :not(section#" + id + "){display:none}</style>\n", "sigmoid-section");
   const pixels sigmoid = screenshot("file://" + alone.string(), "sigmoid-section", 1200, 1400);
   const auto [share, colours] = ink(sigmoid);
   EXPECT_GT(share, 0.03);
@@ -179,6 +190,27 @@ TEST(HtmlReport, TheSigmoidSectionIsPaintedWithItsPicture) {
   EXPECT_TRUE(has_colour(sigmoid, 0x0072B2));
   EXPECT_TRUE(has_colour(sigmoid, 0xD55E00)) << "no vermilion: the witness points are missing";
   EXPECT_NE(rendered_dom().find("<section id=\"" + id + "\">"), std::string::npos);
+}
+
+TEST(HtmlReport, ChromiumTypesetsTheFormulasAsMathMl) {
+  const std::string &dom = rendered_dom();
+  EXPECT_NE(dom.find("<math><semantics><mrow>"), std::string::npos);
+  EXPECT_EQ(dom.find("Σ_{i∈k}</td>"), std::string::npos) << "a formula shown as notation";
+  // Laid out as mathematics: a fraction's numerator stands above its denominator (a browser
+  // without MathML would set them side by side), and a subscript sits below its base. A
+  // script in a copy of the page measures them and writes what it found into the DOM.
+  const fs::path measured = report_with("</body>", R"(<script>
+const frac = document.querySelector('main math mfrac');
+const sub = document.querySelector('main math msub');
+const [num, den] = [frac.children[0].getBoundingClientRect(), frac.children[1].getBoundingClientRect()];
+const [base, script] = [sub.children[0].getBoundingClientRect(), sub.children[1].getBoundingClientRect()];
+document.body.setAttribute('data-math',
+  (num.bottom <= den.top + 1 ? 'stacked' : 'side-by-side') + ' ' + (script.bottom > base.bottom ? 'lowered' : 'level'));
+</script>
+)", "math-measured");
+  const std::string found = dom_of(measured, "math-measured-dom");
+  EXPECT_NE(found.find("data-math=\"stacked lowered\""), std::string::npos)
+      << found.substr(found.find("<body"), 200);
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 // Approval tests of the report format: selected catalogue entries run at fixed seeds and
-// rendered without timings must match the golden files in tests/golden/ byte for byte.
-// Regenerate them after an intended format change with GRADLAWS_UPDATE_GOLDEN=1.
+// rendered without timings must match the golden files in tests/golden/ byte for byte
+// (report/golden.hpp); the answer the report gives first; the pictures; the README's numbers.
 
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "report/golden.hpp"
 #include "tests_config.hpp"
 
 #include <algorithm>
@@ -22,29 +23,7 @@
 
 namespace {
 
-std::string golden_path(const std::string &name) {
-  return std::string(GRADLAWS_GOLDEN_DIR) + "/" + name;
-}
-
-std::string read_file(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void expect_golden(const std::string &name, const std::string &actual) {
-  const std::string path = golden_path(name);
-  if (std::getenv("GRADLAWS_UPDATE_GOLDEN")) {
-    std::ofstream(path) << actual;
-    GTEST_SKIP() << "updated " << name;
-  }
-  const std::string expected = read_file(path);
-  ASSERT_FALSE(expected.empty()) << "missing golden file " << name
-                                 << "; run with GRADLAWS_UPDATE_GOLDEN=1 to create it";
-  EXPECT_EQ(actual, expected) << "the report format changed; if intended, regenerate with "
-                                 "GRADLAWS_UPDATE_GOLDEN=1";
-}
+using golden::read_file;
 
 gradlaws::run_result run(const std::string &entry, const std::string &variant) {
   gradlaws::run_options o;
@@ -54,19 +33,19 @@ gradlaws::run_result run(const std::string &entry, const std::string &variant) {
 
 TEST(ReportFormat, SigmoidFallacyMatchesGoldenMarkdownAndJson) {
   const auto r = run("derivative_at_mean", "sigmoid_high");
-  expect_golden("derivative_at_mean.sigmoid_high.md", render_markdown(r, gradlaws::timings::omitted));
-  expect_golden("derivative_at_mean.sigmoid_high.json", render_json(r, gradlaws::timings::omitted));
+  golden::expect("derivative_at_mean.sigmoid_high.md", render_markdown(r, gradlaws::timings::omitted));
+  golden::expect("derivative_at_mean.sigmoid_high.json", render_json(r, gradlaws::timings::omitted));
 }
 
 TEST(ReportFormat, LinearRegressionFallacyMatchesGoldenMarkdown) {
   const auto r = run("gradient_at_mean_example", "linear_regression");
-  expect_golden("gradient_at_mean_example.linear_regression.md",
+  golden::expect("gradient_at_mean_example.linear_regression.md",
                 render_markdown(r, gradlaws::timings::omitted));
 }
 
 TEST(ReportFormat, HeldLawMatchesGoldenMarkdown) {
   const auto r = run("linearity", "relu_exact");
-  expect_golden("linearity.relu_exact.md", render_markdown(r, gradlaws::timings::omitted));
+  golden::expect("linearity.relu_exact.md", render_markdown(r, gradlaws::timings::omitted));
 }
 
 TEST(ReportFormat, SigmoidEntryShowsTheSeedNumbers) {
@@ -201,14 +180,21 @@ TEST(ReportAnswer, TheCatalogueIsGroupedByFamilyWithEachFallacyBesideItsBoundary
 }
 
 TEST(ReportAnswer, APieceSurvivesTheTripThroughItsFields) {
+  // The command line's pieces (until it assembles report_inputs) carry the result's JSON.
   const auto r = run("derivative_at_mean", "sigmoid_high");
   const gradlaws::report_piece p = gradlaws::report_piece_of(r, gradlaws::timings::shown);
+  ASSERT_EQ(p.fields(), std::vector<std::string>{gradlaws::result_json(r)});
   const gradlaws::report_piece q = gradlaws::report_piece::from_fields(p.fields());
   EXPECT_EQ(q.fields(), p.fields());
   EXPECT_EQ(q.seconds, p.seconds);
-  EXPECT_EQ(q.family, "averaging before the nonlinearity");
-  EXPECT_EQ(q.boundary, "derivative_at_mean_quadratic");
+  EXPECT_EQ(q.entry, "derivative_at_mean");
+  EXPECT_TRUE(q.passed);
+  EXPECT_EQ(q.input.family, "averaging before the nonlinearity");
+  EXPECT_EQ(q.input.boundary, "derivative_at_mean_quadratic");
+  gradlaws::run_options o;
+  EXPECT_EQ(gradlaws::assemble_markdown_report({q}, o), gradlaws::assemble_markdown_report({q.input}, o));
   EXPECT_THROW((void)gradlaws::report_piece::from_fields({"law"}), gradlaws::error);
+  EXPECT_THROW((void)gradlaws::report_piece::from_fields({}), gradlaws::error);
 }
 
 TEST(ReportAnswer, TheSeedsExampleIsComputed) {
@@ -305,44 +291,22 @@ TEST(Svg, BadDataIsNamedNotDrawn) {
   EXPECT_THROW((void)gradlaws::render_svg(b), gradlaws::error);
 }
 
-TEST(Html, MarkdownAsGradlawsWritesItBecomesHtml) {
-  const std::string md = "# Title\n\n## Part one\n\n> a *question*?\n\n**Yes.** `x < y` & more\n"
-                         "continued.\n\n- one\n- two\n\n| a | b |\n|---|---:|\n| `p\\|q` | 3 |\n\n"
-                         "```text\nz <  1\n```\n\n![Pic](dir/demo.svg)\n\n![Other](dir/none.svg)\n";
-  gradlaws::report_piece::picture pic{"demo.svg", "Pic", "cap", "<svg>drawn</svg>\n"};
-  const std::string html = gradlaws::markdown_to_html(md, {pic});
-  EXPECT_NE(html.find("<h1>Title</h1>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<section id=\"part-one\">\n<h2>Part one</h2>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<blockquote><p>a <em>question</em>?</p></blockquote>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<p><strong>Yes.</strong> <code>x &lt; y</code> &amp; more continued.</p>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<ul>\n<li>one</li>\n<li>two</li>\n</ul>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<tr><th>a</th><th>b</th></tr>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<tr><td><code>p|q</code></td><td class=\"num\">3</td></tr>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<pre><code class=\"language-text\">z &lt;  1\n</code></pre>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<figure id=\"demo.svg\">\n<svg>drawn</svg>\n</figure>"), std::string::npos) << html;
-  EXPECT_NE(html.find("<img src=\"dir/none.svg\" alt=\"Other\">"), std::string::npos) << html;
-  EXPECT_EQ(html.substr(html.size() - 11), "</section>\n");
-}
-
 TEST(Html, TheReportPageCarriesItsPicturesInline) {
-  std::vector<gradlaws::run_result> results{run("derivative_at_mean", "sigmoid_high")};
-  ASSERT_EQ(results[0].figures.size(), 1u);
-  const auto piece = gradlaws::report_piece_of(results[0], gradlaws::timings::omitted);
-  ASSERT_EQ(piece.pictures.size(), 1u);
-  EXPECT_EQ(piece.pictures[0].file, "fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg");
-  const std::string md = gradlaws::assemble_markdown_report({piece}, gradlaws::run_options{},
+  const auto in = gradlaws::report_input_of(run("derivative_at_mean", "sigmoid_high"));
+  ASSERT_EQ(in.result.figures.size(), 1u);
+  const std::string file = "fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg";
+  const std::string md = gradlaws::assemble_markdown_report({in}, gradlaws::run_options{},
                                                             gradlaws::timings::omitted, "pics");
-  EXPECT_NE(md.find("![Jensen's gap: sigmoid′ at the mean is not the mean of sigmoid′](pics/"
-                    "fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg)"),
+  EXPECT_NE(md.find("![Jensen's gap: sigmoid′ at the mean is not the mean of sigmoid′](pics/" + file + ")"),
             std::string::npos);
-  const std::string html = gradlaws::assemble_html_report({piece}, gradlaws::run_options{},
+  const std::string html = gradlaws::assemble_html_report({in}, gradlaws::run_options{},
                                                           gradlaws::timings::omitted);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
-  EXPECT_NE(html.find("<figure id=\"fallacy_derivative_at_mean.sigmoid_high.jensen-gap.svg\">\n<svg"), std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"" + file + "\">\n<svg"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   const std::string dir = testing::TempDir() + "gradlaws-pictures-test";
-  EXPECT_EQ(gradlaws::write_pictures({piece}, dir), 1u);
-  EXPECT_EQ(read_file(dir + "/" + piece.pictures[0].file), piece.pictures[0].svg);
+  EXPECT_EQ(gradlaws::write_pictures({in}, dir), 1u);
+  EXPECT_EQ(read_file(dir + "/" + file), gradlaws::render_svg(in.result.figures[0]));
   std::filesystem::remove_all(dir);
 }
 

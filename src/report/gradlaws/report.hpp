@@ -1,6 +1,9 @@
 #pragma once
-// Rendering run results: the counterexample report as terminal text (the CTest log), and the
-// one-line summary the command line prints per entry.
+// Rendering run results. One structured value feeds every format: a run_result, and for the
+// whole report what the catalogue knows of its entry (report_input). Each format is written
+// from those values by its own source file — terminal text, Markdown, HTML (formulas as
+// MathML, gradlaws/mathml.hpp), JSON, and SVG pictures (gradlaws/svg.hpp); none parses
+// another's output.
 
 #include "gradlaws/catalogue.hpp"
 
@@ -14,6 +17,9 @@ namespace gradlaws {
 /// byte-identical report.
 enum class timings { shown, omitted };
 
+// ---------------------------------------------------------------------------------------------
+// One run
+
 /// The full account of one run, reading like a worked answer: the claim, the shrunk input,
 /// both sides, the difference, the verdict with its tolerance, and how to reproduce it.
 std::string render_text(const run_result &r, timings t = timings::shown);
@@ -22,82 +28,77 @@ std::string render_text(const run_result &r, timings t = timings::shown);
 /// a fallacy falsified as expected reads "REFUTED  fallacy …".
 std::string summary_line(const run_result &r, timings t = timings::shown);
 
+/// The word for a result: "PASS" for a law that held, "REFUTED" for a fallacy falsified in its
+/// expected shape (as expected), "FAIL" otherwise. Never "PASS" for a refuted fallacy.
+std::string_view status_word(const run_result &r);
+
 /// The run as a Markdown section (heading level 3).
 std::string render_markdown(const run_result &r, timings t = timings::shown);
 
-/// The run as one JSON object.
+/// The run as the report's JSON object: its words, and its verdicts as text.
 std::string render_json(const run_result &r, timings t = timings::shown);
 
-/// What the Markdown report needs of one result, as text: the facts its answer and catalogue
-/// are written from, its row in the table of every variant, and (for a counterexample or a
-/// failure) its section. Pieces can be made where the entry ran (another process, which sends
-/// fields()) and assembled here.
-struct report_piece {
-  entry_kind kind = entry_kind::law;
-  bool passed = false;
-  double seconds = 0;
-  run_status status = run_status::setup_failure;
-  int cases = 0;
-  std::string entry, variant;
-  std::string family;      ///< the entry's catalogue family ("" when not in the catalogue)
-  std::string boundary;    ///< a fallacy's boundary law, a boundary law's fallacy
-  std::string claim, formula;
-  std::string tally;       ///< a law's verdicts over its cases, e.g. "100 exactly equal"
-  std::string witness;     ///< the shrunk counterexample on one line
-  std::string sides;       ///< its two sides on one line: "left = …; right = …"
-  std::string explanation; ///< why the two sides part (or agree), in words
-  std::string summary_row; ///< "| `entry` | kind | variant | … |\n"
-  std::string section;     ///< render_markdown, or "" for a law that held
-  /// The result's figures drawn: {file name "<test>.<figure>.svg", title, caption, SVG}.
-  struct picture {
-    std::string file, title, caption, svg;
-  };
-  std::vector<picture> pictures;
+/// Writes <dir>/<test name>.md and .json; creates dir if needed. Throws gradlaws::error if a
+/// file cannot be written.
+void write_report_files(const run_result &r, const std::string &dir);
 
-  /// The piece as strings, and back: what a worker process sends.
-  std::vector<std::string> fields() const;
-  static report_piece from_fields(const std::vector<std::string> &f);
+// ---------------------------------------------------------------------------------------------
+// A run as data: what a worker process sends its parent
+
+/// Every field of the run as one line of JSON: verdicts with their values, magnitudes and
+/// evidence, the certificate, the details, the figures with their series, the tally, the
+/// seconds (doubles written to read back exactly; NaN and ±∞ as "NaN", "Infinity",
+/// "-Infinity"; the seed as a string).
+std::string result_json(const run_result &r);
+
+/// The run that result_json wrote: result_json(read_result_json(result_json(r))) ==
+/// result_json(r). Throws gradlaws::error naming the line and column of malformed JSON, or the
+/// path of a field that is missing, unknown, of the wrong type or out of range
+/// ("result JSON: 'verdict.rung' is 'exactish'; expected one of 'exact', …").
+run_result read_result_json(std::string_view json);
+
+// ---------------------------------------------------------------------------------------------
+// The whole report
+
+/// What the report knows of one run: the result, and its entry's place in the catalogue.
+struct report_input {
+  run_result result;
+  std::string family;   ///< the entry's catalogue family ("" when not in the catalogue)
+  std::string boundary; ///< a fallacy's boundary law, a boundary law's fallacy
 };
-report_piece report_piece_of(const run_result &r, timings t = timings::shown);
-/// The report of every piece, in order: the answer to the question first (what is equal, on
-/// how many cases; what is not, each with its witness), the catalogue by family, a glossary,
-/// every counterexample in full with its pictures, and the table of every variant.
-/// Pictures are referenced as files in `pictures_dir` (relative to the report; see
-/// write_pictures). render_markdown_report(results) is this of their pieces.
-std::string assemble_markdown_report(const std::vector<report_piece> &pieces,
-                                     const run_options &opt, timings t = timings::shown,
+/// The result with its entry's family and boundary from the catalogue (none for a user's law).
+report_input report_input_of(run_result r);
+
+/// The report of every run, in order: the answer to the question first (what is equal, on how
+/// many cases; what is not, each with its witness), the catalogue by family, a glossary, every
+/// counterexample in full with its pictures, and the table of every variant. Pictures are
+/// referenced as files in `pictures_dir` (relative to the report; see write_pictures).
+std::string assemble_markdown_report(const std::vector<report_input> &inputs, const run_options &opt,
+                                     timings t = timings::shown,
                                      const std::string &pictures_dir = "pictures");
 
-/// The same report as one self-contained HTML page: the pictures inline as SVG, no script, no
-/// network; readable offline and printable.
-std::string assemble_html_report(const std::vector<report_piece> &pieces, const run_options &opt,
+/// The same report as one self-contained HTML page: pictures inline as SVG, formulas as
+/// MathML, no script, no network; readable offline and printable.
+std::string assemble_html_report(const std::vector<report_input> &inputs, const run_options &opt,
                                  timings t = timings::shown);
 
-/// Writes every piece's pictures into dir (created if needed) as <file>.svg; returns how many.
-/// Throws gradlaws::error if dir cannot be created or a file cannot be written.
-std::size_t write_pictures(const std::vector<report_piece> &pieces, const std::string &dir);
+/// Writes every run's pictures into dir (created if needed) as <test>.<figure>.svg; returns
+/// how many. Throws gradlaws::error if dir cannot be created or a file cannot be written.
+std::size_t write_pictures(const std::vector<report_input> &inputs, const std::string &dir);
 
-/// Markdown as gradlaws writes it (headings, paragraphs, quotes, lists, tables, fenced code,
-/// <details>, `code`, **bold**, *emphasis*, images) as HTML. An image whose source names a
-/// picture in `inline_svg` (by file name) is replaced by that SVG inside a <figure>.
-std::string markdown_to_html(const std::string &markdown,
-                             const std::vector<report_piece::picture> &inline_svg = {});
+/// assemble_markdown_report of the results, each with report_input_of.
+std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,
+                                   timings t = timings::shown);
+
+// ---------------------------------------------------------------------------------------------
+// Text on a terminal
 
 /// Columns UTF-8 text takes on a terminal: its code points ("σ′(z)" is 5).
 std::size_t columns(std::string_view text);
 /// n with its thousands separated by commas: 2100 → "2,100".
 std::string grouped(long long n);
 
-/// The word for a result: "PASS" for a law that held, "REFUTED" for a fallacy falsified in its
-/// expected shape (as expected), "FAIL" otherwise. Never "PASS" for a refuted fallacy.
-std::string_view status_word(const run_result &r);
-
-/// A whole report (see assemble_markdown_report).
-std::string render_markdown_report(const std::vector<run_result> &results, const run_options &opt,
-                                   timings t = timings::shown);
-
-/// Writes <dir>/<test name>.md and .json; creates dir if needed. Throws gradlaws::error if a
-/// file cannot be written.
-void write_report_files(const run_result &r, const std::string &dir);
-
 } // namespace gradlaws
+
+// The command line's report pieces, until it assembles report_inputs.
+#include "gradlaws/report_piece.hpp"

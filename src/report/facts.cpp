@@ -1,0 +1,156 @@
+// The facts of a report, computed once from the results; and the report's fixed words (the
+// parts of the catalogue, the glossary) as tables.
+
+#include "detail/facts.hpp"
+#include "detail/words.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+namespace gradlaws::detail {
+
+namespace {
+
+/// Adds "60 exactly equal, 40 equal to working precision" into the verdict counts.
+void add_tally(entry_facts &e, const std::string &tally) {
+  std::size_t at = 0;
+  while (at < tally.size()) {
+    std::size_t end = tally.find(", ", at);
+    if (end == std::string::npos) end = tally.size();
+    const std::string item = tally.substr(at, end - at);
+    const std::size_t space = item.find(' ');
+    if (space != std::string::npos) {
+      const long n = std::atol(item.c_str());
+      const std::string words = item.substr(space + 1);
+      auto it = std::find_if(e.verdicts.begin(), e.verdicts.end(),
+                             [&](const auto &v) { return v.first == words; });
+      if (it == e.verdicts.end()) e.verdicts.emplace_back(words, n);
+      else it->second += n;
+    }
+    at = end + 2;
+  }
+}
+
+std::string variants_word(std::size_t n) { return n == 1 ? "variant" : "variants"; }
+
+} // namespace
+
+std::string entry_facts::verdict_counts() const {
+  std::string s;
+  for (const auto &[words, n] : verdicts) s += (s.empty() ? "" : ", ") + grouped(n) + " " + words;
+  return s;
+}
+
+spans entry_facts::outcome() const {
+  const std::size_t n = variants.size();
+  const bool fallacy = result().kind == entry_kind::fallacy;
+  if (all_passed()) {
+    const std::string all = n == 1   ? (fallacy ? "refuted" : "held on its one variant")
+                            : n == 2 ? std::string(fallacy ? "refuted" : "held") + " on both variants"
+                                     : std::string(fallacy ? "refuted" : "held") + " on all " +
+                                           std::to_string(n) + " " + variants_word(n);
+    return {plain(all + (fallacy ? ", as expected" : ""))};
+  }
+  std::string failed = ":";
+  for (const auto *v : variants)
+    if (!v->result.passed) failed += " " + v->result.variant;
+  return {plain(std::string(fallacy ? "refuted as expected on " : "held on ") + std::to_string(passed) +
+                " of " + std::to_string(n) + " " + variants_word(n) + "; "),
+          strong("FAILED"), plain(failed)};
+}
+
+const entry_facts *report_facts::find(const std::string &name) const {
+  const auto it = std::find_if(entries.begin(), entries.end(), [&](const auto &e) { return e.name == name; });
+  return it == entries.end() ? nullptr : &*it;
+}
+
+report_facts facts_of(const std::vector<report_input> &inputs) {
+  report_facts f;
+  std::map<std::string, std::size_t> index;
+  f.variants = inputs.size();
+  for (const report_input &in : inputs) {
+    const run_result &r = in.result;
+    f.passed += r.passed;
+    f.seconds += r.seconds;
+    const auto [it, fresh] = index.try_emplace(r.entry, f.entries.size());
+    if (fresh) f.entries.push_back({.name = r.entry, .first = &in});
+    entry_facts &e = f.entries[it->second];
+    e.variants.push_back(&in);
+    e.passed += r.passed;
+    if (r.kind != entry_kind::fallacy && r.status == run_status::held) {
+      e.cases += r.cases;
+      f.law_cases += r.cases;
+      add_tally(e, r.tally);
+    }
+    if (r.kind == entry_kind::fallacy && r.passed && !r.counterexample.empty()) {
+      const std::string w = one_line_case(r);
+      if (!e.witness || w.size() < e.witness_text.size()) e.witness = &in, e.witness_text = w;
+    }
+  }
+  for (const entry_facts &e : f.entries) {
+    if (e.result().kind == entry_kind::fallacy) f.fallacy_entries += 1, f.fallacies_refuted += e.all_passed();
+    else f.law_entries += 1, f.laws_held += e.all_passed();
+  }
+  return f;
+}
+
+const std::vector<catalogue_part> &catalogue_parts() {
+  static const std::vector<catalogue_part> p{
+      {"Linearity: the gradient of an average is the average of the gradients",
+       {plain("Differentiation is linear, so every way of weighting, scaling, reordering or splitting "
+              "per-example losses that keeps "),
+        formula("J = Σ c_i L_i"), plain(" keeps "), formula("∇J = Σ c_i ∇L_i"), plain(".")},
+       {"linearity", "invariance", "reductions", "weighting", "upstream"}},
+      {"Averaging before the nonlinearity",
+       {plain("Averaging the inputs, the pre-activations or the output errors first and differentiating "
+              "after is a different computation: it equals the average of the gradients only where "
+              "the averaged quantity enters affinely (the boundary laws).")},
+       {"averaging before the nonlinearity", "averaging before the model"}},
+      {"The training pipeline",
+       {plain("Gradient accumulation, data-parallel replicas, per-token losses and strategies that "
+              "split a batch are correct exactly when each example keeps its weight in the sum; "
+              "batch-coupled layers (BatchNorm) break the per-example view itself.")},
+       {"accumulation", "data parallel", "tokens", "strategies", "batch coupling"}},
+      {"Floating point",
+       {plain("In double and float the two sides are different roundings of the same number: equal up "
+              "to rounding, not bit for bit.")},
+       {"floating point"}},
+  };
+  return p;
+}
+
+std::size_t part_of(const std::string &family) {
+  const auto &parts = catalogue_parts();
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    if (std::find(parts[i].families.begin(), parts[i].families.end(), family) != parts[i].families.end())
+      return i;
+  return parts.size();
+}
+
+const std::vector<spans> &glossary() {
+  static const std::vector<spans> g{
+      {strong("law"), plain(": an identity that must hold on every generated case (a model, a batch, an "
+                            "activation and a loss drawn at random).")},
+      {strong("fallacy"), plain(": a plausible identity that is false; gradlaws must find a counterexample, "
+                                "shrink it, and find it in the expected shape.")},
+      {strong("boundary law"), plain(": the condition under which a fallacy's equality is restored (σ′ affine, "
+                                     "equal micro-batch sizes, …), checked as a law.")},
+      {strong("variant"), plain(": one instantiation of an entry: an activation, a model family or a strategy "
+                                "on one rung.")},
+      {strong("rung"), plain(": the arithmetic a case is judged in. "), em("exact"),
+       plain(": rational numbers, equality is "), code("=="), plain("; "), em("high"),
+       plain(": MPFR at the working precision, equal when the two sides agree to that precision and again "
+             "with 25 more digits; "),
+       em("machine"), plain(": double and float, equal when both sides are within their rounding-error bound "
+                            "of the exact value.")},
+      {strong("shrink"), plain(": after a counterexample is found, gradlaws tries smaller and simpler inputs "
+                               "(fewer examples, smaller integers) while the claim still fails; the "),
+       strong("shrunk counterexample"), plain(" (the witness) is the smallest it reached.")},
+      {strong("seed"), plain(": the random seed of a run; the same seed gives the same cases and the same "
+                             "report.")},
+  };
+  return g;
+}
+
+} // namespace gradlaws::detail
