@@ -179,24 +179,6 @@ TEST(ReportAnswer, TheCatalogueIsGroupedByFamilyWithEachFallacyBesideItsBoundary
   for (const char *word : {"**rung**", "**boundary law**", "**shrink**"}) EXPECT_NE(md.find(word), std::string::npos) << word;
 }
 
-TEST(ReportAnswer, APieceSurvivesTheTripThroughItsFields) {
-  // The command line's pieces (until it assembles report_inputs) carry the result's JSON.
-  const auto r = run("derivative_at_mean", "sigmoid_high");
-  const gradlaws::report_piece p = gradlaws::report_piece_of(r, gradlaws::timings::shown);
-  ASSERT_EQ(p.fields(), std::vector<std::string>{gradlaws::result_json(r)});
-  const gradlaws::report_piece q = gradlaws::report_piece::from_fields(p.fields());
-  EXPECT_EQ(q.fields(), p.fields());
-  EXPECT_EQ(q.seconds, p.seconds);
-  EXPECT_EQ(q.entry, "derivative_at_mean");
-  EXPECT_TRUE(q.passed);
-  EXPECT_EQ(q.input.family, "averaging before the nonlinearity");
-  EXPECT_EQ(q.input.boundary, "derivative_at_mean_quadratic");
-  gradlaws::run_options o;
-  EXPECT_EQ(gradlaws::assemble_markdown_report({q}, o), gradlaws::assemble_markdown_report({q.input}, o));
-  EXPECT_THROW((void)gradlaws::report_piece::from_fields({"law"}), gradlaws::error);
-  EXPECT_THROW((void)gradlaws::report_piece::from_fields({}), gradlaws::error);
-}
-
 TEST(ReportAnswer, TheSeedsExampleIsComputed) {
   const auto gap = gradlaws::derivative_gap_of("sigmoid", {0, 1}, 5);
   EXPECT_EQ(gap.at_mean, "0.23500");

@@ -36,30 +36,28 @@ void write_report(std::ofstream &file, const std::string &text, const std::strin
   if (!file) throw error("cannot write the report to '" + path + "': " + std::strerror(errno));
 }
 
-/// Each variant runs in a worker process and comes back as text: its progress line and its
-/// report piece. They are printed and assembled in catalogue order, whatever ran first.
-std::vector<report_piece> run_pieces(const options &o, timings t, std::ostream &err) {
+/// Each variant runs in a worker process and comes back as its progress line and its result
+/// as JSON. They are printed and assembled in catalogue order, whatever ran first.
+std::vector<report_input> run_results(const options &o, timings t, std::ostream &err) {
   std::vector<const entry *> entries;
   for (const entry *e : catalogue())
     if (kind_selected(o, *e)) entries.push_back(e);
   const std::vector<work_item> work = work_of(entries);
-  std::vector<report_piece> pieces;
+  std::vector<report_input> inputs;
   run_items(
       work.size(), jobs_of(o),
       [&](std::size_t k) -> item_output {
         const run_result r = run_variant(work[k], o.run);
-        item_output x{summary_line(r, t)};
-        for (auto &f : report_piece_of(r, t).fields()) x.push_back(std::move(f));
-        return x;
+        return {summary_line(r, t), result_json(r)};
       },
       [&](std::size_t k, const item_output &x) {
-        pieces.push_back(report_piece::from_fields({x.begin() + 1, x.end()}));
+        inputs.push_back(report_input_of(read_result_json(x[1])));
         std::ostringstream counter;
         counter << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] ";
         const std::string line = fit_lines(counter.str() + x[0]);
         err << counter.str() << paint_first_word(line.substr(counter.str().size()), o.colour_err) << "\n";
       });
-  return pieces;
+  return inputs;
 }
 
 } // namespace
@@ -75,12 +73,15 @@ int run_report(const options &o, std::ostream &out, std::ostream &err) {
   std::ofstream html;
   if (o.html) html = open_report(html_path);
   const auto t = o.timings ? timings::shown : timings::omitted;
-  const std::vector<report_piece> pieces = run_pieces(o, t, err);
-  write_report(file, assemble_markdown_report(pieces, o.run, t, pictures), path);
-  const std::size_t drawn = write_pictures(pieces, (md.parent_path() / pictures).string());
-  if (o.html) write_report(html, assemble_html_report(pieces, o.run, t), html_path);
+  const std::vector<report_input> inputs = run_results(o, t, err);
+  write_report(file, assemble_markdown_report(inputs, o.run, t, pictures), path);
+  const std::size_t drawn = write_pictures(inputs, (md.parent_path() / pictures).string());
+  if (o.html) write_report(html, assemble_html_report(inputs, o.run, t), html_path);
   tally counts;
-  for (const report_piece &p : pieces) counts.add(p.kind, p.passed, p.cases, p.entry, p.variant);
+  for (const report_input &in : inputs) {
+    const run_result &r = in.result;
+    counts.add(r.kind, r.passed, r.cases, r.entry, r.variant);
+  }
   out << counts.line(o.colour_out) << "report written to " << path;
   if (drawn) out << " (" << drawn << " pictures in " << (md.parent_path() / pictures).string() << ")";
   out << "\n";

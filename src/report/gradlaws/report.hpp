@@ -100,5 +100,3 @@ std::string grouped(long long n);
 
 } // namespace gradlaws
 
-// The command line's report pieces, until it assembles report_inputs.
-#include "gradlaws/report_piece.hpp"
