@@ -54,53 +54,17 @@ std::vector<std::string> gamma_beta_names(std::size_t width, std::size_t index) 
     for (std::size_t i = 0; i < width; ++i) out.push_back(p + k + "[" + std::to_string(i) + "]");
   return out;
 }
-} // namespace detail
 
-namespace {
-
-void require_epsilon(const exact &epsilon, std::string_view what) {
+void require_epsilon(const exact &epsilon, std::string_view layer) {
   if (epsilon < 0)
-    throw error(std::string(what) + ": ε = " + to_string(epsilon) + " is negative; ε must be ≥ 0");
+    throw error(std::string(layer) + ": ε = " + to_string(epsilon) + " is negative; ε must be ≥ 0");
 }
 
-std::string epsilon_words(const exact &epsilon) { return "ε = " + to_string(epsilon); }
-
-} // namespace
-
-// ---------------------------------------------------------------------------------------------
-// BatchNorm
-
-batch_norm::batch_norm(std::size_t width, exact epsilon)
-    : normalisation_base(width, "BatchNorm"), epsilon_(std::move(epsilon)) {
-  require_epsilon(epsilon_, "BatchNorm");
+std::string normalisation_words(std::string_view label, std::size_t width, const exact *epsilon) {
+  return std::string(label) + "(" + std::to_string(width) +
+         (epsilon ? ", ε = " + to_string(*epsilon) : std::string()) + ")";
 }
-
-std::string batch_norm::describe() const {
-  return "BatchNorm(" + std::to_string(width_) + ", " + epsilon_words(epsilon_) + ")";
-}
-
-// ---------------------------------------------------------------------------------------------
-// LayerNorm
-
-layer_norm::layer_norm(std::size_t width, exact epsilon)
-    : normalisation_base(width, "LayerNorm"), epsilon_(std::move(epsilon)) {
-  require_epsilon(epsilon_, "LayerNorm");
-}
-
-std::string layer_norm::describe() const {
-  return "LayerNorm(" + std::to_string(width_) + ", " + epsilon_words(epsilon_) + ")";
-}
-
-// ---------------------------------------------------------------------------------------------
-// Batch centring
-
-batch_centring::batch_centring(std::size_t width) : normalisation_base(width, "batch centring") {}
-
-std::string batch_centring::describe() const {
-  return "BatchCentring(" + std::to_string(width_) + ")";
-}
-
-// ---------------------------------------------------------------------------------------------
+} // namespace detail
 
 std::shared_ptr<const layer> make_normalisation(normalisation n, std::size_t width, exact epsilon) {
   switch (n) {

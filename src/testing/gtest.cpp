@@ -42,6 +42,10 @@ std::vector<run_result> expect(const char *file, int line, const Subject &s, che
   std::cout << "gradlaws: '" << s.name() << "': " << passed << " of " << results.size()
             << " law runs passed\n";
   for (const run_result &r : results) std::cout << "  " << summary_line(r, timings::omitted) << "\n";
+  // What did not run, and why: the laws' domains against what the subject supports.
+  for (const plan_entry &e : explain_plan(s, o))
+    if (e.variants.empty() && o.laws.empty())
+      std::cout << "  left out  " << e.law << ": " << e.left_out << "\n";
   return results;
 }
 

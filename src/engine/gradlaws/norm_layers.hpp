@@ -56,15 +56,24 @@ public:
 namespace detail {
 /// "γ1[0]", …, "β1[0]", …: the parameter names of a normalisation layer.
 std::vector<std::string> gamma_beta_names(std::size_t width, std::size_t index);
-/// Throws dimension_error for a width of 0, naming the layer.
+/// Throws dimension_error for a width of 0, gradlaws::error for ε < 0, naming the layer.
 void require_width(std::size_t width, std::string_view layer);
+void require_epsilon(const exact &epsilon, std::string_view layer);
+/// "BatchNorm(2, ε = 1/100000)", or "BatchCentring(2)" without ε.
+std::string normalisation_words(std::string_view label, std::size_t width, const exact *epsilon);
 } // namespace detail
 
 /// The members the normalisation layers share: a width, one γ and one β per feature (θ holds
-/// the γs, then the βs; γ starts at 1), and the coupling and rungs of their kind Kind.
+/// the γs, then the βs; γ starts at 1), ε where the layer divides by a spread, and the
+/// coupling and rungs of their kind Kind.
 template <class Derived, normalisation Kind>
 class normalisation_base : public layer_base<Derived>, public normalisation_layer {
 public:
+  std::string describe() const override {
+    return detail::normalisation_words(label_, width_, Kind == normalisation::batch_centring ? nullptr : &epsilon_);
+  }
+  /// ε (0 for batch centring, which divides by nothing).
+  const exact &epsilon() const { return epsilon_; }
   std::string kind() const override { return "norm"; }
   std::size_t in_dim() const override { return width_; }
   std::size_t out_dim() const override { return width_; }
@@ -79,10 +88,16 @@ public:
   std::size_t width() const override { return width_; }
 
 protected:
-  normalisation_base(std::size_t width, std::string_view layer) : width_(width) {
-    detail::require_width(width, layer);
+  normalisation_base(std::size_t width, std::string_view label, exact epsilon = exact(0))
+      : width_(width), label_(label), epsilon_(std::move(epsilon)) {
+    detail::require_width(width, label);
+    detail::require_epsilon(epsilon_, label);
   }
   std::size_t width_;
+
+private:
+  std::string_view label_;
+  exact epsilon_;
 };
 
 /// BatchNorm in training mode: y_ij = γ_i (x_ij - μ_i)/√(σ²_i + ε) + β_i, with μ_i and σ²_i
@@ -90,17 +105,13 @@ protected:
 class batch_norm final : public normalisation_base<batch_norm, normalisation::batch_norm> {
 public:
   /// ε ≥ 0; with ε = 0 a feature without spread over the batch throws zero_variance_error.
-  explicit batch_norm(std::size_t width, exact epsilon = exact(0));
-  std::string describe() const override;
-  const exact &epsilon() const { return epsilon_; }
+  explicit batch_norm(std::size_t width, exact epsilon = exact(0))
+      : normalisation_base(width, "BatchNorm", std::move(epsilon)) {}
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
   template <class T>
   mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
                        T *param_grad) const;
-
-private:
-  exact epsilon_;
 };
 
 /// LayerNorm: y_ij = γ_i (x_ij - μ_j)/√(σ²_j + ε) + β_i, with μ_j and σ²_j the mean and
@@ -109,17 +120,13 @@ class layer_norm final : public normalisation_base<layer_norm, normalisation::la
 public:
   /// ε ≥ 0; with ε = 0 an example whose features are all equal (or a width of 1) throws
   /// zero_variance_error.
-  explicit layer_norm(std::size_t width, exact epsilon = exact(0));
-  std::string describe() const override;
-  const exact &epsilon() const { return epsilon_; }
+  explicit layer_norm(std::size_t width, exact epsilon = exact(0))
+      : normalisation_base(width, "LayerNorm", std::move(epsilon)) {}
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
   template <class T>
   mat<T> backward_impl(const mat<T> &x, const T *params, const mat<T> &upstream,
                        T *param_grad) const;
-
-private:
-  exact epsilon_;
 };
 
 /// Batch centring: y_ij = γ_i (x_ij - μ_i) + β_i, μ_i the mean of feature i over the batch.
@@ -127,8 +134,7 @@ private:
 class batch_centring final
     : public normalisation_base<batch_centring, normalisation::batch_centring> {
 public:
-  explicit batch_centring(std::size_t width);
-  std::string describe() const override;
+  explicit batch_centring(std::size_t width) : normalisation_base(width, "BatchCentring") {}
 
   template <class T> mat<T> forward_impl(const mat<T> &x, const T *params) const;
   template <class T>

@@ -74,7 +74,7 @@ template <class T> mat<T> batch_norm::forward_impl(const mat<T> &x, const T *p) 
   } else {
     mat<T> y(x.rows(), x.cols());
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      const auto s = detail::normalise<T>(vec<T>(x.row(i).transpose()), epsilon_,
+      const auto s = detail::normalise<T>(vec<T>(x.row(i).transpose()), epsilon(),
                                   describe() + ", feature " + std::to_string(i) + " over the batch");
       for (Eigen::Index j = 0; j < x.cols(); ++j) y(i, j) = p[i] * s.hat[j] + p[Eigen::Index(width_) + i];
     }
@@ -89,7 +89,7 @@ mat<T> batch_norm::backward_impl(const mat<T> &x, const T *p, const mat<T> &up, 
   } else {
     mat<T> dx(x.rows(), x.cols());
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      const auto s = detail::normalise<T>(vec<T>(x.row(i).transpose()), epsilon_,
+      const auto s = detail::normalise<T>(vec<T>(x.row(i).transpose()), epsilon(),
                                   describe() + ", feature " + std::to_string(i) + " over the batch");
       vec<T> dhat(x.cols());
       for (Eigen::Index j = 0; j < x.cols(); ++j) {
@@ -109,7 +109,7 @@ template <class T> mat<T> layer_norm::forward_impl(const mat<T> &x, const T *p) 
   } else {
     mat<T> y(x.rows(), x.cols());
     for (Eigen::Index j = 0; j < x.cols(); ++j) {
-      const auto s = detail::normalise<T>(vec<T>(x.col(j)), epsilon_,
+      const auto s = detail::normalise<T>(vec<T>(x.col(j)), epsilon(),
                                   describe() + ", example " + std::to_string(j + 1));
       for (Eigen::Index i = 0; i < x.rows(); ++i) y(i, j) = p[i] * s.hat[i] + p[Eigen::Index(width_) + i];
     }
@@ -124,7 +124,7 @@ mat<T> layer_norm::backward_impl(const mat<T> &x, const T *p, const mat<T> &up, 
   } else {
     mat<T> dx(x.rows(), x.cols());
     for (Eigen::Index j = 0; j < x.cols(); ++j) {
-      const auto s = detail::normalise<T>(vec<T>(x.col(j)), epsilon_,
+      const auto s = detail::normalise<T>(vec<T>(x.col(j)), epsilon(),
                                   describe() + ", example " + std::to_string(j + 1));
       vec<T> dhat(x.rows());
       for (Eigen::Index i = 0; i < x.rows(); ++i) {
