@@ -129,10 +129,35 @@ derivative_gap derivative_gap_of(std::string_view activation, const std::vector<
 /// The CTest name of an entry's variant: "<kind>_<entry>.<variant>".
 std::string test_name(const entry &e, const std::string &variant);
 
-/// Options for the test runner from the environment: RC_PARAMS' max_success, seed, max_size
-/// and noshrink, and GRADLAWS_DIGITS. Throws gradlaws::error naming the problem for a
-/// malformed RC_PARAMS, max_success=0 (every law would pass on no cases) or a bad
-/// GRADLAWS_DIGITS.
+/// The bounds every way of setting run options holds them to: RC_PARAMS, GRADLAWS_DIGITS and
+/// the command line's --digits and --cases. why_bounded() says the reason for each, in the
+/// words of the refusal.
+struct run_bounds {
+  /// Working precision, in decimal digits. The high rung confirms each verdict at
+  /// digits + tolerances::extra_digits, and a precision scope stops at 100000 digits.
+  static constexpr int min_digits = 10;
+  static constexpr int max_digits = 100000 - tolerances{}.extra_digits;
+  /// Cases per law, or budget per fallacy.
+  static constexpr int max_cases = 1000000;
+  /// RapidCheck's size parameter. RapidCheck scales a generator's range by size/100, so below
+  /// 50 a choice between two values (one or two micro-batches, an input of width 1 or 2, a
+  /// batch of 1 or 2 examples) always takes the first, and below 4 every value drawn is 0.
+  static constexpr int min_max_size = 50;
+  /// RapidCheck counts sizes in an int (max_size + 1 of them per cycle of cases).
+  static constexpr int max_max_size = 1000000;
+
+  enum class bound { digits, cases, max_size };
+  /// "the high rung confirms each verdict at D + 25 digits, and MPFR's precision stops at
+  /// 100000", and so on for cases and max_size.
+  static std::string why_bounded(bound b);
+};
+
+/// Options for the test runner from the environment: RC_PARAMS' max_success, seed, max_size,
+/// noshrink and reproduce, and GRADLAWS_DIGITS. Throws gradlaws::error naming the problem for
+/// a malformed RC_PARAMS, a key without a name or given twice, a key gradlaws does not read
+/// (unknown_name_error, listing the ones it reads), max_success or max_size outside
+/// run_bounds (max_success=0 would let every law pass on no cases; a small max_size makes
+/// every case degenerate), or a GRADLAWS_DIGITS outside run_bounds.
 run_options options_from_environment();
 
 } // namespace gradlaws
