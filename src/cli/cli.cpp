@@ -3,6 +3,7 @@
 
 #include "cli.hpp"
 #include "options.hpp"
+#include "output.hpp"
 #include "table.hpp"
 
 #include <cstdlib>
@@ -40,11 +41,13 @@ int check_arguments(const std::vector<std::string> &args, std::ostream &err) {
 }
 
 int run(const std::vector<std::string> &args, std::ostream &out, std::ostream &err) {
+  open_standard_streams(); // before any file is opened
   try {
     options o = checked(args);
     const char *no_color = std::getenv("NO_COLOR"), *term = std::getenv("TERM");
+    o.err_terminal = &err == &std::cerr && isatty(STDERR_FILENO);
     o.colour_out = colour_wanted(o.colour, &out == &std::cout && isatty(STDOUT_FILENO), no_color, term);
-    o.colour_err = colour_wanted(o.colour, &err == &std::cerr && isatty(STDERR_FILENO), no_color, term);
+    o.colour_err = colour_wanted(o.colour, o.err_terminal, no_color, term);
     const int status = find_command(o.command)->run(o, out, err);
     out.flush();
     if (!out) {

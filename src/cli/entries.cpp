@@ -1,8 +1,11 @@
 #include "entries.hpp"
 #include "options.hpp"
+#include "terminal.hpp"
 #include "workers.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <ostream>
 
 namespace gradlaws::cli {
 
@@ -38,9 +41,43 @@ std::vector<work_item> work_of(const std::vector<const entry *> &entries,
   return work;
 }
 
-run_options with_seed(run_options opt, int seed) {
-  opt.seed = std::uint64_t(seed);
+run_options with_seed(run_options opt, std::uint64_t seed) {
+  opt.seed = seed;
   return opt;
+}
+
+std::uint64_t first_seed(const options &o) { return o.run.seed.value_or(1); }
+
+std::string seeds_text(const options &o) {
+  return std::to_string(first_seed(o)) + ".." +
+         std::to_string(first_seed(o) + std::uint64_t(o.seeds) - 1);
+}
+
+void check_seed_range(const options &o) {
+  const std::uint64_t last_first = UINT64_MAX - std::uint64_t(o.seeds - 1);
+  if (first_seed(o) > last_first)
+    throw usage_error(std::to_string(o.seeds) + " seeds from " + std::to_string(first_seed(o)) +
+                          " run past the largest seed, " + std::to_string(UINT64_MAX),
+                      "give a --seed of at most " + std::to_string(last_first));
+}
+
+double timeout_of(const options &o) {
+  if (o.timeout) return *o.timeout;
+  return 600.0 * std::max(1, (o.run.cases + 99) / 100);
+}
+
+item_watch watch_of(const options &o, std::ostream &err,
+                    std::function<std::string(std::size_t)> name, int runs) {
+  item_watch w;
+  w.deadline = timeout_of(o) * runs;
+  w.every = o.progress ? *o.progress : o.err_terminal ? 10 : 0;
+  w.progress = [&err](const std::string &line) { err << fit_lines(line + "\n") << std::flush; };
+  w.name = std::move(name);
+  char per_run[32];
+  std::snprintf(per_run, sizeof per_run, "%g s", timeout_of(o));
+  w.deadline_note = std::string(" (--timeout: ") + per_run +
+                    (runs > 1 ? " for each of its " + std::to_string(runs) + " seeds)" : ")");
+  return w;
 }
 
 bool kind_selected(const options &o, const entry &e) {

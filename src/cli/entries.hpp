@@ -3,8 +3,13 @@
 // and running one. run_variant and variant_names are the only places that call an entry's
 // run and variants, so that a change in how an entry names its variants stays here.
 
+#include "workers.hpp"
+
 #include <gradlaws/catalogue.hpp>
 
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,8 +40,24 @@ std::vector<std::string> variants_of(const entry &e, const std::optional<std::st
 std::vector<work_item> work_of(const std::vector<const entry *> &entries,
                                const std::optional<std::string> &only = std::nullopt);
 
-/// `opt` with its seed set to `seed`: one of the seeds 1..N that rates and sweep run.
-run_options with_seed(run_options opt, int seed);
+/// `opt` with its seed set to `seed`: one of the seeds that rates, sweep and gallery --seeds
+/// run.
+run_options with_seed(run_options opt, std::uint64_t seed);
+/// The first of the seeds rates, sweep and gallery --seeds run: --seed (or RC_PARAMS' seed),
+/// else 1. They run first_seed(o) … first_seed(o) + o.seeds - 1.
+std::uint64_t first_seed(const options &o);
+/// "1..100": the seeds they run, as their output names them.
+std::string seeds_text(const options &o);
+/// rates, sweep and gallery --seeds: the last seed is a 64-bit number.
+void check_seed_range(const options &o);
+
+/// The seconds one variant may run on one seed: --timeout, else 600 for each 100 cases
+/// (at least 600); 0: no limit.
+double timeout_of(const options &o);
+/// How run_items watches a command's items, each `runs` runs of a variant on a seed: a
+/// deadline of `runs` times timeout_of(o), and --progress lines on `err`.
+item_watch watch_of(const options &o, std::ostream &err,
+                    std::function<std::string(std::size_t)> name, int runs = 1);
 /// Whether --kind (if given) selects `e`.
 bool kind_selected(const options &o, const entry &e);
 /// --jobs, or one process per core.

@@ -25,8 +25,15 @@ struct options {
   bool variants = false;
   bool html = false; ///< report: also a self-contained HTML page beside the Markdown
   int jobs = 0; ///< processes for report, rates, sweep and gallery --seeds (0: one per core)
+  /// --timeout: seconds one variant may run on one seed (0: no limit); unset: a default that
+  /// grows with --cases (timeout_of in entries.hpp).
+  std::optional<int> timeout;
+  /// --progress: seconds between progress lines on stderr (0: none); unset: 10 when stderr
+  /// is a terminal, else none.
+  std::optional<int> progress;
   std::string colour = "auto"; ///< --color: auto, always or never
   bool colour_out = false, colour_err = false; ///< set by run() from colour and the streams
+  bool err_terminal = false; ///< set by run(): stderr is std::cerr on a terminal
 
   bool has(std::string_view flag) const {
     return std::find(given.begin(), given.end(), flag) != given.end();

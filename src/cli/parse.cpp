@@ -41,7 +41,7 @@ flag_value number_of(const flag_spec &f, const std::string &text) {
   if (ec != std::errc() || end != text.data() + text.size() || v < f.lo || v > f.hi)
     throw usage_error(std::string(f.name) + " needs a whole number in [" + std::to_string(f.lo) +
                           ", " + std::to_string(f.hi) + "], got '" + text + "'",
-                      flags_hint);
+                      f.why ? f.why() : flags_hint);
   return {text, v};
 }
 

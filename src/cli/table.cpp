@@ -13,8 +13,8 @@ namespace gradlaws::cli {
 
 namespace {
 
-/// The confirmation runs at D + extra_digits, and MPFR's precision scope allows 100000 digits.
-constexpr std::uint64_t max_cli_digits = 100000 - tolerances{}.extra_digits;
+std::string why_digits() { return run_bounds::why_bounded(run_bounds::bound::digits); }
+std::string why_cases() { return run_bounds::why_bounded(run_bounds::bound::cases); }
 
 } // namespace
 
@@ -46,21 +46,23 @@ const std::vector<command_spec> &command_table() {
       {.name = "rates",
        .usage = {{{"[NAME...] [--seeds N]"},
                   "how often each fallacy shrinks to its expected shape\n"
-                  "over seeds 1..N (default 100)"}},
+                  "over N seeds (default 100) from --seed (default 1)"}},
        .takes = operands::names,
        .run = run_rates,
+       .check_flags = check_seed_range,
        .resolve = resolve_entries},
       {.name = "sweep",
        .usage = {{{"[NAME...] [--seeds N]"},
-                  "every law on seeds 1..N (default 100): false alarms"}},
+                  "every law on N seeds from --seed, as rates: false alarms"}},
        .takes = operands::names,
        .run = run_sweep,
+       .check_flags = check_seed_range,
        .resolve = resolve_entries},
       {.name = "gallery",
        .usage = {{{"[NAME...]"}, "the bug gallery: each real-world bug and its correct twin\n"
                                  "checked by every law; the kill matrix and diagnoses.\n"
-                                 "With --seeds N: each twin on the machine rung over seeds\n"
-                                 "1..N (its false alarms)"}},
+                                 "With --seeds N: each twin on the machine rung over N\n"
+                                 "seeds from --seed, as rates (its false alarms)"}},
        .takes = operands::names,
        .run = run_gallery,
        .check_flags = check_gallery_flags,
@@ -85,24 +87,39 @@ const std::vector<flag_spec> &flag_table() {
       {.name = "--help", .help = "this text", .alias = "-h", .instead = "help"},
       {.name = "--version", .help = "the version", .instead = "version"},
       {.name = "--seed", .value = "N", .kind = value_kind::number, .lo = 0, .hi = UINT64_MAX,
-       .commands = runs, .help = "RapidCheck seed (default: one per entry, fixed)",
+       .commands = runs,
+       .help = "RapidCheck seed (default: one per entry, fixed); rates, sweep and\n"
+               "gallery --seeds run seeds N..N+S-1 for --seeds S (default 1..100)",
        .set = [](options &o, const flag_value &v) { o.run.seed = v.number; }},
-      {.name = "--cases", .value = "N", .kind = value_kind::number, .lo = 1, .hi = 1000000,
-       .commands = runs, .help = "cases per law / budget per fallacy (default 100)",
+      {.name = "--cases", .value = "N", .kind = value_kind::number, .lo = 1,
+       .hi = run_bounds::max_cases, .commands = runs,
+       .help = "cases per law / budget per fallacy (default 100)", .why = why_cases,
        .set = [](options &o, const flag_value &v) { o.run.cases = int(v.number); }},
-      {.name = "--digits", .value = "D", .kind = value_kind::number, .lo = 10,
-       .hi = max_cli_digits, .commands = runs,
-       .help = "working precision of the high rung (default 50)",
+      {.name = "--digits", .value = "D", .kind = value_kind::number,
+       .lo = run_bounds::min_digits, .hi = run_bounds::max_digits, .commands = runs,
+       .help = "working precision of the high rung (default 50; also GRADLAWS_DIGITS)",
+       .why = why_digits,
        .set = [](options &o, const flag_value &v) { o.run.digits = int(v.number); }},
       {.name = "--seeds", .value = "N", .kind = value_kind::number, .lo = 1, .hi = 100000,
        .commands = {"rates", "sweep", "gallery"}, .or_between_each = true,
-       .help = "rates, sweep, gallery: run on seeds 1..N (default 100)",
+       .help = "rates, sweep, gallery: run on N seeds from --seed (default 100)",
        .set = [](options &o, const flag_value &v) { o.seeds = int(v.number); }},
       {.name = "--jobs", .value = "N", .kind = value_kind::number, .lo = 1, .hi = 256,
        .commands = {"report", "rates", "sweep", "gallery"}, .or_between_each = true,
        .help = "processes for report, rates, sweep and gallery --seeds (default: one\n"
                "per core); the output is the same for every N",
        .set = [](options &o, const flag_value &v) { o.jobs = int(v.number); }},
+      {.name = "--timeout", .value = "S", .kind = value_kind::number, .lo = 0, .hi = 604800,
+       .commands = runs,
+       .help = "seconds one variant may run on one seed before its worker process is\n"
+               "killed and the run fails naming it (default 600 per 100 cases; 0: no\n"
+               "limit, and --jobs 1 then runs in this process)",
+       .set = [](options &o, const flag_value &v) { o.timeout = int(v.number); }},
+      {.name = "--progress", .value = "S", .kind = value_kind::number, .lo = 0, .hi = 86400,
+       .commands = runs,
+       .help = "a line on stderr every S seconds: how many variants are done, which\n"
+               "run and for how long (default 10 on a terminal, else 0: none)",
+       .set = [](options &o, const flag_value &v) { o.progress = int(v.number); }},
       {.name = "--variant", .value = "V", .kind = value_kind::text, .commands = {"check"},
        .help = "check: only this variant of each entry",
        .set = [](options &o, const flag_value &v) { o.variant = v.text; }},
@@ -136,15 +153,16 @@ const std::vector<flag_spec> &flag_table() {
 
 const std::vector<std::string_view> &flags_in_help() {
   static const std::vector<std::string_view> shown{
-      "--seed", "--cases", "--digits", "--kind", "--format", "--no-timings", "--jobs", "--html",
-      "--color"};
+      "--seed", "--cases", "--digits", "--kind", "--format", "--no-timings", "--jobs",
+      "--timeout", "--progress", "--html", "--color"};
   return shown;
 }
 
 const std::vector<std::string_view> &flag_check_order() {
   static const std::vector<std::string_view> order{
-      "--variant", "--variants", "--format", "--out",   "--html",   "--kind",
-      "--jobs",    "--seeds",    "--seed",   "--cases", "--digits", "--no-timings"};
+      "--variant", "--variants", "--format", "--out",     "--html",     "--kind",
+      "--jobs",    "--timeout",  "--progress", "--seeds", "--seed",   "--cases",
+      "--digits",  "--no-timings"};
   return order;
 }
 

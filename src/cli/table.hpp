@@ -69,6 +69,9 @@ struct flag_spec {
   /// have) instead of "'a', 'b' or 'c'".
   bool or_between_each = false;
   std::string_view help;                  ///< one line or more, as --help prints it
+  /// value_kind::number: why the bounds are what they are, the hint of a refused value
+  /// (else the hint points at --help).
+  std::string (*why)() = nullptr;
   std::string_view alias;                 ///< another spelling ("-h"), never "given twice"
   bool attached = false;                  ///< the value may also follow '=' (--color=WHEN)
   /// The command it stands for (--help: "help"), which answers whatever else is given.

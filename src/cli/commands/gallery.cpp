@@ -25,12 +25,14 @@ std::vector<std::string> gallery_names() {
 
 constexpr int seeds_per_item = 25;
 
-/// Seeds first..first+24 (up to --seeds) of one twin: a line per false alarm, the runs, and
-/// how many failed.
-item_output twin_block(const std::string &name, int first, const options &o) {
+/// The seeds of block `block` of one twin (25 of them, or fewer in the last): a line per false
+/// alarm, the runs, and how many failed.
+item_output twin_block(const std::string &name, int block, const options &o) {
   std::size_t runs = 0, failed = 0;
   std::string lines;
-  for (int s = first; s <= std::min(o.seeds, first + seeds_per_item - 1); ++s)
+  const int from = block * seeds_per_item, to = std::min(o.seeds, from + seeds_per_item);
+  for (int k = from; k < to; ++k) {
+    const std::uint64_t s = first_seed(o) + std::uint64_t(k);
     for (const run_result &r : run_gallery_twin_on_machine(name, with_seed(o.run, s))) {
       ++runs;
       if (r.passed) continue;
@@ -38,10 +40,11 @@ item_output twin_block(const std::string &name, int first, const options &o) {
       lines += "false alarm: twin of " + name + ": " + r.entry + " [" + r.variant + "] at seed " +
                std::to_string(s) + ": " + (r.found ? r.found->summary() : r.message) + "\n";
     }
+  }
   return {lines, std::to_string(runs), std::to_string(failed)};
 }
 
-/// The twins on the machine rung over seeds 1..N: false alarms of the rounding bound. Items
+/// The twins on the machine rung over the seeds: false alarms of the rounding bound. Items
 /// are blocks of seeds of one twin, run on the worker processes, delivered in order.
 int twins_over_seeds(const std::vector<std::string> &names, const options &o, std::ostream &out,
                      std::ostream &err) {
@@ -49,9 +52,7 @@ int twins_over_seeds(const std::vector<std::string> &names, const options &o, st
   std::size_t runs = 0, alarms = 0, here = 0, failed = 0;
   run_items(
       names.size() * blocks, jobs_of(o),
-      [&](std::size_t k) {
-        return twin_block(names[k / blocks], int(k % blocks) * seeds_per_item + 1, o);
-      },
+      [&](std::size_t k) { return twin_block(names[k / blocks], int(k % blocks), o); },
       [&](std::size_t k, const item_output &x) {
         err << x[0];
         here += std::stoul(x[1]);
@@ -62,17 +63,29 @@ int twins_over_seeds(const std::vector<std::string> &names, const options &o, st
         runs += here;
         alarms += failed;
         here = failed = 0;
-      });
-  out << runs << " twin runs over " << o.seeds << " seeds: " << alarms << " false alarms\n";
+      },
+      watch_of(
+          o, err,
+          [&](std::size_t k) {
+            const int from = int(k % blocks) * seeds_per_item;
+            return "the twin of " + names[k / blocks] + " on seeds " +
+                   std::to_string(first_seed(o) + std::uint64_t(from)) + ".." +
+                   std::to_string(first_seed(o) + std::uint64_t(std::min(o.seeds, from + seeds_per_item)) - 1);
+          },
+          seeds_per_item));
+  out << runs << " twin runs over seeds " << seeds_text(o) << ": " << alarms << " false alarms\n";
   return alarms ? 1 : 0;
 }
 
 } // namespace
 
 void check_gallery_flags(const options &o) {
-  if (o.has("--jobs") && !o.has("--seeds"))
-    throw usage_error("--jobs goes with 'gallery' only with --seeds (the kill matrix runs in one "
-                      "process)", "add --seeds N, or leave --jobs out");
+  for (const char *flag : {"--jobs", "--timeout", "--progress"})
+    if (o.has(flag) && !o.has("--seeds"))
+      throw usage_error(std::string(flag) + " goes with 'gallery' only with --seeds (the kill "
+                        "matrix runs in one process)", std::string("add --seeds N, or leave ") +
+                        flag + " out");
+  if (o.has("--seeds")) check_seed_range(o);
 }
 
 void resolve_gallery_cases(const options &o) {

@@ -22,7 +22,7 @@ item_output rate_of(const work_item &w, const options &o) {
   int hits = 0;
   double total = 0, worst = 0;
   std::string first_miss;
-  for (int s = 1; s <= o.seeds; ++s) {
+  for (std::uint64_t s = first_seed(o); s - first_seed(o) < std::uint64_t(o.seeds); ++s) {
     const run_result r = run_variant(w, with_seed(o.run, s));
     hits += r.passed;
     total += r.seconds;
@@ -53,7 +53,7 @@ int run_rates(const options &o, std::ostream &out, std::ostream &err) {
                         "; rates measures how fallacies shrink",
                         "gradlaws sweep " + name + " runs a law over seeds");
   }
-  out << wrap("fallacy shrink rates: ", "the share of seeds 1.." + std::to_string(o.seeds) +
+  out << wrap("fallacy shrink rates: ", "the share of seeds " + seeds_text(o) +
                    " on which the fallacy is falsified and shrinks to its expected shape", 0)
       << "\n";
   out << std::left << std::setw(52) << "entry [variant]" << " ";
@@ -73,7 +73,8 @@ int run_rates(const options &o, std::ostream &out, std::ostream &err) {
         out << x[0];
         err << x[1];
         counts.add(entry_kind::fallacy, x[2] == "1", 0, work[k].of->name, work[k].variant);
-      });
+      },
+      watch_of(o, err, [&](std::size_t k) { return work[k].label(); }, o.seeds));
   out << counts.line(o.colour_out);
   return counts.failed.empty() ? 0 : 1;
 }

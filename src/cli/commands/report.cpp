@@ -4,37 +4,20 @@
 #include "commands.hpp"
 #include "../entries.hpp"
 #include "../options.hpp"
+#include "../output.hpp"
 #include "../terminal.hpp"
 #include "../workers.hpp"
 
 #include <gradlaws/report.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 namespace gradlaws::cli {
 
 namespace {
-
-/// Opens the report file before any work, so that a path that cannot be written fails at
-/// once, naming the path and the reason.
-std::ofstream open_report(const std::string &path) {
-  std::ofstream file(path);
-  if (!file)
-    throw usage_error("cannot write the report to '" + path + "': " + std::strerror(errno),
-                      "choose a path that can be written with --out FILE");
-  return file;
-}
-
-void write_report(std::ofstream &file, const std::string &text, const std::string &path) {
-  file << text;
-  file.flush();
-  if (!file) throw error("cannot write the report to '" + path + "': " + std::strerror(errno));
-}
 
 /// Each variant runs in a worker process and comes back as its progress line and its result
 /// as JSON. They are printed and assembled in catalogue order, whatever ran first.
@@ -56,7 +39,8 @@ std::vector<report_input> run_results(const options &o, timings t, std::ostream 
         counter << "[" << std::setw(3) << k + 1 << "/" << work.size() << "] ";
         const std::string line = fit_lines(counter.str() + x[0]);
         err << counter.str() << paint_first_word(line.substr(counter.str().size()), o.colour_err) << "\n";
-      });
+      },
+      watch_of(o, err, [&](std::size_t k) { return work[k].label(); }));
   return inputs;
 }
 
@@ -64,28 +48,44 @@ std::vector<report_input> run_results(const options &o, timings t, std::ostream 
 
 int run_report(const options &o, std::ostream &out, std::ostream &err) {
   namespace fs = std::filesystem;
-  const std::string path = o.out.value_or("gradlaws-report.md");
-  std::ofstream file = open_report(path);
+  // Written beside their paths and renamed into place at the end: a run that fails or is
+  // interrupted leaves the previous report whole. Opened first, so that a path that cannot be
+  // written fails before any work.
+  staged_file md(o.out.value_or("gradlaws-report.md"));
+  const fs::path path(md.path());
   // The pictures go next to the report, in <stem>-pictures/; the HTML page beside it.
-  const fs::path md(path);
-  const std::string pictures = md.stem().string() + "-pictures";
-  const std::string html_path = (md.parent_path() / (md.stem().string() + ".html")).string();
-  std::ofstream html;
-  if (o.html) html = open_report(html_path);
+  const std::string pictures = path.stem().string() + "-pictures";
+  const std::string html_path = (path.parent_path() / (path.stem().string() + ".html")).string();
+  if (o.html && !md.regular())
+    throw usage_error("--html writes its page beside the report, as '" + html_path +
+                          "', and '" + md.path() + "' is not a regular file",
+                      "give --out the path of a regular file, or leave --html out");
+  if (o.html && fs::path(html_path) == path)
+    throw usage_error("--out '" + md.path() + "' is where --html would write its page",
+                      "give --out a file name ending in .md");
+  std::optional<staged_file> html;
+  if (o.html) html.emplace(html_path);
   const auto t = o.timings ? timings::shown : timings::omitted;
   const std::vector<report_input> inputs = run_results(o, t, err);
-  write_report(file, assemble_markdown_report(inputs, o.run, t, pictures), path);
-  const std::size_t drawn = write_pictures(inputs, (md.parent_path() / pictures).string());
-  if (o.html) write_report(html, assemble_html_report(inputs, o.run, t), html_path);
+  md.write(assemble_markdown_report(inputs, o.run, t, pictures));
+  if (html) html->write(assemble_html_report(inputs, o.run, t));
+  std::size_t drawn = 0;
+  {
+    const signals_held held; // the pictures and both renames, or none of them
+    if (md.regular()) drawn = write_pictures(inputs, (path.parent_path() / pictures).string());
+    md.commit();
+    if (html) html->commit();
+  }
   tally counts;
   for (const report_input &in : inputs) {
     const run_result &r = in.result;
     counts.add(r.kind, r.passed, r.cases, r.entry, r.variant);
   }
-  out << counts.line(o.colour_out) << "report written to " << path;
-  if (drawn) out << " (" << drawn << " pictures in " << (md.parent_path() / pictures).string() << ")";
+  out << counts.line(o.colour_out) << "report written to " << md.path();
+  if (!md.regular()) out << " (not a regular file: no pictures)";
+  if (drawn) out << " (" << drawn << " pictures in " << (path.parent_path() / pictures).string() << ")";
   out << "\n";
-  if (o.html) out << "HTML report written to " << html_path << "\n";
+  if (html) out << "HTML report written to " << html_path << "\n";
   return counts.failed.empty() ? 0 : 1;
 }
 

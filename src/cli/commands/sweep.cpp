@@ -18,7 +18,7 @@ namespace {
 item_output alarms_of(const work_item &w, const options &o) {
   std::size_t failed = 0;
   std::string alarm_lines;
-  for (int s = 1; s <= o.seeds; ++s) {
+  for (std::uint64_t s = first_seed(o); s - first_seed(o) < std::uint64_t(o.seeds); ++s) {
     const run_result r = run_variant(w, with_seed(o.run, s));
     if (!r.passed) {
       ++failed;
@@ -56,9 +56,11 @@ int run_sweep(const options &o, std::ostream &out, std::ostream &err) {
         out << x[1];
         runs += std::size_t(o.seeds);
         alarms += std::stoul(x[2]);
-      });
+      },
+      watch_of(o, err, [&](std::size_t k) { return work[k].label(); }, o.seeds));
   out << runs << " law runs (" << entries.size() << " entries × variants × " << o.seeds
-      << " seeds): " << alarms << " false alarms\n";
+      << (o.seeds == 1 ? " seed, " : " seeds, ") << seeds_text(o) << "): " << alarms
+      << " false alarms\n";
   return alarms ? 1 : 0;
 }
 
