@@ -128,7 +128,8 @@ std::vector<std::string> rc_keys(const std::string &params) {
       ++at; // the closing quote (RapidCheck has refused an unclosed one already)
       return w;
     }
-    while (at < params.size() && !space(params[at]) && !(key && params[at] == '=')) w += params[at++];
+    while (at < params.size() && !space(params[at]) && !(key && params[at] == '='))
+      w += params[at++];
     return w;
   };
   std::vector<std::string> keys;

@@ -105,11 +105,15 @@ staged_file::staged_file(std::string path) : path_(std::move(path)) {
     if (fs::is_symlink(fs::symlink_status(path_, ec))) target_ = fs::canonical(path_).string();
   }
   const fs::path target(target_);
-  std::string temp = (target.parent_path() / ("." + target.filename().string() + ".partial-XXXXXX")).string();
+  const std::string hidden = "." + target.filename().string() + ".partial-XXXXXX";
+  std::string temp = (target.parent_path() / hidden).string();
   {
     const signals_held held; // a signal meanwhile would leave the file behind
     const int fd = ::mkstemp(temp.data());
-    if (fd < 0) refuse(path_, std::strerror(errno));
+    const std::string why = std::strerror(errno);
+    if (fd < 0 && fs::exists(st)) // the file is writable, its directory is not
+      refuse(path_, "no file can be made beside it to replace it with: " + why);
+    if (fd < 0) refuse(path_, why);
     (void)::fchmod(fd, mode);
     ::close(fd);
     try {

@@ -41,7 +41,9 @@ const std::vector<command_spec> &command_table() {
                   "(default FILE: gradlaws-report.md) and its pictures\n"
                   "(FILE's stem + -pictures/); with --html also one\n"
                   "self-contained HTML page (FILE's stem + .html). The\n"
-                  "default command."}},
+                  "default command. Written whole or not at all: each file\n"
+                  "is renamed into place once complete; a FILE that is not\n"
+                  "a regular file (/dev/null, a pipe) gets the Markdown alone."}},
        .run = run_report},
       {.name = "rates",
        .usage = {{{"[NAME...] [--seeds N]"},

@@ -358,7 +358,8 @@ private:
                        std::to_string(count_) + " done after " + since(begun_);
     std::string running;
     for (const worker &w : pool_.workers)
-      if (w.busy) running += (running.empty() ? "" : ", ") + name(w.item) + " (" + since(w.started) + ")";
+      if (w.busy)
+        running += (running.empty() ? "" : ", ") + name(w.item) + " (" + since(w.started) + ")";
     if (!running.empty()) line += "; running " + running;
     watch_.progress(line);
     next_progress_ = now + seconds(watch_.every);

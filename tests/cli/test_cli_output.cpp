@@ -171,7 +171,8 @@ TEST(Cli, AStoppedWorkerDoesNotMakeTheReportWaitForever) {
   // Past its deadline in `check` too, which runs one variant after another in one worker.
   const auto c = planted("sleeps", {"check", "aaa_planted", "--timeout", "1"});
   EXPECT_EQ(c.status, 2);
-  EXPECT_NE(c.err.find("aaa_planted [sleeps] did not finish within 1 s"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("aaa_planted [sleeps] did not finish within 1 s"), std::string::npos)
+      << c.err;
 }
 
 TEST(Cli, WithStderrClosedProgressStaysOutOfTheReport) {
@@ -238,7 +239,8 @@ TEST(Cli, AReportReplacesItsFileWholeKeepingItsModeAndItsLink) {
   const auto d = run({"report", "--html", "--out", (dir / "page.md").string()});
   EXPECT_EQ(d.status, 2);
   EXPECT_NE(d.err.find("page.html': it is a directory"), std::string::npos) << d.err;
-  EXPECT_EQ(names_in(dir), (std::vector<std::string>{"link-pictures", "link.md", "page.html", "real.md"}));
+  EXPECT_EQ(names_in(dir),
+            (std::vector<std::string>{"link-pictures", "link.md", "page.html", "real.md"}));
   fs::remove_all(dir);
 }
 
@@ -311,7 +313,8 @@ TEST(Cli, SeedIsTheFirstOfTheSeedsOfRatesSweepAndGallery) {
                           "--seed", "5", "--no-timings"});
   EXPECT_NE(rates.out.find("the share of seeds 5..6 on which"), std::string::npos) << rates.out;
   EXPECT_EQ(rates.err.find("seed 1:"), std::string::npos) << rates.err;
-  const auto sweep = run({"sweep", "reduction_scale", "--seeds", "2", "--seed", "5", "--cases", "3"});
+  const auto sweep =
+      run({"sweep", "reduction_scale", "--seeds", "2", "--seed", "5", "--cases", "3"});
   EXPECT_NE(sweep.out.find(" × 2 seeds, 5..6): 0 false alarms\n"), std::string::npos) << sweep.out;
   const auto gallery = run({"gallery", "replica_sum_then_average", "--seeds", "2", "--seed", "9",
                             "--cases", "5"});
@@ -324,7 +327,8 @@ TEST(Cli, SeedIsTheFirstOfTheSeedsOfRatesSweepAndGallery) {
   }
   const auto past = run({"rates", "--seed", "18446744073709551615", "--seeds", "2"});
   EXPECT_EQ(past.err, "gradlaws: 2 seeds from 18446744073709551615 run past the largest seed, "
-                      "18446744073709551615\nhint: give a --seed of at most 18446744073709551614\n");
+                      "18446744073709551615\n"
+                      "hint: give a --seed of at most 18446744073709551614\n");
   EXPECT_EQ(run({"sweep", "--seed", "18446744073709551615", "--seeds", "1", "--cases", "1",
                  "linearity"}).status, 0);
 }

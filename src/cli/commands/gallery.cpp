@@ -68,9 +68,10 @@ int twins_over_seeds(const std::vector<std::string> &names, const options &o, st
           o, err,
           [&](std::size_t k) {
             const int from = int(k % blocks) * seeds_per_item;
+            const int to = std::min(o.seeds, from + seeds_per_item);
             return "the twin of " + names[k / blocks] + " on seeds " +
                    std::to_string(first_seed(o) + std::uint64_t(from)) + ".." +
-                   std::to_string(first_seed(o) + std::uint64_t(std::min(o.seeds, from + seeds_per_item)) - 1);
+                   std::to_string(first_seed(o) + std::uint64_t(to - 1));
           },
           seeds_per_item));
   out << runs << " twin runs over seeds " << seeds_text(o) << ": " << alarms << " false alarms\n";
