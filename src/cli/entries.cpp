@@ -70,7 +70,9 @@ item_watch watch_of(const options &o, std::ostream &err,
                     std::function<std::string(std::size_t)> name, int runs) {
   item_watch w;
   w.deadline = timeout_of(o) * runs;
-  w.every = o.progress ? *o.progress : o.err_terminal ? 10 : 0;
+  // The default progress lines need a worker process; without a deadline, --jobs 1 runs in
+  // this process (as under a debugger), unless progress was asked for.
+  w.every = o.progress ? *o.progress : o.err_terminal && w.deadline > 0 ? 10 : 0;
   w.progress = [&err](const std::string &line) { err << fit_lines(line + "\n") << std::flush; };
   w.name = std::move(name);
   char per_run[32];

@@ -55,7 +55,8 @@ void check_seed_range(const options &o);
 /// (at least 600); 0: no limit.
 double timeout_of(const options &o);
 /// How run_items watches a command's items, each `runs` runs of a variant on a seed: a
-/// deadline of `runs` times timeout_of(o), and --progress lines on `err`.
+/// deadline of `runs` times timeout_of(o), and --progress lines on `err` (by default every
+/// 10 s when err is a terminal and there is a deadline).
 item_watch watch_of(const options &o, std::ostream &err,
                     std::function<std::string(std::size_t)> name, int runs = 1);
 /// Whether --kind (if given) selects `e`.

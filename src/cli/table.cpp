@@ -115,7 +115,7 @@ const std::vector<flag_spec> &flag_table() {
        .commands = runs,
        .help = "seconds one variant may run on one seed before its worker process is\n"
                "killed and the run fails naming it (default 600 per 100 cases; 0: no\n"
-               "limit, and --jobs 1 then runs in this process)",
+               "limit, and --jobs 1 then runs in this process unless --progress is given)",
        .set = [](options &o, const flag_value &v) { o.timeout = int(v.number); }},
       {.name = "--progress", .value = "S", .kind = value_kind::number, .lo = 0, .hi = 86400,
        .commands = runs,

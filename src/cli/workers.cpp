@@ -233,15 +233,14 @@ public:
 
   void run() {
     for (worker &w : pool_.workers) hand_out(w);
-    while (std::any_of(pool_.workers.begin(), pool_.workers.end(),
-                       [](const worker &w) { return w.busy; })) {
+    while (busy()) {
       for (worker *w : ready()) {
         receive(*w);
         hand_out(*w);
         deliver();
       }
       check_deadlines();
-      report_progress();
+      if (busy()) report_progress();
     }
   }
 
@@ -251,6 +250,11 @@ public:
 private:
   static steady::duration seconds(double s) {
     return std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(s));
+  }
+
+  bool busy() const {
+    return std::any_of(pool_.workers.begin(), pool_.workers.end(),
+                       [](const worker &w) { return w.busy; });
   }
 
   std::string name(std::size_t item) const {
