@@ -21,12 +21,20 @@ std::string partitioned_problem::describe() const {
   return problem::describe() + "\nsplit  micro-batch sizes " + tuple_string(sizes);
 }
 
-rc::Gen<partitioned_problem> partitioned(const gen::problem_options &o) {
-  return rc::gen::exec([o] {
+namespace {
+/// A problem drawn from o, and one more member of Case drawn by `extra` for its batch size.
+template <class Case, class Extra>
+rc::Gen<Case> problems_with(const gen::problem_options &o, Extra extra) {
+  return rc::gen::exec([o, extra] {
     problem p = *gen::problems(o);
-    auto sizes = *gen::partition(p.batch_size());
-    return partitioned_problem{std::move(p), std::move(sizes)};
+    auto e = *extra(p.batch_size());
+    return Case{std::move(p), std::move(e)};
   });
+}
+} // namespace
+
+rc::Gen<partitioned_problem> partitioned(const gen::problem_options &o) {
+  return problems_with<partitioned_problem>(o, gen::partition);
 }
 
 std::string weighted_problem::describe() const {
@@ -34,11 +42,7 @@ std::string weighted_problem::describe() const {
 }
 
 rc::Gen<weighted_problem> weighted(const gen::problem_options &o) {
-  return rc::gen::exec([o] {
-    problem p = *gen::problems(o);
-    auto w = *gen::weights(p.batch_size());
-    return weighted_problem{std::move(p), std::move(w)};
-  });
+  return problems_with<weighted_problem>(o, gen::weights);
 }
 
 std::string reshuffled_problem::describe() const {

@@ -1,12 +1,41 @@
 #pragma once
 // Case types the property families share: a problem plus what a law quantifies over besides.
 
+#include <gradlaws/oracle.hpp>
 #include <gradlaws/property.hpp>
 
 #include <string>
 #include <vector>
 
 namespace gradlaws::props {
+
+/// The cases of a law on MLPs of the variant's activation and rung: `make(options_for(v))`.
+template <class Case>
+case_generator<Case> from_options(rc::Gen<Case> (*make)(const gen::problem_options &)) {
+  return [make](const variant &v) { return make(options_for(v)); };
+}
+
+/// Registers a law over gradlaws's batch gradient (builtin_gradient_subject) on the cases
+/// from_options(make) draws.
+template <class Case, class Sides>
+bool register_backprop_law(property_info words, rc::Gen<Case> (*make)(const gen::problem_options &),
+                           const Sides &sides) {
+  return register_law(make_law<gradient_subject, Case>(std::move(words), from_options(make), sides),
+                      builtin_gradient_subject);
+}
+
+/// The sides of an oracle law: the subject's batch gradient of J against the reverse-mode
+/// oracle's, on the exact and high rungs (the oracle runs on no other).
+inline constexpr auto oracle_sides = []<class T>(const gradient_subject &g,
+                                                  const problem &p) -> sides<T> {
+  if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
+    const auto l = lift<T>(p);
+    return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)),
+            oracle_gradient<T>(p.m, l.theta, l.x, l.y)};
+  } else {
+    throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
+  }
+};
 
 /// The examples of columns [begin, begin + count) of a batch matrix.
 template <class T> mat<T> slice(const mat<T> &m, std::size_t begin, std::size_t count) {

@@ -5,8 +5,6 @@
 
 #include "pipeline_cases.hpp"
 
-#include <gradlaws/oracle.hpp>
-
 #include <algorithm>
 
 namespace gradlaws::props {
@@ -226,15 +224,7 @@ const bool norm_oracle = register_law(
           const auto nv = layer_of(v);
           return gen::problems(pipeline_options(nv.on, nv.layer));
         },
-        []<class T>(const gradient_subject &subject, const problem &p) -> sides<T> {
-          if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
-            const auto l = lift<T>(p);
-            return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(subject)),
-                    oracle_gradient<T>(p.m, l.theta, l.x, l.y)};
-          } else {
-            throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
-          }
-        }),
+        oracle_sides),
     builtin_gradient_subject);
 
 } // namespace

@@ -106,7 +106,5 @@ const bool nonlinear = register_fallacy(
      .domain = {.axis = variant_axis::reduction, .reductions = {"affine"}}},
     builtin_gradient_subject);
 
-
-
 } // namespace
 } // namespace gradlaws::props

@@ -18,7 +18,7 @@ const bool upstream_linearity = register_law(
          .rhs = "backward(U) + backward(V)",
          .explanation = "with the activations fixed, backward is a linear map of the upstream error",
          .domain = {.hands_batches_of = 0}},
-        [](const variant &v) { return upstreams(options_for(v)); },
+        from_options(upstreams),
         []<class T>(const backward_subject &subject, const upstream_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
           const mat<T> u = lift<T>(p.u), v = lift<T>(p.v);
