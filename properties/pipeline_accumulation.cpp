@@ -24,29 +24,22 @@ const bool accumulation_correct = register_law(
                         "nothing",
          .domain = pipeline_strategies(selection<strategy>::named({"accumulate_weighted", "accumulate_global_count"}),
                                       {rung::exact, rung::high})},
-        [](const variant &v) {
-          const strategy *s = v.strat;
-          const rung r = v.rung_or(rung::exact);
-          // Masked layouts, and as often unmasked ones, whose unequal micro-batches are the
-          // layouts every averaging bug shows on.
-          return pipeline_problems(rc::gen::oneOf(gen::any_split(5, gen::masking::any),
-                                                  gen::any_split(5, gen::masking::none)),
-                                   5, gen::models(pipeline_options(v)), r, s->name());
-        },
+        // Masked layouts, and as often unmasked ones, whose unequal micro-batches are the
+        // layouts every averaging bug shows on.
+        pipeline_cases({rc::gen::oneOf(gen::any_split(5, gen::masking::any),
+                                       gen::any_split(5, gen::masking::none)),
+                        5}),
         pipeline_law_sides),
     variant_strategy_subject);
 
-const bool accumulation_mean_of_means_registered = register_fallacy(
-    make_fallacy<pipeline_subject, pipeline_problem>(
+const bool accumulation_fallacies = register_weight_fallacies({{
+    .words =
         {.name = "accumulation_mean_of_means",
-         .kind = entry_kind::fallacy,
          .family = "accumulation",
          .claim = "gradient accumulation may divide each micro-batch's mean loss by the number of "
                   "micro-batches K: the mean of the micro-batch mean gradients is the full-batch "
                   "gradient",
          .formula = "(1/K) Σ_k ∇J_k = ∇J,   J_k = (1/n_k) Σ_{i∈k} L_i",
-         .lhs = "mean of micro-batch mean gradients (accumulate_naive)",
-         .rhs = "full-batch gradient ∇J (batched_mean)",
          .expected_shape = "micro-batch sizes (1, 2), linear regression at m = b = 0, and one non-zero "
                            "per-example gradient, in the 1-example micro-batch: weights "
                            "[1/2, 1/4, 1/4] against [1/3, 1/3, 1/3]",
@@ -59,32 +52,17 @@ const bool accumulation_mean_of_means_registered = register_fallacy(
              "of valid examples (tokens) in the whole accumulated batch, counted before the first "
              "backward pass (strategies accumulate_weighted, accumulate_global_count). The two "
              "agree only when every micro-batch has the same number of valid items (boundary law "
-             "accumulation_equal_sizes).",
-         .domain = pipeline_rungs({rung::exact})},
-        [](const variant &v) {
-          const rung r = v.rung_or(rung::exact);
-          return pipeline_problems(gen::ascending_split(3, 3), 9, weight_witness_models(), r,
-                                   "accumulate_naive", "batched_mean");
-        },
-        pipeline_law_sides,
-        [](const pipeline_problem &p, const verdict &) {
-          if (auto s = layout_shape(p, {1, 2}); !s.empty()) return s;
-          return single_first_gradient_shape(p);
-        }),
-    {.name = "accumulation_equal_sizes",
-     .claim = "with micro-batches of equal size, the mean of the micro-batch mean gradients is "
-              "the full-batch gradient",
-     .formula = "n_k = N/K for every k  ⇒  (1/K) Σ_k ∇J_k = ∇J",
-     .explanation = "1/(K·n_k) = 1/(K·N/K) = 1/N for every example",
-     .cases = [](const variant &v) {
-      const rung r = v.rung_or(rung::exact);
-      return pipeline_problems(gen::equal_split(3, 3), 9, gen::models(pipeline_options(v)), r,
-                               "accumulate_naive");
-    },
-     .domain = pipeline_rungs()},
-    fixed_strategy("accumulate_naive"));
-
-
+             "accumulation_equal_sizes)."},
+    .tested = {"mean of micro-batch mean gradients", "accumulate_naive"},
+    .witness = {gen::ascending_split(3, 3), 9},
+    .witness_groups = {1, 2},
+    .boundary = {.name = "accumulation_equal_sizes",
+                 .claim = "with micro-batches of equal size, the mean of the micro-batch mean "
+                          "gradients is the full-batch gradient",
+                 .formula = "n_k = N/K for every k  ⇒  (1/K) Σ_k ∇J_k = ∇J",
+                 .explanation = "1/(K·n_k) = 1/(K·N/K) = 1/N for every example",
+                 .layouts = {gen::equal_split(3, 3), 9}},
+}});
 
 } // namespace
 } // namespace gradlaws::props

@@ -236,12 +236,13 @@ selection<layer_kind> uncoupled_layers() {
 
 rc::Gen<model> weight_witness_models() { return rc::gen::just(linear_regression("mse")); }
 
+const strategy &full_batch() { return find_strategy("batched_mean"); }
+
 rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t max_items,
                                             rc::Gen<model> models, rung on,
-                                            const std::string &tested,
-                                            const std::string &reference) {
-  const strategy *t = &find_strategy(tested);
-  const strategy *r = &find_strategy(reference);
+                                            const strategy &tested, const strategy &reference) {
+  const strategy *t = &tested;
+  const strategy *r = &reference;
   return rc::gen::exec([=] {
     model m = *models;
     const auto d = *gen::drawn_batches(m, max_items);
@@ -282,9 +283,16 @@ layer_axes layer_of(const variant &v) {
   return {*v.layer, *v.on};
 }
 
-subject_for<pipeline_subject> fixed_strategy(const std::string &name) {
-  const strategy *s = &find_strategy(name);
-  return [s](const variant &) { return strategy_subject(*s); };
+subject_for<pipeline_subject> fixed_strategy(const strategy &s) {
+  return [&s](const variant &) { return strategy_subject(s); };
+}
+
+case_generator<pipeline_problem> pipeline_cases(drawn_layouts d, const strategy *tested,
+                                                const strategy &reference) {
+  return [d = std::move(d), tested, &reference](const variant &v) {
+    return pipeline_problems(d.layouts, d.max_items, gen::models(pipeline_options(v)),
+                             v.rung_or(rung::exact), tested ? *tested : *v.strat, reference);
+  };
 }
 
 std::string expect_values(const std::string &what, const std::vector<exact> &got,
@@ -371,7 +379,7 @@ layout masked_extra_problem::extended() const {
 rc::Gen<masked_extra_problem> masked_extras(const strategy &s, rung on) {
   return rc::gen::exec([&s, on] {
     pipeline_problem p = *pipeline_problems(layouts_for(s), max_items_for(s),
-                                            gen::models(pipeline_options(on)), on, s.name());
+                                            gen::models(pipeline_options(on)), on, s);
     // A position inside (or at the end of) a non-empty group, so the extra example joins it.
     std::vector<std::size_t> slots;
     for (std::size_t k = 0, first = 0; k < p.lay.groups.size(); first += p.lay.groups[k++])
@@ -382,6 +390,59 @@ rc::Gen<masked_extra_problem> masked_extras(const strategy &s, rung on) {
     const mat<exact> ey = *gen::columns(p.m.output_dim(), 1);
     return masked_extra_problem{std::move(p), at, vec<exact>(ex.col(0)), vec<exact>(ey.col(0))};
   });
+}
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+bool register_strategy_law(strategy_law l) {
+  const strategy &tested = find_strategy(l.tested.strategy);
+  l.words.kind = entry_kind::law;
+  l.words.lhs = l.tested.named();
+  l.words.domain = pipeline_rungs();
+  return register_law(make_law<pipeline_subject, pipeline_problem>(
+                          std::move(l.words), pipeline_cases(std::move(l.layouts), &tested),
+                          pipeline_law_sides),
+                      fixed_strategy(tested));
+}
+
+namespace {
+bool register_weight_fallacy(const weight_fallacy &f) {
+  const strategy &tested = find_strategy(f.tested.strategy);
+  const strategy &reference = find_strategy(f.reference.strategy);
+  const weight_boundary &b = f.boundary;
+  const strategy &on_boundary = find_strategy(b.tested ? b.tested->strategy : f.tested.strategy);
+  property_info words = f.words;
+  words.kind = entry_kind::fallacy;
+  words.lhs = f.tested.named();
+  words.rhs = f.reference.named();
+  words.domain = pipeline_rungs({rung::exact});
+  const auto witnesses = [d = f.witness, &tested, &reference](const variant &v) {
+    return pipeline_problems(d.layouts, d.max_items, weight_witness_models(),
+                             v.rung_or(rung::exact), tested, reference);
+  };
+  const auto shape = [groups = f.witness_groups](const pipeline_problem &p, const verdict &) {
+    if (auto s = layout_shape(p, groups); !s.empty()) return s;
+    return single_first_gradient_shape(p);
+  };
+  return register_fallacy(
+      make_fallacy<pipeline_subject, pipeline_problem>(std::move(words), witnesses,
+                                                       pipeline_law_sides, shape),
+      {.name = b.name,
+       .claim = b.claim,
+       .formula = b.formula,
+       .explanation = b.explanation,
+       .cases = pipeline_cases(b.layouts, &on_boundary, reference),
+       .domain = pipeline_rungs(),
+       .lhs = b.tested ? b.tested->named() : ""},
+      fixed_strategy(tested), fixed_strategy(on_boundary));
+}
+} // namespace
+
+bool register_weight_fallacies(const std::vector<weight_fallacy> &rows) {
+  for (const weight_fallacy &f : rows) register_weight_fallacy(f);
+  return true;
 }
 
 } // namespace gradlaws::props

@@ -8,11 +8,15 @@
 #include <gradlaws/pipeline_gen.hpp>
 #include <gradlaws/strategy.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace gradlaws::props {
+
+/// The reference of most pipeline laws: the full-batch gradient (strategy batched_mean).
+const strategy &full_batch();
 
 /// A problem whose batch is laid out in groups and computed by the strategy under test and
 /// by a reference strategy (the full-batch gradient, usually).
@@ -38,8 +42,21 @@ struct pipeline_problem : problem {
 /// layout holds more than `max_items`.
 rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t max_items,
                                             rc::Gen<model> models, rung on,
-                                            const std::string &tested,
-                                            const std::string &reference = "batched_mean");
+                                            const strategy &tested,
+                                            const strategy &reference = full_batch());
+
+/// The layouts a pipeline law draws, and the most items any of them holds (the examples
+/// drawn for them).
+struct drawn_layouts {
+  rc::Gen<layout> layouts;
+  std::size_t max_items;
+};
+
+/// The cases of a pipeline law on a variant: the layouts with their data and the MLPs of
+/// pipeline_options(v), on the variant's rung (exact if it fixes none), computed by `tested`
+/// (nullptr: the variant's strategy) against `reference`.
+case_generator<pipeline_problem> pipeline_cases(drawn_layouts d, const strategy *tested = nullptr,
+                                                const strategy &reference = full_batch());
 
 /// The pipeline under test and the reference strategy's gradients on rung T.
 template <class T> sides<T> pipeline_sides(const pipeline_subject &s, const pipeline_problem &p) {
@@ -74,8 +91,8 @@ law_domain layer_domain(selection<layer_kind> k, bool plain_too = false);
 selection<layer_kind> coupled_layers();
 selection<layer_kind> uncoupled_layers();
 
-/// The subject of every variant: the named strategy, run on gradlaws's backprop.
-subject_for<pipeline_subject> fixed_strategy(const std::string &name);
+/// The subject of every variant: the strategy, run on gradlaws's backprop.
+subject_for<pipeline_subject> fixed_strategy(const strategy &s);
 
 /// MLPs (0–1 hidden layers of width ≤ 2, any activation and loss of the rung) for the
 /// pipeline laws, with an optional layer of a registered kind in the hidden layer.
@@ -163,5 +180,55 @@ template <class T> mat<T> insert_column(const mat<T> &m, std::size_t at, const v
   out.rightCols(m.cols() - a) = m.rightCols(m.cols() - a);
   return out;
 }
+
+} // namespace gradlaws::props
+
+namespace gradlaws::props {
+
+/// One side of a pipeline equality: a strategy, and what it computes in words. The law's
+/// words name the side "words (strategy)".
+struct pipeline_side {
+  std::string words;
+  std::string strategy;
+  std::string named() const { return words + " (" + strategy + ")"; }
+};
+
+/// A pipeline law whose subject is one strategy, on the exact and high rungs: its words (the
+/// left side is named after `tested`), the strategy and the layouts it is checked on, against
+/// the full-batch gradient.
+struct strategy_law {
+  property_info words;
+  pipeline_side tested;
+  drawn_layouts layouts;
+};
+bool register_strategy_law(strategy_law l);
+
+/// The boundary law of a weight-vector fallacy: where its equality is restored.
+struct weight_boundary {
+  std::string name, claim, formula, explanation;
+  drawn_layouts layouts;
+  /// The strategy checked on the boundary when it is not the fallacy's (its side is then
+  /// named after it).
+  std::optional<pipeline_side> tested;
+};
+
+/// A weight-vector fallacy of a training pipeline and its boundary law, as one row of a
+/// family's table: the fallacy's words (name, family, claim, formula, expected shape and
+/// explanation), the strategy under test and the reference, the layouts the witness is drawn
+/// from (on the seed's linear regression, weight_witness_models()) with the groups the shrunk
+/// witness must have, and the boundary law. register_weight_fallacies fills in the rest: the
+/// kind, the sides' names, the exact rung, the shape check (layout_shape, then
+/// single_first_gradient_shape) and the subjects.
+struct weight_fallacy {
+  property_info words;
+  pipeline_side tested;
+  pipeline_side reference = {"full-batch gradient ∇J", "batched_mean"};
+  drawn_layouts witness;
+  std::vector<std::size_t> witness_groups;
+  weight_boundary boundary;
+};
+/// Registers every row's fallacy and boundary law (register_fallacy). Throws
+/// unknown_name_error for a strategy that is not registered.
+bool register_weight_fallacies(const std::vector<weight_fallacy> &rows);
 
 } // namespace gradlaws::props

@@ -42,6 +42,36 @@ std::string epsilon_note() {
   return "ε = " + to_string(default_norm_epsilon()) + " (PyTorch's 1e-5)";
 }
 
+/// The cases of a layer variant: the layouts with their data, on the models `models` draws
+/// for the variant's layer kind and rung, computed by the strategy `tested` against batched
+/// backprop.
+case_generator<pipeline_problem> layer_cases(drawn_layouts d,
+                                             rc::Gen<model> (*models)(const layer_axes &),
+                                             const std::string &tested) {
+  return [d = std::move(d), models, s = &find_strategy(tested)](const variant &v) {
+    const auto nv = layer_of(v);
+    return pipeline_problems(d.layouts, d.max_items, models(nv), nv.on, *s);
+  };
+}
+
+/// The cases of the coupling detector on a layer variant: batches of at most `max_batch`
+/// examples on the models `models` draws for the variant's layer kind and rung.
+case_generator<coupling_problem> probe_cases(rc::Gen<model> (*models)(const layer_axes &),
+                                             std::size_t max_batch) {
+  return [models, max_batch](const variant &v) {
+    const auto nv = layer_of(v);
+    return coupling_problems(models(nv), nv.on, max_batch);
+  };
+}
+
+/// K ≥ 2 micro-batches of b ≥ 2 examples: BatchNorm training needs more than one value per
+/// micro-batch (PyTorch refuses one).
+rc::Gen<layout> equal_halves() {
+  return rc::gen::apply(
+      [](std::size_t k, std::size_t b) { return layout::split(std::vector<std::size_t>(k, b)); },
+      gen::count(2, 3), gen::count(2, 3));
+}
+
 const bool isolated = register_fallacy(
     make_fallacy<pipeline_subject, pipeline_problem>(
         {.name = "batchnorm_isolated_examples",
@@ -66,11 +96,7 @@ const bool isolated = register_fallacy(
              "batch value exactly 1 but an isolated pass 0/0, so the layers use " +
              epsilon_note() + ".",
          .domain = layer_domain(coupled_layers())},
-        [](const variant &v) {
-          const auto nv = layer_of(v);
-          return pipeline_problems(gen::equal_split(1, 3), 3, coupled_models(nv), nv.on,
-                                   "per_example_mean");
-        },
+        layer_cases({gen::equal_split(1, 3), 3}, coupled_models, "per_example_mean"),
         pipeline_law_sides,
         [](const pipeline_problem &p, const verdict &) {
           if (auto s = bare_layer_shape(p); !s.empty()) return s;
@@ -82,15 +108,9 @@ const bool isolated = register_fallacy(
      .formula = "no coupling  ⇒  (1/N) Σ_i ∇L_i(x_i alone) = ∇J(x_1..N)",
      .explanation = "LayerNorm normalises each example over its own features, so L_i depends on "
                     "example i alone and linearity does the rest",
-     .cases = [](const variant &v) {
-      const auto nv = layer_of(v);
-      return pipeline_problems(gen::equal_split(1, 4), 4, uncoupled_models(nv), nv.on,
-                               "per_example_mean");
-    },
+     .cases = layer_cases({gen::equal_split(1, 4), 4}, uncoupled_models, "per_example_mean"),
      .domain = layer_domain(uncoupled_layers(), true)},
-    fixed_strategy("per_example_mean"));
-
-
+    fixed_strategy(find_strategy("per_example_mean")));
 
 const bool accumulation = register_fallacy(
     make_fallacy<pipeline_subject, pipeline_problem>(
@@ -115,15 +135,7 @@ const bool accumulation = register_fallacy(
              "reaches the smaller one. Only a micro-batch that is the full batch, or a layer "
              "without coupling (boundary law layernorm_accumulation), restores the equality.",
          .domain = layer_domain(coupled_layers())},
-        [](const variant &v) {
-          const auto nv = layer_of(v);
-          // BatchNorm training needs more than one value per micro-batch (PyTorch refuses one):
-          // K ≥ 2 micro-batches of b ≥ 2 examples.
-          const auto halves = rc::gen::apply(
-              [](std::size_t k, std::size_t b) { return layout::split(std::vector<std::size_t>(k, b)); },
-              gen::count(2, 3), gen::count(2, 3));
-          return pipeline_problems(halves, 9, coupled_models(nv), nv.on, "accumulate_weighted");
-        },
+        layer_cases({equal_halves(), 9}, coupled_models, "accumulate_weighted"),
         pipeline_law_sides,
         [](const pipeline_problem &p, const verdict &) {
           if (auto s = layout_shape(p, {2, 2}); !s.empty()) return s;
@@ -137,15 +149,10 @@ const bool accumulation = register_fallacy(
      .formula = "no coupling  ⇒  Σ_k (n_k/N) ∇J_k = ∇J",
      .explanation = "per-example normalisation sees no other example, so a micro-batch's forward "
                     "pass gives each example the same loss as the full batch's",
-     .cases = [](const variant &v) {
-      const auto nv = layer_of(v);
-      return pipeline_problems(gen::any_split(4, gen::masking::none), 4, uncoupled_models(nv), nv.on,
-                               "accumulate_weighted");
-    },
+     .cases = layer_cases({gen::any_split(4, gen::masking::none), 4}, uncoupled_models,
+                          "accumulate_weighted"),
      .domain = layer_domain(uncoupled_layers())},
-    fixed_strategy("accumulate_weighted"));
-
-
+    fixed_strategy(find_strategy("accumulate_weighted")));
 
 template <class T> sides<T> probe_sides(const gradient_subject &g, const coupling_problem &p) {
   const auto l = lift<T>(p);
@@ -174,10 +181,7 @@ const bool coupled = register_fallacy(
              "example; uses of them (per-example clipping, importance weights, gradient noise "
              "estimates) see the batch.",
          .domain = layer_domain(coupled_layers())},
-        [](const variant &v) {
-          const auto nv = layer_of(v);
-          return coupling_problems(coupled_models(nv), nv.on, 3);
-        },
+        probe_cases(coupled_models, 3),
         []<class T>(const gradient_subject &g, const coupling_problem &p) { return probe_sides<T>(g, p); },
         [](const coupling_problem &p, const verdict &) {
           if (auto s = bare_layer_shape(p); !s.empty()) return s;
@@ -192,14 +196,9 @@ const bool coupled = register_fallacy(
               "every other example's gradient unchanged: the coupling detector finds nothing",
      .formula = "no coupling  ⇒  ∇_θ L_i(x_1..x_j + δ..x_N) = ∇_θ L_i(x_1..x_N) for i ≠ j",
      .explanation = "L_i depends on θ and (x_i, y_i) only",
-     .cases = [](const variant &v) {
-      const auto nv = layer_of(v);
-      return coupling_problems(uncoupled_models(nv), nv.on, 4);
-    },
+     .cases = probe_cases(uncoupled_models, 4),
      .domain = layer_domain(uncoupled_layers(), true)},
     builtin_gradient_subject);
-
-
 
 const bool norm_oracle = register_law(
     make_law<gradient_subject, problem>(

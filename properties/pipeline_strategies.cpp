@@ -27,7 +27,7 @@ const bool weights_explain = register_law(
           const strategy &s = *v.strat;
           return pipeline_problems(layouts_for(s), max_items_for(s),
                                    gen::models(pipeline_options(v)),
-                                   rung::exact, s.name());
+                                   rung::exact, s);
         },
         []<class T>(const pipeline_subject &subject, const pipeline_problem &p) -> sides<T> {
           const auto l = lift<T>(p);
