@@ -115,73 +115,79 @@ std::vector<figure> coupling_problem::figures() const {
   return {f};
 }
 
-std::vector<figure> pipeline_problem::figures() const {
-  std::vector<figure> out;
-  const std::size_t n = batch_size();
-  const std::string group = std::string(group_word(tested->info().family));
+namespace {
+std::vector<std::string> example_labels(std::size_t n) {
   std::vector<std::string> examples;
   for (std::size_t i = 0; i < n; ++i) examples.push_back("x_" + std::to_string(i + 1));
-  auto as_doubles = [](const std::vector<exact> &w) {
-    std::vector<double> d;
-    for (const exact &v : w) d.push_back(v.convert_to<double>());
-    return d;
-  };
-  auto indices = [n] {
-    std::vector<double> x;
-    for (std::size_t i = 0; i < n; ++i) x.push_back(double(i));
-    return x;
-  };
-  if (!m.batch_coupled()) {
-    // The weights: a bug in the pipeline is a wrong weight on some example.
-    std::vector<exact> given, correct;
-    try {
-      given = tested->weights(lay);
-      correct = reference->weights(lay);
-    } catch (const error &) {
-      return out; // the pipeline refused the layout: the details say why
-    }
-    figure f;
-    f.name = "weights";
-    f.title = "The weight of each example in the gradient, given against correct";
-    f.x_label = "example (" + group + " sizes " + [&] {
-      std::string g;
-      for (std::size_t k = 0; k < lay.groups.size(); ++k) g += (k ? ", " : "") + std::to_string(lay.groups[k]);
-      return g;
-    }() + ")";
-    f.y_label = "weight w_i in Σ w_i ∇L_i";
-    f.categories = examples;
-    f.data.push_back({.label = "given: " + tested->name(), .style = figure::mark::bars,
-                      .x = indices(), .y = as_doubles(given)});
-    f.data.push_back({.label = "correct: " + reference->name(), .style = figure::mark::bars,
-                      .x = indices(), .y = as_doubles(correct)});
-    f.caption = "The pipeline computes Σ w_i ∇L_i; it is the full-batch gradient only when every "
-                "example gets the correct weight. Bars of different heights are the bug.";
-    out.push_back(std::move(f));
-    return out;
+  return examples;
+}
+
+std::vector<double> indices(std::size_t n) {
+  std::vector<double> x;
+  for (std::size_t i = 0; i < n; ++i) x.push_back(double(i));
+  return x;
+}
+
+std::vector<double> as_doubles(const std::vector<exact> &w) {
+  std::vector<double> d;
+  for (const exact &v : w) d.push_back(v.convert_to<double>());
+  return d;
+}
+
+// The weights: a bug in the pipeline is a wrong weight on some example.
+std::vector<figure> weights_figure(const pipeline_problem &p) {
+  const std::string group = std::string(group_word(p.tested->info().family));
+  std::vector<exact> given, correct;
+  try {
+    given = p.tested->weights(p.lay);
+    correct = p.reference->weights(p.lay);
+  } catch (const error &) {
+    return {}; // the pipeline refused the layout: the details say why
   }
-  // A batch-coupled layer: each example's normalised value depends on the batch it is in.
-  const auto &layers = m.layers();
-  const std::size_t coupled = first_coupled_layer(m);
-  if (coupled == layers.size()) return out;
+  std::string sizes;
+  for (std::size_t k = 0; k < p.lay.groups.size(); ++k)
+    sizes += (k ? ", " : "") + std::to_string(p.lay.groups[k]);
+  figure f;
+  f.name = "weights";
+  f.title = "The weight of each example in the gradient, given against correct";
+  f.x_label = "example (" + group + " sizes " + sizes + ")";
+  f.y_label = "weight w_i in Σ w_i ∇L_i";
+  f.categories = example_labels(p.batch_size());
+  f.data.push_back({.label = "given: " + p.tested->name(), .style = figure::mark::bars,
+                    .x = indices(p.batch_size()), .y = as_doubles(given)});
+  f.data.push_back({.label = "correct: " + p.reference->name(), .style = figure::mark::bars,
+                    .x = indices(p.batch_size()), .y = as_doubles(correct)});
+  f.caption = "The pipeline computes Σ w_i ∇L_i; it is the full-batch gradient only when every "
+              "example gets the correct weight. Bars of different heights are the bug.";
+  return {f};
+}
+
+// A batch-coupled layer: each example's normalised value depends on the batch it is in.
+std::vector<figure> normalised_figure(const pipeline_problem &p) {
+  const std::string group = std::string(group_word(p.tested->info().family));
+  const auto &layers = p.m.layers();
+  const std::size_t coupled = first_coupled_layer(p.m);
+  if (coupled == layers.size()) return {};
   const precision_scope scope(default_digits);
-  const lifted<high> l = lift<high>(*this);
+  const lifted<high> l = lift<high>(p);
   figure f;
   f.name = "normalised-values";
   f.title = layers[coupled]->describe() + ": each example normalised against its batch";
   f.x_label = "example";
   f.y_label = "output of " + layers[coupled]->describe() + ", feature 1";
-  f.categories = examples;
+  f.categories = example_labels(p.batch_size());
   figure::series in_batch{.label = "in the whole batch (the reference)", .style = figure::mark::bars,
-                          .y = normalised_values(m, l.theta, l.x, coupled)};
-  for (std::size_t i = 0; i < n; ++i) in_batch.x.push_back(double(i));
-  figure::series in_group{.label = "in its " + group + " (as the pipeline runs it)", .style = figure::mark::bars};
+                          .x = indices(p.batch_size()),
+                          .y = normalised_values(p.m, l.theta, l.x, coupled)};
+  figure::series in_group{.label = "in its " + group + " (as the pipeline runs it)",
+                          .style = figure::mark::bars};
   std::string undefined;
-  for (std::size_t k = 0; k < lay.groups.size(); ++k) {
-    const std::size_t b = lay.begin(k), size = lay.groups[k];
+  for (std::size_t k = 0; k < p.lay.groups.size(); ++k) {
+    const std::size_t b = p.lay.begin(k), size = p.lay.groups[k];
     if (size == 0) continue;
     try {
       const std::vector<double> part = normalised_values(
-          m, l.theta, mat<high>(l.x.middleCols(Eigen::Index(b), Eigen::Index(size))), coupled);
+          p.m, l.theta, mat<high>(l.x.middleCols(Eigen::Index(b), Eigen::Index(size))), coupled);
       for (std::size_t j = 0; j < size; ++j) {
         in_group.x.push_back(double(b + j));
         in_group.y.push_back(part[j]);
@@ -195,8 +201,12 @@ std::vector<figure> pipeline_problem::figures() const {
   f.caption = "The same example is normalised with other statistics in a smaller batch, so its "
               "gradient is a different function: no reweighting of per-" + group +
               " gradients recovers the full-batch one." + (undefined.empty() ? "" : " Undefined: " + undefined + ".");
-  out.push_back(std::move(f));
-  return out;
+  return {f};
+}
+} // namespace
+
+std::vector<figure> pipeline_problem::figures() const {
+  return m.batch_coupled() ? normalised_figure(*this) : weights_figure(*this);
 }
 
 gen::problem_options pipeline_options(rung on, const layer_kind *layer) {
