@@ -125,7 +125,7 @@ law_plan pipeline_variants_for(const pipeline_subject &s, const property_info &i
                                strategy_family family, const std::shared_ptr<const capabilities> &c) {
   law_plan p;
   if (p.left_out = mismatch(info.domain, *c); !p.left_out.empty()) return p;
-  const bool same_family = info.family == to_string(family);
+  const bool same_family = info.domain.layouts == family;
   for (const variant &v : variants_of(info.domain)) {
     if (v.strat && v.strat->info().family == family && v.strat->info().correct_weights) {
       on_subject_rungs(p.variants, s, info.domain, variant{.strat = v.strat, .within = c}, true, false);
@@ -137,7 +137,12 @@ law_plan pipeline_variants_for(const pipeline_subject &s, const property_info &i
     }
   }
   if (p.variants.empty())
-    p.left_out = "it is about " + info.family + " pipelines, not " + std::string(to_string(family));
+    p.left_out = info.domain.layouts
+                     ? "it draws " + std::string(to_string(*info.domain.layouts)) +
+                           " layouts, and the subject is a " + std::string(to_string(family)) +
+                           " pipeline"
+                     : "it is not about pipelines of the subject's family (" +
+                           std::string(to_string(family)) + ")";
   return p;
 }
 
@@ -175,10 +180,14 @@ std::vector<planned_law<Subject>> planned(const Subject &s, const check_options 
   if (!any)
     throw error("the subject '" + s.name() + "' has no callable: give it a function written "
                 "generically over the scalar, or for double or float");
-  if constexpr (std::is_same_v<Subject, pipeline_subject>)
+  if constexpr (std::is_same_v<Subject, pipeline_subject>) {
     if (!o.pipeline)
       throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
                   "its layouts' kind (accumulation, replica or token)");
+  } else if (o.pipeline) {
+    throw error("check_options::pipeline is for pipeline subjects; '" + s.name() +
+                "' is not one (a pipeline subject takes a layout: make_pipeline_subject)");
+  }
   std::vector<std::string> law_names;
   for (const auto *l : sorted_laws<Subject>()) law_names.push_back(l->info.name);
   require_known(o.laws, law_names, "law for this kind of subject");

@@ -3,6 +3,7 @@
 #include <rapidcheck/detail/Configuration.h>
 
 #include <cstdio>
+#include <iostream>
 
 #include <cctype>
 
@@ -17,9 +18,23 @@ std::string tally_string(const std::map<verdict_kind, int> &tally) {
 
 run_result result_header(const property_info &info, const std::string &variant,
                          const std::string &test, const run_options &opt) {
-  if (opt.cases < 1)
+  if (opt.cases < run_options::min_cases)
     throw error("run_options::cases = " + std::to_string(opt.cases) +
                 ": a law must be checked on at least one case");
+  if (opt.cases > run_options::max_cases)
+    throw error("run_options::cases = " + std::to_string(opt.cases) + ": at most " +
+                std::to_string(run_options::max_cases) +
+                " cases a run (RapidCheck keeps every case's state); run more seeds instead");
+  if (opt.max_size < run_options::min_max_size || opt.max_size > run_options::max_max_size)
+    throw error("run_options::max_size = " + std::to_string(opt.max_size) + ": must be " +
+                std::to_string(run_options::min_max_size) + " to " +
+                std::to_string(run_options::max_max_size) +
+                " (RapidCheck scales every generated range by size/100: below " +
+                std::to_string(run_options::min_max_size) +
+                " the values collapse towards 0, and a gradient that always returns 0 passes)");
+  if (!(opt.case_deadline >= 0))
+    throw error("run_options::case_deadline = " + std::to_string(opt.case_deadline) +
+                ": seconds ≥ 0 (0: no deadline)");
   run_result r;
   r.entry = info.name;
   r.variant = variant;
@@ -65,6 +80,29 @@ bool record_outcome(const rc::detail::TestResult &result, bool judged, const std
   r.status = run_status::setup_failure;
   r.message = result.get<rc::detail::Error>().description;
   return false;
+}
+
+const std::unordered_map<std::string, rc::detail::Reproduce> &reproductions() {
+  static const auto &map = [] () -> const std::unordered_map<std::string, rc::detail::Reproduce> & {
+    // RapidCheck prints its configuration the first time it is read; a user's check prints
+    // its results and nothing else.
+    std::streambuf *out = std::cout.rdbuf(nullptr), *err = std::cerr.rdbuf(nullptr);
+    try {
+      const auto &m = rc::detail::configuration().reproduce;
+      std::cout.rdbuf(out);
+      std::cerr.rdbuf(err);
+      std::cout.clear();
+      std::cerr.clear();
+      return m;
+    } catch (...) {
+      std::cout.rdbuf(out);
+      std::cerr.rdbuf(err);
+      std::cout.clear();
+      std::cerr.clear();
+      throw;
+    }
+  }();
+  return map;
 }
 
 void conclude(run_result &r, std::chrono::steady_clock::time_point start) {

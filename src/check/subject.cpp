@@ -2,6 +2,14 @@
 
 namespace gradlaws {
 
+namespace detail {
+void refuse_result_size(const std::string &subject, long got, long want) {
+  throw dimension_error("the subject '" + subject + "' returned " + std::to_string(got) +
+                        " entries for a θ of " + std::to_string(want) +
+                        ": a gradient has one entry per parameter, in θ's order");
+}
+} // namespace detail
+
 const gradient_subject &backprop_subject() {
   static const gradient_subject s = make_gradient_subject(
       "gradlaws backprop", []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,

@@ -27,6 +27,17 @@ struct run_options {
   int digits = default_digits;       ///< working precision of the high rung
   int max_size = 100;                ///< RapidCheck's largest size parameter (RC_PARAMS max_size)
   bool shrink = true;                ///< shrink a counterexample (RC_PARAMS noshrink=1: no)
+  /// The longest one case may take, in seconds (0: no limit). A subject that does not return
+  /// within it ends the process with a message naming the run and the case: a stuck subject
+  /// cannot be interrupted safely, and a run that never ends reports nothing.
+  double case_deadline = 600;
+
+  /// The fewest cases a run may have (every law must be checked on at least one case) and
+  /// the most (RapidCheck keeps every case's state: more exhausts memory).
+  static constexpr int min_cases = 1, max_cases = 1'000'000;
+  /// The smallest max_size: RapidCheck scales every generated range by size/100, so below
+  /// this the values collapse towards 0 and a gradient that always returns 0 passes.
+  static constexpr int min_max_size = 20, max_max_size = 1'000'000;
   tolerances tol{};
   /// The command that reruns this check, printed after the RC_PARAMS of a reproduce line;
   /// empty: the catalogue's ctest test. (The GoogleTest glue sets it to the user's binary.)

@@ -58,6 +58,10 @@ struct law_domain {
   selection<layer_kind> layers;
   /// axis layer: also the plain model (no layer), on the first rung.
   bool without_layer = false;
+  /// Pipeline laws: the family of layouts the law draws (micro-batches, replica shards,
+  /// sequences); a user's pipeline of that family gets the law. Unset: no family of its own
+  /// (a law over every strategy runs with the subject's family's first correct one).
+  std::optional<strategy_family> layouts;
   /// axis reduction: the reductions' names, each one variant.
   std::vector<std::string> reductions;
   /// Model families (see model_families()), listed before the axis's variants (never with

@@ -59,6 +59,25 @@ template <class F>
 struct parameters_of<F, std::void_t<decltype(&F::operator())>>
     : member_parameters_of<decltype(&F::operator())> {};
 
+/// Throws dimension_error: the subject returned `got` entries for a θ of `want`.
+[[noreturn]] void refuse_result_size(const std::string &subject, long got, long want);
+
+/// A subject's callable with its result's size checked against θ (its second argument)
+/// before any law reads it: an empty or short result is an error naming the subject, and a
+/// huge one is refused at once instead of being rounded and compared entry by entry.
+template <class Sig> struct size_checked;
+template <class R, class... A> struct size_checked<R(A...)> {
+  static std::function<R(A...)> wrap(const std::string &name, std::function<R(A...)> f) {
+    if (!f) return f;
+    return [name, f = std::move(f)](A... a) -> R {
+      R r = f(a...);
+      const auto &theta = std::get<1>(std::forward_as_tuple(a...));
+      if (r.size() != theta.size()) refuse_result_size(name, long(r.size()), long(theta.size()));
+      return r;
+    };
+  }
+};
+
 /// True when F is meant for scalar T: a generic F callable on T's arguments, or an F whose
 /// second parameter (θ) is exactly vec<T>. (Eigen converts vectors between scalar types
 /// implicitly, so "callable" alone would let a double-only function claim every rung.)
@@ -94,7 +113,7 @@ public:
 
   /// Sets the callable for scalar T.
   template <class T> subject &set(std::function<Signature<T>> f) {
-    std::get<fn<T>>(fns_) = std::move(f);
+    std::get<fn<T>>(fns_) = detail::size_checked<Signature<T>>::wrap(name_, std::move(f));
     return *this;
   }
 
@@ -121,7 +140,8 @@ private:
     (set_one<Ts>(f), ...);
   }
   template <class T, class F> void set_one(const F &f) {
-    if constexpr (detail::meant_for<F, fn<T>, T>()) std::get<fn<T>>(fns_) = f;
+    if constexpr (detail::meant_for<F, fn<T>, T>())
+      std::get<fn<T>>(fns_) = detail::size_checked<Signature<T>>::wrap(name_, fn<T>(f));
   }
   template <class... Ts> static std::tuple<fn<Ts>...> table_of(type_list<Ts...>);
 

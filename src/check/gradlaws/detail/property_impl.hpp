@@ -2,6 +2,7 @@
 // Definitions of the property harness templates (declared in gradlaws/property.hpp).
 
 #include "gradlaws/property.hpp"
+#include "gradlaws/detail/deadline.hpp"
 #include "gradlaws/diagnosis.hpp"
 
 #include <rapidcheck/detail/Property.h>
@@ -93,6 +94,9 @@ run_result result_header(const property_info &info, const std::string &variant,
 /// a case was falsified (the caller explains it).
 bool record_outcome(const rc::detail::TestResult &result, bool judged, const std::string &error,
                     const std::map<verdict_kind, int> &tally, run_result &r);
+/// RapidCheck's reproduce map (RC_PARAMS reproduce=…), read without RapidCheck printing its
+/// "Using configuration" line to the user's stdout.
+const std::unordered_map<std::string, rc::detail::Reproduce> &reproductions();
 /// passed and seconds, once the status is known.
 void conclude(run_result &r, std::chrono::steady_clock::time_point start);
 
@@ -157,6 +161,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   detail::run_record<Case> rec;
   const auto property = [&] {
     const Case c = *gen;
+    const detail::case_deadline deadline(opt.case_deadline, r.test_name, [&c] { return c.describe(); });
     verdict judged;
     try {
       judged = evaluate(l, subject, c, opt, v.single_precision);
@@ -185,7 +190,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
   metadata.description = l.info.claim;
   detail::quiet_listener listener;
   const auto result = rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params,
-                                                listener, rc::detail::configuration().reproduce);
+                                                listener, detail::reproductions());
   if (result.template is<rc::detail::FailureResult>() && rec.failing)
     detail::describe_failing(*rec.failing, r);
   if (detail::record_outcome(result, rec.found.has_value(), rec.error, rec.tally, r)) {
@@ -256,11 +261,8 @@ template <class Subject, class Case> plan_runner<Subject> user_run(law<Subject, 
       // A user's pipeline: the case's own details describe the variant's strategy, not the
       // subject; the probed weights describe the subject, on the layout the bug showed on
       // (with a masked extra item, if the case adds one).
-      std::optional<strategy_family> family;
-      if (v.strat) family = v.strat->info().family;
-      for (strategy_family f : {strategy_family::accumulation, strategy_family::replica,
-                                strategy_family::token})
-        if (l.info.family == to_string(f)) family = f;
+      std::optional<strategy_family> family = l.info.domain.layouts;
+      if (!family && v.strat) family = v.strat->info().family;
       if (failing) {
         layout probed = failing->lay;
         if constexpr (requires { failing->extended(); }) probed = failing->extended();
