@@ -223,8 +223,9 @@ gen::problem_options pipeline_options(const variant &v) {
   return within_capabilities(pipeline_options(v.rung_or(rung::exact)), v);
 }
 
-law_domain pipeline_rungs(std::vector<rung> rungs) {
-  return {.axis = variant_axis::rung, .rungs = std::move(rungs), .hands_batches_of = 0};
+law_domain pipeline_rungs(strategy_family layouts, std::vector<rung> rungs) {
+  return {.axis = variant_axis::rung, .layouts = layouts, .rungs = std::move(rungs),
+          .hands_batches_of = 0};
 }
 
 law_domain pipeline_strategies(selection<strategy> s, std::vector<rung> rungs) {
@@ -410,7 +411,7 @@ bool register_strategy_law(strategy_law l) {
   const strategy &tested = find_strategy(l.tested.strategy);
   l.words.kind = entry_kind::law;
   l.words.lhs = l.tested.named();
-  l.words.domain = pipeline_rungs();
+  l.words.domain = pipeline_rungs(tested.info().family);
   return register_law(make_law<pipeline_subject, pipeline_problem>(
                           std::move(l.words), pipeline_cases(std::move(l.layouts), &tested),
                           pipeline_law_sides),
@@ -427,7 +428,7 @@ bool register_weight_fallacy(const weight_fallacy &f) {
   words.kind = entry_kind::fallacy;
   words.lhs = f.tested.named();
   words.rhs = f.reference.named();
-  words.domain = pipeline_rungs({rung::exact});
+  words.domain = pipeline_rungs(tested.info().family, {rung::exact});
   const auto witnesses = [d = f.witness, &tested, &reference](const variant &v) {
     return pipeline_problems(d.layouts, d.max_items, weight_witness_models(),
                              v.rung_or(rung::exact), tested, reference);
@@ -444,7 +445,7 @@ bool register_weight_fallacy(const weight_fallacy &f) {
        .formula = b.formula,
        .explanation = b.explanation,
        .cases = pipeline_cases(b.layouts, &on_boundary, reference),
-       .domain = pipeline_rungs(),
+       .domain = pipeline_rungs(tested.info().family),
        .lhs = b.tested ? b.tested->named() : ""},
       fixed_strategy(tested), fixed_strategy(on_boundary));
 }

@@ -80,7 +80,8 @@ layer_axes layer_of(const variant &v);
 
 /// The domain of a pipeline law whose variants are rungs ("exact", "high"). A pipeline
 /// subject gets whole batches, so no pipeline law hands it a batch of one.
-law_domain pipeline_rungs(std::vector<rung> rungs = {rung::exact, rung::high});
+/// `layouts`: the family of layouts the law draws (a user's pipeline of that family gets it).
+law_domain pipeline_rungs(strategy_family layouts, std::vector<rung> rungs = {rung::exact, rung::high});
 /// The domain of a pipeline law over the strategies s admits, on the rungs given (none: the
 /// variants name a strategy alone).
 law_domain pipeline_strategies(selection<strategy> s, std::vector<rung> rungs = {});
