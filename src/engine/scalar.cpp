@@ -73,25 +73,35 @@ interval erfc_enclosure(const interval &x) { return monotone_enclosure(x, mpfr_e
 
 std::string to_string(const exact &q) { return q.str(); }
 
+namespace {
+/// x, or +0 for a zero of either sign: a person reads "-0" as a different number, and MPFI
+/// keeps the enclosure [0, 0] as [+0, −0].
+high unsigned_zero(high x) {
+  if (mpfr_zero_p(x.backend().data())) mpfr_setsign(x.backend().data(), x.backend().data(), 0, MPFR_RNDN);
+  return x;
+}
+} // namespace
+
 std::string to_string(const high &x, int digits) {
   if (digits <= 0) digits = int(x.precision());
-  return x.str(digits, std::ios_base::fmtflags(0));
+  return unsigned_zero(x).str(digits, std::ios_base::fmtflags(0));
 }
 
 std::string to_significant(const high &x, int digits) {
-  return x.str(digits, std::ios_base::showpoint);
+  return unsigned_zero(x).str(digits, std::ios_base::showpoint);
 }
 
 std::string to_string(const interval &x, int digits) {
   if (digits <= 0) digits = int(x.precision());
-  return "[" + high(lower(x)).str(digits) + ", " + high(upper(x)).str(digits) + "]";
+  return "[" + unsigned_zero(high(lower(x))).str(digits) + ", " +
+         unsigned_zero(high(upper(x))).str(digits) + "]";
 }
 
 namespace {
 template <class F> std::string machine_string(F x, int digits) {
   std::ostringstream os;
   os.precision(digits > 0 ? digits : std::numeric_limits<F>::max_digits10);
-  os << x;
+  os << (x == 0 ? F(0) : x); // -0 as 0, as for high
   return os.str();
 }
 } // namespace

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -382,5 +383,97 @@ TEST(Scalar, MachineConversionsOfDyadicsRoundAsBoostDoes) {
       EXPECT_EQ(from_exact<float>(q), q.convert_to<float>()) << n << " / 2^" << e;
     }
 }
+} // namespace
+} // namespace gradlaws
+
+// ---------------------------------------------------------------------------------------------
+// The tails: σ′ and tanh′ keep their relative accuracy where σ and tanh round to ±1.
+
+namespace gradlaws {
+namespace {
+
+/// |got − want| / |want| at 100 digits, with got printed at its own precision (so that the
+/// comparison does not depend on how MPFR mixes precisions).
+high relative_error_at_100_digits(const std::string &got, const std::function<high()> &want) {
+  const precision_scope scope(100);
+  const high w = want(), g(got);
+  return high(abs(g - w) / abs(w));
+}
+
+TEST(ActivationNumerics, SigmoidAndTanhDerivativesKeepTheirDigitsInTheTailsOnTheHighRung) {
+  const precision_scope scope(default_digits);
+  const activation &sigmoid = find_activation("sigmoid"), &tanh = find_activation("tanh");
+  const auto sigmoid_prime = [](int z) { // e^-|z| / (1 + e^-|z|)², at the scope's precision
+    return [z] { const high u = exp(high(-std::abs(z))); return high(u / ((1 + u) * (1 + u))); };
+  };
+  const auto tanh_prime = [](int z) { // sech² z = 4 e^-2|z| / (1 + e^-2|z|)²
+    return [z] { const high u = exp(high(-2 * std::abs(z))); return high(4 * u / ((1 + u) * (1 + u))); };
+  };
+  const high digits45 = pow(high(10), -45);
+  for (int z : {120, -120, 200, 1000}) {
+    const high zh(z);
+    for (const high &got : {sigmoid.df(zh), sigmoid.df_given(zh, sigmoid.f(zh))})
+      EXPECT_LT(relative_error_at_100_digits(to_string(got), sigmoid_prime(z)), digits45)
+          << "σ′(" << z << ") = " << to_string(got, 20);
+  }
+  for (int z : {60, -60, 100, 500}) {
+    const high zh(z);
+    for (const high &got : {tanh.df(zh), tanh.df_given(zh, tanh.f(zh))})
+      EXPECT_LT(relative_error_at_100_digits(to_string(got), tanh_prime(z)), digits45)
+          << "tanh′(" << z << ") = " << to_string(got, 20);
+  }
+}
+
+/// |got − want| in units of the spacing of F at got (the subnormal spacing below F's normal range).
+template <class F> double ulps_from(F got, const std::string &want) {
+  const precision_scope scope(60);
+  const F spacing = std::nextafter(got, std::numeric_limits<F>::infinity()) - got;
+  return high(abs(high(got) - high(want)) / high(spacing)).template convert_to<double>();
+}
+
+TEST(ActivationNumerics, SigmoidAndItsDerivativesAreNotFlushedToZeroWhereRepresentable) {
+  const activation &sigmoid = find_activation("sigmoid"), &tanh = find_activation("tanh");
+  const precision_scope scope(60);
+  // σ(z) = e^z/(1 + e^z) for z < 0: normal down to z ≈ -708.4, subnormal below, 0 below -745.1.
+  for (double z : {-700.0, -709.5, -710.0, -720.0, -740.0, -744.0}) {
+    const high e = exp(high(z));
+    const std::string want = to_string(high(e / (1 + e)));
+    EXPECT_GT(sigmoid.f(z), 0.0) << "σ(" << z << ")";
+    EXPECT_LE(ulps_from(sigmoid.f(z), want), 2.0) << "σ(" << z << ") = " << sigmoid.f(z);
+    const double d = sigmoid.df(-z), given = sigmoid.df_given(-z, sigmoid.f(-z)); // σ′ is even
+    EXPECT_LE(ulps_from(d, to_string(high(e / ((1 + e) * (1 + e))))), 4.0) << "σ′(" << -z << ")";
+    EXPECT_EQ(given, d) << "σ′(" << -z << ") from the kept output";
+  }
+  for (float z : {-80.0f, -88.0f, -90.0f, -100.0f, -103.0f}) { // float: subnormal below -87.3
+    const high e = exp(high(z));
+    EXPECT_GT(sigmoid.f(z), 0.0f) << "σ(" << z << ") in float";
+    EXPECT_LE(ulps_from(sigmoid.f(z), to_string(high(e / (1 + e)))), 2.0) << "σ(" << z << ")";
+  }
+  for (double z : {30.0, 60.0, 300.0, 350.0}) { // sech² z = 4e^-2z/(1 + e^-2z)², normal here
+    const high u = exp(high(-2 * z));
+    const std::string want = to_string(high(4 * u / ((1 + u) * (1 + u))));
+    EXPECT_GT(tanh.df(z), 0.0) << "tanh′(" << z << ")";
+    EXPECT_LE(ulps_from(tanh.df(z), want), 4.0) << "tanh′(" << z << ") = " << tanh.df(z);
+    EXPECT_EQ(tanh.df_given(z, tanh.f(z)), tanh.df(z)) << "tanh′(" << z << ") from the kept output";
+  }
+}
+
+TEST(Scalar, NegativeZeroIsPrintedAsZero) {
+  const precision_scope scope(default_digits);
+  EXPECT_EQ(to_string(-0.0), "0");
+  EXPECT_EQ(to_string(-0.0f), "0");
+  EXPECT_EQ(to_string(-0.0, 6), "0");
+  EXPECT_EQ(to_string(high(-0.0)), "0");
+  EXPECT_EQ(to_string(high(-0.0), 6), "0");
+  EXPECT_EQ(to_significant(high(-0.0), 5), to_significant(high(0), 5));
+  const interval zero(0); // MPFI keeps [0, 0] as [+0, -0]
+  EXPECT_EQ(to_string(zero, 10), "[0, 0]");
+  EXPECT_EQ(to_string(interval(-1) * zero, 10), "[0, 0]");
+  const high minus_zero = -high(0);
+  EXPECT_EQ(to_string(vec<high>{{minus_zero, high(1)}}, 5), "[0, 1]");
+  EXPECT_EQ(to_string(-1e-300 * 1e-300), "0"); // underflows to -0
+  EXPECT_EQ(to_string(-0.5), "-0.5");           // other negative values keep their sign
+}
+
 } // namespace
 } // namespace gradlaws

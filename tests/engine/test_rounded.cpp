@@ -1,6 +1,7 @@
 // The machine rung's running error bounds: a rounded<F> value is the value F arithmetic
 // computes, and its bound holds against the exact value of the same expression.
 
+#include <gradlaws/activation.hpp>
 #include <gradlaws/backprop.hpp>
 #include <gradlaws/gen.hpp>
 #include <gradlaws/problem.hpp>
@@ -10,6 +11,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace gradlaws {
 namespace {
@@ -69,6 +73,56 @@ RC_GTEST_PROP(Rounded, DoubleBoundsHoldForTanhNetworks, ()) { bound_holds<double
 RC_GTEST_PROP(Rounded, DoubleBoundsHoldForGeluNetworks, ()) { bound_holds<double>("gelu"); }
 RC_GTEST_PROP(Rounded, FloatBoundsHoldForSoftplusNetworks, ()) { bound_holds<float>("softplus"); }
 RC_GTEST_PROP(Rounded, FloatBoundsHoldForSigmoidNetworks, ()) { bound_holds<float>("sigmoid"); }
+
+/// σ, σ′ (directly and from the kept output) and tanh′ at z in F with running bounds: the same
+/// value as plain F, a finite bound wherever the value is representable, no doubtful branch
+/// (the formulas' branches choose between two expressions of the same function), and the bound
+/// holds against the value at 60 digits. Returns what went wrong, or "".
+template <class F> std::string tail_bound_failure(F z) {
+  const activation &sigmoid = find_activation("sigmoid"), &tanh = find_activation("tanh");
+  const precision_scope scope(60);
+  const high zh(z);
+  const rounded<F> zr(z, 0.0);
+  const long before = branch_doubts();
+  const std::vector<std::pair<rounded<F>, high>> values{
+      {sigmoid.f(zr), sigmoid.f(zh)},
+      {sigmoid.df(zr), sigmoid.df(zh)},
+      {sigmoid.df_given(zr, sigmoid.f(zr)), sigmoid.df(zh)},
+      {tanh.df(zr), tanh.df(zh)},
+      {tanh.df_given(zr, tanh.f(zr)), tanh.df(zh)}};
+  const std::vector<F> plain{sigmoid.f(z), sigmoid.df(z), sigmoid.df_given(z, sigmoid.f(z)),
+                             tanh.df(z), tanh.df_given(z, tanh.f(z))};
+  const std::string at = " at z = " + to_string(z);
+  if (branch_doubts() != before) return "a doubtful branch" + at;
+  const char *names[] = {"σ", "σ′", "σ′ from σ", "tanh′", "tanh′ from tanh"};
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const auto &[bounded, exact_value] = values[k];
+    const std::string what = names[k] + at + " = " + to_string(bounded.v);
+    if (bounded.v != plain[k]) return what + ": not the plain value " + to_string(plain[k]);
+    if (!std::isfinite(bounded.e)) return what + ": no bound";
+    const double err = high(abs(high(bounded.v) - exact_value)).template convert_to<double>();
+    if (err > bounded.e)
+      return what + ": error " + std::to_string(err) + " above its bound " + std::to_string(bounded.e);
+  }
+  return "";
+}
+
+TEST(Rounded, TheBoundsHoldInTheTailsOfSigmoidAndTanh) {
+  for (double z : {-745.0, -744.0, -720.0, -710.0, -709.75, -700.0, -40.0, -0.0, 0.0, 40.0, 120.0,
+                   380.0, 720.0})
+    EXPECT_EQ(tail_bound_failure(z), "");
+  for (float z : {-103.0f, -90.0f, -87.5f, -40.0f, 0.0f, 40.0f, 60.0f})
+    EXPECT_EQ(tail_bound_failure(z), "");
+}
+
+RC_GTEST_PROP(Rounded, DoubleBoundsHoldForSigmoidAndTanhAcrossTheirRange, ()) {
+  const std::string failure = tail_bound_failure(double(*rc::gen::inRange(-6400, 6401)) / 8);
+  RC_ASSERT(failure == ""); // z in [-800, 800]
+}
+RC_GTEST_PROP(Rounded, FloatBoundsHoldForSigmoidAndTanhAcrossTheirRange, ()) {
+  const std::string failure = tail_bound_failure(float(*rc::gen::inRange(-960, 961)) / 8);
+  RC_ASSERT(failure == ""); // z in [-120, 120]
+}
 
 } // namespace
 } // namespace gradlaws

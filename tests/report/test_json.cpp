@@ -4,6 +4,8 @@
 
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
+#include <gradlaws/judge.hpp>
+#include <gradlaws/rounded.hpp>
 #include <gradlaws/report.hpp>
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -91,6 +94,40 @@ TEST(Json, TheFullFormCarriesWhatTheReportFormLeavesAsText) {
   const gradlaws::run_result back = gradlaws::read_result_json(mj);
   EXPECT_TRUE(std::isinf(back.found->rounding[1].bound));
   EXPECT_TRUE(std::isnan(back.figures[0].data[0].y[1]));
+}
+
+/// True if text prints a negative zero: "-0" followed by neither a digit nor a decimal point.
+bool prints_negative_zero(const std::string &text) {
+  for (auto at = text.find("-0"); at != std::string::npos; at = text.find("-0", at + 1)) {
+    const char next = at + 2 < text.size() ? text[at + 2] : ' ';
+    if (!std::isdigit(static_cast<unsigned char>(next)) && next != '.') return true;
+  }
+  return false;
+}
+
+TEST(Json, ANegativeZeroIsPrintedAsZeroInJsonMarkdownAndText) {
+  using gradlaws::high;
+  using gradlaws::interval;
+  const gradlaws::precision_scope scope(50);
+  gradlaws::run_result r = synthetic::results()[3].result;
+  // MPFI keeps the enclosure [0, 0] as [+0, −0]; the second component is disjoint.
+  gradlaws::sides<interval> enclosures{gradlaws::vec<interval>{{interval(0), interval(1)}},
+                                       gradlaws::vec<interval>{{interval(0), interval(2)}}};
+  r.certificate = gradlaws::judge_interval("σ′ at the mean", "mean of σ′(z_i)", 50, enclosures);
+  ASSERT_EQ(r.certificate->kind, gradlaws::verdict_kind::certified_different);
+  // A double side with a −0 component against an exact +0.
+  gradlaws::machine_sides<double> m;
+  m.computed = {gradlaws::vec<double>{{-0.0, 0.25}}, gradlaws::vec<double>{{0.0, 0.25}}};
+  m.exact = {gradlaws::vec<high>{{-high(0), high(0.25)}}, gradlaws::vec<high>{{high(0), high(0.25)}}};
+  const gradlaws::rounded<double> minus_zero(-0.0, 0.0), quarter(0.25, 0.0);
+  m.bound = {gradlaws::vec<gradlaws::rounded<double>>{{minus_zero, quarter}},
+             gradlaws::vec<gradlaws::rounded<double>>{{minus_zero, quarter}}};
+  r.found = gradlaws::judge_machine<double>("batched", "per example", 50, m);
+  for (const std::string &text : {gradlaws::render_json(r), gradlaws::render_markdown(r), gradlaws::render_text(r)}) {
+    EXPECT_FALSE(prints_negative_zero(text)) << text;
+    EXPECT_NE(text.find("[0, 0.25]"), std::string::npos) << text; // the machine verdict's sides
+  }
+  EXPECT_NE(gradlaws::render_json(r).find("[[0, 0], [1, 1]]"), std::string::npos) << gradlaws::render_json(r);
 }
 
 /// The message read_result_json throws for json, or "" if it reads.

@@ -11,7 +11,9 @@
 //
 // Optionally, `template <class T> static T df_from_output(const T &z, const T &fz)` gives the
 // same value as df(z) from fz = f(z) kept by the forward pass (σ′ = σ(1 − σ)): backprop then
-// does not evaluate f again.
+// does not evaluate f again. Use fz only where the formula keeps its relative accuracy: σ(1 − σ)
+// cancels to 0 where σ rounds to 1 (z ≥ 120 at 50 digits), so the built-in sigmoid uses the
+// output for z ≤ 0 only, and tanh (1 − tanh² cancels the same way) not at all.
 //   gradlaws::register_activation<my_square>({.name = "my_square", .formula = "z²",
 //                                             .derivative = "2z", .affine_derivative = true});
 

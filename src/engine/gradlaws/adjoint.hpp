@@ -227,9 +227,13 @@ template <class T> adjoint<T> sqrt(const adjoint<T> &a) {
   return detail::unary(s, a, T(T(1) / (T(2) * s)));
 }
 template <class T> adjoint<T> tanh(const adjoint<T> &a) {
+  using std::abs;
+  using std::exp;
   using std::tanh;
-  T t = tanh(a.v);
-  return detail::unary(t, a, T(T(1) - t * t));
+  // tanh′ = 1 − tanh² as sech² x = 4e^(−2|x|)/(1 + e^(−2|x|))²: 1 − tanh² cancels to 0 where
+  // tanh rounds to ±1, sech² keeps its relative accuracy there.
+  const T u = exp(T(-2 * abs(a.v))), d = T(1) + u;
+  return detail::unary(T(tanh(a.v)), a, T(4 * u / (d * d)));
 }
 template <class T> adjoint<T> erf(const adjoint<T> &a) {
   using std::erf;

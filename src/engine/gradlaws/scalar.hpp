@@ -152,6 +152,9 @@ template <class T> vec<T> lift(const vec<exact> &v);
 interval erf_enclosure(const interval &x);
 interval erfc_enclosure(const interval &x);
 
+// Printing for people: a zero prints as 0 whatever its sign (-0.0 in double, MPFR's −0, MPFI's
+// [+0, −0]), everywhere a number is shown (text, Markdown, HTML, JSON).
+
 /// Prints q as an exact fraction ("-3/4", "2").
 std::string to_string(const exact &q);
 /// Prints x with `digits` significant decimal digits (0: the precision x carries).

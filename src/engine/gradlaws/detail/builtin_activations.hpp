@@ -90,12 +90,33 @@ struct softsign {
   }
 };
 
+namespace detail {
+/// z < 0, decided on the computed value alone. Only for choosing between two expressions of
+/// the same function (σ(z) = 1/(1+e^-z) = e^z/(1+e^z)): whichever the value picks, the exact
+/// expression is the exact function, so a running-error value's bound holds across the branch
+/// and the comparison is not a doubtful branch (rounded.hpp).
+template <class T> bool below_zero(const T &z) {
+  if constexpr (is_rounded_v<T>) return z.v < 0;
+  else return z < T(0);
+}
+/// z > 0, decided on the computed value alone, as below_zero.
+template <class T> bool above_zero(const T &z) {
+  if constexpr (is_rounded_v<T>) return z.v > 0;
+  else return z > T(0);
+}
+} // namespace detail
+
+/// σ(z) = 1/(1+e^-z), computed as e^z/(1+e^z) for z < 0: in double and float e^-z overflows
+/// for z below about -709.8 (-88.7), while σ(z) ≈ e^z is representable down to -745.1 (-103.9).
+/// σ′(z) = σ(z)(1-σ(z)) is even, and is computed at -|z|, where σ ≤ 1/2 and 1 - σ does not
+/// cancel: on every rung σ′ keeps its relative accuracy where σ rounds to 1 (σ′(120) ≈ 7.7e-53).
 struct sigmoid {
   static constexpr bool rational = false;
   template <class T> static T f(const T &z) {
     using std::exp;
     if constexpr (std::is_same_v<T, high>) {
-      // The same roundings as the formula below, in one variable (no temporary per operation).
+      // MPFR's exponent range does not overflow here; the same roundings as the formula below,
+      // in one variable (no temporary per operation).
       high r;
       mpfr_ptr v = r.backend().data();
       mpfr_neg(v, z.backend().data(), MPFR_RNDN);
@@ -104,11 +125,26 @@ struct sigmoid {
       mpfr_ui_div(v, 1, v, MPFR_RNDN);
       return r;
     } else {
+      if (detail::below_zero(z)) {
+        const T e = exp(z);
+        return e / (T(1) + e);
+      }
       return T(1) / (T(1) + exp(-z));
     }
   }
-  template <class T> static T df(const T &z) { return df_from_output(z, f(z)); }
-  template <class T> static T df_from_output(const T &, const T &s) {
+  template <class T> static T df(const T &z) {
+    using std::abs;
+    return from_negative_side(f(T(-abs(z))));
+  }
+  /// The kept output is used where it is σ(-|z|) (z ≤ 0); for z > 0, 1 - σ(z) would cancel.
+  template <class T> static T df_from_output(const T &z, const T &s) {
+    if (!detail::above_zero(z)) return from_negative_side(s);
+    return df(z);
+  }
+
+private:
+  /// s (1 - s) for s = σ(-|z|) ≤ 1/2.
+  template <class T> static T from_negative_side(const T &s) {
     if constexpr (std::is_same_v<T, high>) {
       high r; // s (1 - s), rounded as the formula below
       mpfr_ui_sub(r.backend().data(), 1, s.backend().data(), MPFR_RNDN);
@@ -120,14 +156,23 @@ struct sigmoid {
   }
 };
 
+/// tanh, with tanh′(z) = 1 - tanh² z computed as sech² z = 4e^-2|z|/(1+e^-2|z|)²: 1 - tanh² z
+/// cancels to 0 where tanh rounds to ±1 (|z| ≥ 60 at 50 digits, ≥ 19 in double), sech² keeps
+/// its relative accuracy there. No df_from_output: tanh z does not give sech² z without the
+/// cancellation.
 struct tanh_fn {
   static constexpr bool rational = false;
   template <class T> static T f(const T &z) {
     using std::tanh;
     return tanh(z);
   }
-  template <class T> static T df(const T &z) { return df_from_output(z, f(z)); }
-  template <class T> static T df_from_output(const T &, const T &t) { return T(1) - t * t; }
+  template <class T> static T df(const T &z) {
+    using std::abs;
+    using std::exp;
+    const T u = exp(T(-(T(2) * abs(z))));
+    const T d = T(1) + u;
+    return T(4) * u / (d * d);
+  }
 };
 
 struct softplus {
