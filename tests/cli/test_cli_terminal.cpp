@@ -221,7 +221,7 @@ TEST(Cli, ReportWithHtmlWritesOneSelfContainedPageBesideTheMarkdownAndItsPicture
 
 TEST(Cli, ColourOnlyTheStatusWordsAndOnlyWhenAsked) {
   const std::vector<std::string> args{"check", "linearity", "derivative_at_mean", "--variant",
-                                      "relu_exact", "--cases", "5", "--no-timings"};
+                                      "relu_exact", "--cases", "10", "--no-timings"};
   auto with = [&](const char *flag) {
     std::vector<std::string> v = args;
     if (*flag) v.push_back(flag);
@@ -236,7 +236,7 @@ TEST(Cli, ColourOnlyTheStatusWordsAndOnlyWhenAsked) {
   EXPECT_TRUE(std::regex_search(always.out, std::regex("fallacy derivative_at_mean \\[relu_exact\\]: "
                                                        "\033\\[32m[A-Z]+\033\\[0m")))
       << always.out;
-  EXPECT_NE(always.out.find("1 \033[32mheld\033[0m (5 cases), 1 \033[32mrefuted\033[0m as expected"),
+  EXPECT_NE(always.out.find("1 \033[32mheld\033[0m (10 cases), 1 \033[32mrefuted\033[0m as expected"),
             std::string::npos) << always.out;
   // Without its escape codes, the coloured text is the plain one, byte for byte.
   EXPECT_EQ(std::regex_replace(always.out, std::regex("\033\\[[0-9;]*m"), ""), plain.out);

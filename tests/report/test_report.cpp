@@ -4,6 +4,7 @@
 
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
+#include <gradlaws/property.hpp>
 #include <gradlaws/report.hpp>
 #include <gradlaws/svg.hpp>
 
@@ -344,6 +345,22 @@ TEST(Readme, ItsCountsAreTheCatalogues) {
   EXPECT_NE(readme.find(std::to_string(variants) + " tests in all"), std::string::npos);
   const std::size_t linearity = gradlaws::find_entry("linearity").variants().size();
   EXPECT_NE(readme.find("(\"held on all " + std::to_string(linearity) + " variants"), std::string::npos);
+}
+
+TEST(Seed, TheDefaultSeedIsTheFnv1aHashOfTheTestName) {
+  // Published test vectors of 64-bit FNV-1a (offset basis 14695981039346656037, prime
+  // 1099511628211).
+  EXPECT_EQ(gradlaws::default_seed(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(gradlaws::default_seed("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(gradlaws::default_seed("foobar"), 0x85944171f73967e8ull);
+  // A run given no seed uses it, and its report prints it; so does the README's example.
+  const auto r = gradlaws::find_entry("derivative_at_mean").run("sigmoid_high", {});
+  EXPECT_EQ(r.seed, gradlaws::default_seed("fallacy_derivative_at_mean.sigmoid_high"));
+  EXPECT_EQ(r.seed, 5756454060752063676ull);
+  const std::string seed = "(seed " + std::to_string(r.seed) + ")";
+  EXPECT_NE(render_text(r, gradlaws::timings::omitted).find(seed), std::string::npos);
+  const std::string readme = read_file(std::string(GRADLAWS_SOURCE_DIR) + "/README.md");
+  EXPECT_NE(readme.find(seed), std::string::npos) << "the README's example should show " << seed;
 }
 
 TEST(Readme, ItNamesExactlyTheFallaciesThatDraftARegressionTest) {
