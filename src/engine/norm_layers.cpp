@@ -142,7 +142,9 @@ detail::registry<layer_kind> &layer_table() {
                                          [n](std::size_t w) { return make_normalisation(n, w); }));
     };
     add(normalisation::batch_norm, "BatchNorm in training mode: γ (x - μ_B)/√(σ²_B + ε) + β "
-                                   "over the batch, per feature (couples the examples)");
+                                   "over the batch, per feature (couples the examples); a batch "
+                                   "of one has no variance, so with ε > 0 it normalises to 0 "
+                                   "(PyTorch refuses it in training mode)");
     add(normalisation::layer_norm, "LayerNorm: γ (x - μ)/√(σ² + ε) + β over each example's "
                                    "features");
     add(normalisation::batch_centring, "batch centring: γ (x - μ_B) + β (BatchNorm's coupling, "

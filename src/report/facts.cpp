@@ -149,6 +149,15 @@ const std::vector<spans> &glossary() {
        strong("shrunk counterexample"), plain(" (the witness) is the smallest it reached.")},
       {strong("seed"), plain(": the random seed of a run; the same seed gives the same cases and the same "
                              "report.")},
+      {strong("loss"), plain(": a loss sums over its outputs ("), formula("L_i = Σ_j (y_ij − ŷ_ij)²"),
+       plain(" for MSE) and the objective averages over the examples ("), formula("J = (1/N) Σ_i L_i"),
+       plain("), so gradlaws's MSE gradient is d_out times that of PyTorch's default "), code("mse_loss"),
+       plain(", which averages over all N·d_out elements.")},
+      {strong("softplus"), plain(": "), formula("log(1 + e^z)"),
+       plain(" computed exactly, with no threshold (PyTorch's softplus returns z above z = 20).")},
+      {strong("BatchNorm of a batch of one"),
+       plain(": one example has no variance, so with ε > 0 every value normalises to 0 (the output is β); "
+             "with ε = 0 it is an error, and PyTorch refuses it in training mode.")},
   };
   return g;
 }

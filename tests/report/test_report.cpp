@@ -5,6 +5,7 @@
 #include <gradlaws/catalogue.hpp>
 #include <gradlaws/error.hpp>
 #include <gradlaws/property.hpp>
+#include <gradlaws/registries.hpp>
 #include <gradlaws/report.hpp>
 #include <gradlaws/svg.hpp>
 
@@ -361,6 +362,36 @@ TEST(Seed, TheDefaultSeedIsTheFnv1aHashOfTheTestName) {
   EXPECT_NE(render_text(r, gradlaws::timings::omitted).find(seed), std::string::npos);
   const std::string readme = read_file(std::string(GRADLAWS_SOURCE_DIR) + "/README.md");
   EXPECT_NE(readme.find(seed), std::string::npos) << "the README's example should show " << seed;
+}
+
+/// The text of the report's glossary: from its heading to the next one.
+std::string glossary_of(const std::string &markdown) {
+  const auto at = markdown.find("## Glossary");
+  EXPECT_NE(at, std::string::npos);
+  return at == std::string::npos ? "" : markdown.substr(at, markdown.find("\n## ", at + 1) - at);
+}
+
+TEST(Conventions, TheGlossaryTheLossListingAndTheReadmeStateThem) {
+  gradlaws::run_options o;
+  o.seed = 1;
+  const std::string glossary = glossary_of(
+      gradlaws::render_markdown_report({run("linearity", "relu_exact")}, o, gradlaws::timings::omitted));
+  const std::string readme = read_file(std::string(GRADLAWS_SOURCE_DIR) + "/README.md");
+  std::string losses; // what `gradlaws list losses` prints, entry by entry
+  for (const auto &listing : gradlaws::registry_listings())
+    if (listing.kind == "losses")
+      for (const auto &[name, description] : listing.entries) losses += name + "  " + description + "\n";
+  // A loss sums over its outputs; J averages over the examples; so MSE's gradient is d × PyTorch's.
+  for (const std::string &text : {glossary, readme, losses}) {
+    EXPECT_NE(text.find("sums over its outputs"), std::string::npos) << text;
+    EXPECT_NE(text.find("averages over the examples"), std::string::npos) << text;
+    EXPECT_NE(text.find("mse_loss"), std::string::npos) << text;
+  }
+  // softplus computed exactly, and BatchNorm of a batch of one.
+  for (const std::string &text : {glossary, readme}) {
+    EXPECT_NE(text.find("no threshold"), std::string::npos) << text;
+    EXPECT_NE(text.find("batch of one"), std::string::npos) << text;
+  }
 }
 
 TEST(Readme, ItNamesExactlyTheFallaciesThatDraftARegressionTest) {
