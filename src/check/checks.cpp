@@ -91,6 +91,10 @@ law_plan variants_for(const Subject &s, const law_domain &d,
         refused.push_back(v.act->name());
         continue;
       }
+      if (v.layer && *v.layer && !c->layers.admits(**v.layer)) {
+        refused.push_back((*v.layer)->name());
+        continue;
+      }
       if (!v.on || *v.on == rung::machine || *v.on == rung::interval) continue;
       v.within = c;
       const bool on_exact = *v.on == rung::exact;
@@ -105,8 +109,8 @@ law_plan variants_for(const Subject &s, const law_domain &d,
       on_subject_rungs(p.variants, s, machine_only, v, on_exact, !on_exact);
     }
     if (p.variants.empty() && !refused.empty())
-      p.left_out = "its activations are ones the subject does not support (" +
-                   c->activations.describe() + ")";
+      p.left_out = "it ranges over activations or layers the subject does not support (" +
+                   c->describe() + ")";
   }
   // One variant per name: an activation on exact and high gives its machine variants once.
   std::vector<variant> unique;

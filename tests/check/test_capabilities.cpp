@@ -127,6 +127,17 @@ TEST(Capabilities, APipelineLimitedToTwoActivationsRunsOnThoseOnly) {
   EXPECT_GT(other.seen->size(), 2u);
 }
 
+TEST(Capabilities, ALayerKindTheSubjectDoesNotSupportIsNotDrawn) {
+  gradient_subject plain = backprop_subject();
+  plain.supports({.layers = selection<layer_kind>::named({"layer_norm"})});
+  for (const plan_entry &e : explain_plan(plain))
+    if (e.law == "normalisation_oracle_agreement")
+      EXPECT_EQ(e.variants, std::vector<std::string>{"layer_norm_high"});
+  plain.supports({.layers = selection<layer_kind>::none()});
+  for (const plan_entry &e : explain_plan(plain))
+    if (e.law == "normalisation_oracle_agreement") EXPECT_MESSAGE(e.left_out, "layers none");
+}
+
 TEST(Capabilities, ACombinedLossIsHandedWithItsParts) {
   // Code that knows only registered losses: it differentiates a combination term by term, as
   // a framework sums its losses, and reads the parts without parsing a display name.
