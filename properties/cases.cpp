@@ -245,7 +245,7 @@ rc::Gen<reduction_case> reduction_cases(const variant &v) {
   if (g != "rmse" && g != "log_mean_exp" && g != "affine")
     throw unknown_name_error("reduction", g, reductions());
   const rung on = g == "affine" ? rung::exact : rung::high;
-  auto base = model_variant_problems(variant::model_family("linear_regression"));
+  auto base = model_variant_problems(variant{.family = "linear_regression"});
   if (g == "rmse") {
     // √ has no derivative at 0: keep every L_i > 0.
     base = rc::gen::suchThat(base, [](const problem &p) {

@@ -51,28 +51,8 @@ struct variant {
   /// Parses a name; throws unknown_name_error or unsupported_rung_error naming what is wrong.
   static variant parse(std::string_view name);
 
-  static variant of(const activation &a, rung r) { return {.act = &a, .on = r}; }
-  /// An activation on the machine rung, in float when `single`, else double.
-  static variant machine(const activation &a, bool single) {
-    return {.act = &a, .on = rung::machine, .single_precision = single};
-  }
-  static variant of(const strategy &s) { return {.strat = &s}; }
-  static variant of(const strategy &s, rung r) { return {.strat = &s, .on = r}; }
-  static variant of(const layer_kind *k, rung r) { return {.layer = k, .on = r}; }
-  static variant of(rung r) { return {.on = r}; }
-  static variant model_family(std::string f) { return {.family = std::move(f)}; }
-  static variant of_reduction(std::string g) { return {.reduction_name = std::move(g)}; }
-  variant one_example_only() const {
-    variant v = *this;
-    v.one_example = true;
-    return v;
-  }
   /// The model the subject is written for, if it declared one.
   std::shared_ptr<const model> fixed_model() const { return within ? within->fixed_model : nullptr; }
-  /// The machine format of a machine-rung variant.
-  machine_format format() const {
-    return single_precision ? machine_format::float_format : machine_format::double_format;
-  }
 };
 
 /// The model families a variant may name: linear_regression (the seed's m·x + b under MSE)
