@@ -26,15 +26,20 @@ bool register_backprop_law(property_info words, rc::Gen<Case> (*make)(const gen:
 
 /// The sides of an oracle law: the subject's batch gradient of J against the reverse-mode
 /// oracle's, on the exact and high rungs (the oracle runs on no other).
+/// The subject against the reverse-mode oracle on the exact and high rungs; in float and
+/// double (a user's subject on the machine rung), against gradlaws's backprop in the same
+/// format with the subject's own functions, judged under both sides' rounding bounds.
 inline constexpr auto oracle_sides = []<class T>(const gradient_subject &g,
                                                   const problem &p) -> sides<T> {
-  if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>) {
-    const auto l = lift<T>(p);
+  const auto l = lift<T>(p);
+  if constexpr (std::is_same_v<T, exact> || std::is_same_v<T, high>)
     return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)),
             oracle_gradient<T>(p.m, l.theta, l.x, l.y)};
-  } else {
+  else if constexpr (std::is_same_v<T, interval>)
     throw unsupported_rung_error("the oracle runs on the exact and high rungs only");
-  }
+  else
+    return {gradient<T>(p.m, l.theta, l.x, l.y, on<T>(g)),
+            gradient<T>(p.m, l.theta, l.x, l.y, on<T>(backprop_subject()))};
 };
 
 /// The examples of columns [begin, begin + count) of a batch matrix.

@@ -21,7 +21,8 @@ const bool linearity = register_backprop_law(
                     "depends on example i alone"},
     gen::problems, GRADLAWS_NAMED_SIDES(gradient, mean_of_example_gradients));
 
-// The subject against the reference: the reverse-mode oracle.
+// The subject against the reference: the reverse-mode oracle (in float and double, where a
+// user's subject is judged, gradlaws's own backprop in the same format and functions).
 const bool oracle_agreement = register_backprop_law(
     {.name = "oracle_agreement",
      .kind = entry_kind::law,
@@ -31,10 +32,10 @@ const bool oracle_agreement = register_backprop_law(
               "code, no hand derivatives)",
      .formula = "backprop ∇J(θ) = (∂J/∂θ_k)_k by reverse mode",
      .lhs = "batched backprop of J",
-     .rhs = "reverse-mode oracle ∇J",
+     .rhs = "reverse-mode oracle ∇J (in float and double: gradlaws's backprop)",
      GRADLAWS_SIDE_CODES(gradient, oracle_gradient),
      .explanation = "two independent code paths compute the same derivative",
-     .domain = {.formats = {}, .holds_under_coupling = true, .hands_batches_of = 0}},
+     .domain = {.holds_under_coupling = true, .hands_batches_of = 0}},
     gen::problems, oracle_sides);
 
 const bool reduction_scale = register_backprop_law(

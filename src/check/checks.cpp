@@ -81,9 +81,21 @@ law_plan variants_for(const Subject &s, const law_domain &d,
   law_plan p;
   if (p.left_out = mismatch(d, *c); !p.left_out.empty()) return p;
   if (c->fixed_model) {
+    // A law about a model family of its own holds on another model only where it also holds
+    // for a batch of one (and then runs on batches of one).
+    if (!d.families.empty() && !d.one_example) {
+      p.left_out = "it is about models of its own family, not the subject's one model";
+      return p;
+    }
+    if (d.one_example && c->batch.min > 1) {
+      p.left_out = "on another model than its own it holds for batches of one example, and the "
+                   "subject accepts " + c->batch.describe("N");
+      return p;
+    }
     const bool exact_ok = c->fixed_model->supports(rung::exact);
     const bool high_ok = c->fixed_model->supports(rung::high);
-    on_subject_rungs(p.variants, s, d, variant{.within = c}, exact_ok, high_ok);
+    on_subject_rungs(p.variants, s, d, variant{.within = c, .one_example = d.one_example},
+                     exact_ok, high_ok);
   } else {
     std::vector<std::string> refused;
     for (variant v : variants_of(d)) {

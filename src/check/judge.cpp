@@ -210,6 +210,41 @@ rounding_evidence side_evidence(const std::string &name, const vec<F> &computed,
   }
   return r;
 }
+
+/// The law verdict's evidence: the component whose difference used most of the two bounds.
+template <class F>
+law_evidence sides_evidence(const vec<high> &lhs, const vec<high> &rhs,
+                            const sides<rounded<F>> &bound) {
+  law_evidence worst;
+  for (Eigen::Index k = 0; k < lhs.size(); ++k) {
+    law_evidence c;
+    c.component = std::size_t(k);
+    // The difference of two floats is exact at working precision.
+    c.difference = high(abs(lhs[k] - rhs[k])).convert_to<double>();
+    c.lhs_bound = bound.lhs[k].e;
+    c.rhs_bound = bound.rhs[k].e;
+    c.ulp = ulp_at<F>(std::max(high(abs(lhs[k])), high(abs(rhs[k]))));
+    if (k == 0 || c.used() > worst.used()) worst = c;
+  }
+  return worst;
+}
+
+/// Why no bound holds for this case, or "" when the bounds are usable.
+template <class F> std::string unusable_bounds(const machine_sides<F> &s, const std::string &format) {
+  if (s.branch_doubts > 0)
+    return "the bound's evaluation compared " + std::to_string(s.branch_doubts) +
+           " pair(s) of values closer than their rounding errors (a branch the exact "
+           "computation might take the other way), so no rounding bound holds here";
+  for (const auto *b : {&s.bound, s.accuracy_bound ? &*s.accuracy_bound : &s.bound})
+    for (const auto *side : {&b->lhs, &b->rhs})
+      for (Eigen::Index k = 0; k < side->size(); ++k)
+        if (!std::isfinite((*side)[k].e))
+          return "the rounding bound of component " + std::to_string(k) +
+                 " is unbounded (an overflow in " + format +
+                 ", or a division by a value within its error of zero), so no rounding bound "
+                 "holds here";
+  return "";
+}
 } // namespace
 
 template <class F>
@@ -230,7 +265,6 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
     rhs[k] = high(s.computed.rhs[k]);
   }
   for (Eigen::Index k = 0; k < lhs.size(); ++k) {
-    // The difference of two floats is exact at working precision.
     const high d = lhs[k] - rhs[k];
     v.difference.push_back(d == 0 ? "0" : to_string(d, 6));
   }
@@ -244,28 +278,22 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
         v.kind = verdict_kind::different;
         return v;
       }
-  if (s.branch_doubts > 0) {
+  if (v.unavailable = unusable_bounds(s, v.format); !v.unavailable.empty()) {
     v.kind = verdict_kind::undecided;
-    v.unavailable = "the bound's evaluation compared " + std::to_string(s.branch_doubts) +
-                    " pair(s) of values closer than their rounding errors (a branch the exact "
-                    "computation might take the other way), so no rounding bound holds here";
     return v;
   }
-  for (const auto *side : {&s.bound.lhs, &s.bound.rhs})
-    for (Eigen::Index k = 0; k < side->size(); ++k)
-      if (!std::isfinite((*side)[k].e)) {
-        v.kind = verdict_kind::undecided;
-        v.unavailable = "the rounding bound of component " + std::to_string(k) +
-                        " is unbounded (an overflow in " + v.format +
-                        ", or a division by a value within its error of zero), so no rounding "
-                        "bound holds here";
-        return v;
-      }
+  if (s.bound.lhs.size() != lhs.size() || s.bound.rhs.size() != rhs.size())
+    throw dimension_error("machine rung: the sides have " + std::to_string(lhs.size()) +
+                          " entries as computed and " + std::to_string(s.bound.lhs.size()) +
+                          " and " + std::to_string(s.bound.rhs.size()) + " bounded");
+  v.law = sides_evidence<F>(lhs, rhs, s.bound);
   const int exact_digits = std::max(tol.shown_digits, 20);
-  v.rounding.push_back(side_evidence<F>(v.lhs_name, s.computed.lhs, s.exact.lhs, s.bound.lhs, exact_digits));
-  v.rounding.push_back(side_evidence<F>(v.rhs_name, s.computed.rhs, s.exact.rhs, s.bound.rhs, exact_digits));
-  const bool within = v.rounding[0].error <= v.rounding[0].bound && v.rounding[1].error <= v.rounding[1].bound;
-  v.kind = within ? verdict_kind::equal_up_to_rounding : verdict_kind::different;
+  const sides<rounded<F>> &accuracy = s.accuracy_bound ? *s.accuracy_bound : s.bound;
+  v.rounding.push_back(side_evidence<F>(v.lhs_name, s.computed.lhs, s.exact.lhs, accuracy.lhs, exact_digits));
+  v.rounding.push_back(side_evidence<F>(v.rhs_name, s.computed.rhs, s.exact.rhs, accuracy.rhs, exact_digits));
+  v.functions = s.functions;
+  v.kind = v.law->difference <= v.law->bound() ? verdict_kind::equal_up_to_rounding
+                                                : verdict_kind::different;
   return v;
 }
 

@@ -60,9 +60,20 @@ bool verdict::equal() const {
          kind == verdict_kind::equal_up_to_rounding;
 }
 
+bool verdict::accurate() const {
+  for (const rounding_evidence &r : rounding)
+    if (!(r.error <= r.bound)) return false;
+  return true;
+}
+
 double rounding_evidence::used() const {
   if (bound > 0) return error / bound;
   return error > 0 ? HUGE_VAL : 0;
+}
+
+double law_evidence::used() const {
+  if (bound() > 0) return difference / bound();
+  return difference > 0 ? HUGE_VAL : 0;
 }
 
 namespace {
@@ -73,15 +84,40 @@ std::string short_number(double x) {
 }
 /// "error 3.1 ulp ≤ bound 40 ulp" near rounding size; plain numbers for an error far beyond
 /// it ("error 0.5 > bound 5.6e-16"); "exact" when there was nothing to round.
-std::string error_against_bound(const rounding_evidence &r) {
-  if (r.error == 0 && r.bound == 0) return "error 0, bound 0 (computed exactly)";
-  const char *rel = r.error <= r.bound ? " ≤ bound " : " > bound ";
-  if (r.ulp > 0 && std::isfinite(r.ulp) && r.error <= 1e6 * r.ulp && r.bound <= 1e6 * r.ulp) {
-    char b[96];
-    std::snprintf(b, sizeof b, "error %.3g ulp%s%.3g ulp", r.error / r.ulp, rel, r.bound / r.ulp);
+std::string against_bound(const char *what, double error, double bound, double ulp) {
+  if (error == 0 && bound == 0) return std::string(what) + " 0, bound 0 (computed exactly)";
+  const char *rel = error <= bound ? " ≤ bound " : " > bound ";
+  if (ulp > 0 && std::isfinite(ulp) && error <= 1e6 * ulp && bound <= 1e6 * ulp) {
+    char b[128];
+    std::snprintf(b, sizeof b, "%s %.3g ulp%s%.3g ulp", what, error / ulp, rel, bound / ulp);
     return b;
   }
-  return "error " + short_number(r.error) + rel + short_number(r.bound);
+  return what + (" " + short_number(error)) + rel + short_number(bound);
+}
+std::string error_against_bound(const rounding_evidence &r) {
+  return against_bound("error", r.error, r.bound, r.ulp);
+}
+std::string difference_against_bound(const law_evidence &l) {
+  return against_bound("difference", l.difference, l.bound(), l.ulp);
+}
+/// The side furthest beyond (or nearest to) its accuracy bound.
+const rounding_evidence &least_accurate(const std::vector<rounding_evidence> &rounding) {
+  const rounding_evidence *worst = &rounding.front();
+  for (const rounding_evidence &r : rounding)
+    if (r.used() > worst->used()) worst = &r;
+  return *worst;
+}
+/// "; accuracy: … beyond …; your gelu: 31 ulp at z = -3.25 (double, 12 arguments)", or "".
+std::string accuracy_clause(const verdict &v) {
+  std::string s;
+  if (!v.rounding.empty() && !v.accurate()) {
+    const rounding_evidence &w = least_accurate(v.rounding);
+    s += "; not the exact value: " + w.side + " is off by " + short_number(w.error) +
+         " at component " + std::to_string(w.component) + ", beyond its accuracy bound " +
+         short_number(w.bound);
+  }
+  for (const function_accuracy &f : v.functions) s += "; your " + to_text(f);
+  return s;
 }
 } // namespace
 
@@ -110,9 +146,11 @@ std::string verdict::tolerance_text() const {
   case rung::exact: return "none (exact rational comparison)";
   case rung::interval: return "none (enclosures either overlap or not)";
   case rung::machine:
-    return "the running error bound of an evaluation in " + format +
+    return "the sum of the two sides' running error bounds of an evaluation in " + format +
            " (each operation's rounding, u = 2^" + (format == "float" ? "-24" : "-53") +
-           ", and the math library's published ulp errors, propagated to the result)";
+           ", and each elementwise function's — the math library's published ulp errors, or "
+           "the subject's own function's movement over its argument's reach — propagated to "
+           "the result)";
   default: break;
   }
   if (!floor) return "";
@@ -132,10 +170,13 @@ std::string verdict::evidence_text() const {
     return nonfinite + ": a side that is not a finite number is never equal to anything";
   if (on == rung::machine) {
     std::string out;
-    for (const rounding_evidence &r : rounding) {
-      if (!out.empty()) out += "; ";
-      out += r.side + ", component " + std::to_string(r.component) + ": " + error_against_bound(r);
-    }
+    if (law)
+      out = "the sides, component " + std::to_string(law->component) + ": " +
+            difference_against_bound(*law) + "; accuracy against the exact value: ";
+    for (std::size_t i = 0; i < rounding.size(); ++i)
+      out += (i ? "; " : "") + rounding[i].side + ", component " +
+             std::to_string(rounding[i].component) + ": " + error_against_bound(rounding[i]);
+    for (const function_accuracy &f : functions) out += "; your " + gradlaws::to_text(f);
     return out;
   }
   if (on == rung::interval)
@@ -161,18 +202,14 @@ std::string verdict::evidence_text() const {
 
 std::string verdict::summary() const {
   std::string s(to_string(kind));
-  if (on == rung::machine && unavailable.empty() && nonfinite.empty() && !rounding.empty()) {
-    // The side that used most of its bound speaks for the verdict.
-    const rounding_evidence *worst = &rounding.front();
-    for (const rounding_evidence &r : rounding)
-      if (r.used() > worst->used()) worst = &r;
-    s += " (" + format + "): ";
+  if (on == rung::machine && unavailable.empty() && nonfinite.empty() && law) {
     if (kind == verdict_kind::equal_up_to_rounding)
-      return s + error_against_bound(*worst) + " (" + worst->side + ", component " +
-             std::to_string(worst->component) + ")";
-    return "beyond rounding (" + format + "): " + worst->side + " is off by " +
-           short_number(worst->error) + " at component " + std::to_string(worst->component) +
-           " against a bound of " + short_number(worst->bound) + " — a bug, not rounding";
+      return s + " (" + format + "): the sides' " + difference_against_bound(*law) +
+             " (component " + std::to_string(law->component) + ")" + accuracy_clause(*this);
+    return "beyond rounding (" + format + "): the sides differ by " +
+           short_number(law->difference) + " at component " + std::to_string(law->component) +
+           " against a bound of " + short_number(law->bound()) + " — a bug, not rounding" +
+           accuracy_clause(*this);
   }
   const std::string d = distance_text(), t = tolerance_text();
   if (!d.empty()) s += ": relative distance " + d;
@@ -186,7 +223,7 @@ std::string verdict::to_text() const {
   s += "  " + rhs_name + "\n      = " + rhs_text() + "\n";
   s += "  difference (left - right)\n      = " + difference_text() + "\n";
   s += "  verdict on the " + rung_name() + " rung: " +
-       (on == rung::machine && !rounding.empty() ? summary() : std::string(to_string(kind))) + "\n";
+       (on == rung::machine && law ? summary() : std::string(to_string(kind))) + "\n";
   if (distance) s += "      relative distance " + distance_text() + "\n";
   for (const rounding_evidence &r : rounding)
     s += "      exact " + r.side + " = " + bracketed(r.exact) + "\n";

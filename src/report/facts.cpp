@@ -142,8 +142,11 @@ const std::vector<spans> &glossary() {
        plain(": rational numbers, equality is "), code("=="), plain("; "), em("high"),
        plain(": MPFR at the working precision, equal when the two sides agree to that precision and again "
              "with 25 more digits; "),
-       em("machine"), plain(": double and float, equal when both sides are within their rounding-error bound "
-                            "of the exact value.")},
+       em("machine"), plain(": double and float, as the code under test computes them; equal up to rounding "
+                            "when the two sides differ by no more than the sum of their rounding-error bounds, "
+                            "in which each elementwise function is the code's own (a framework's GELU that is "
+                            "31 ulp off is named, not called a bug); each side's distance from the exact value "
+                            "is reported as its accuracy.")},
       {strong("shrink"), plain(": after a counterexample is found, gradlaws tries smaller and simpler inputs "
                                "(fewer examples, smaller integers) while the claim still fails; the "),
        strong("shrunk counterexample"), plain(" (the witness) is the smallest it reached.")},

@@ -29,12 +29,23 @@ std::string_view status_word(const run_result &r) {
 
 namespace gradlaws::detail {
 
+std::string accuracy_words(const run_result &r) {
+  std::string s;
+  if (r.inaccurate_cases > 0)
+    s += "; accuracy: in " + std::to_string(r.inaccurate_cases) + " case" +
+         (r.inaccurate_cases == 1 ? "" : "s") +
+         " a side was not the exact value within its accuracy bound";
+  for (const function_accuracy &f : r.accuracy) s += "; your " + to_text(f);
+  return s;
+}
+
 std::string outcome_words(const run_result &r) {
   switch (r.status) {
   case run_status::held:
     return r.kind == entry_kind::fallacy
                ? "NOT falsified: no counterexample in " + std::to_string(r.cases) + " cases"
-               : "held on " + std::to_string(r.cases) + " cases (" + r.tally + ")";
+               : "held on " + std::to_string(r.cases) + " cases (" + r.tally + ")" +
+                     accuracy_words(r);
   case run_status::falsified: {
     std::string s = "falsified after " + std::to_string(r.cases) + " passing cases and " +
                     std::to_string(r.shrinks) + (r.shrinks == 1 ? " shrink" : " shrinks");

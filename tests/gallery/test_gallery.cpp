@@ -24,6 +24,12 @@ bool caught_on(const gallery_outcome &o, const std::string &rung_word) {
   });
 }
 
+bool ran_on(const gallery_outcome &o, const std::string &rung_word) {
+  return std::any_of(o.bug.begin(), o.bug.end(), [&](const run_result &r) {
+    return r.variant == rung_word || r.variant.ends_with("_" + rung_word);
+  });
+}
+
 class GalleryCase : public testing::TestWithParam<std::string> {};
 
 TEST_P(GalleryCase, TheBugIsCaughtOnEveryRungShrunkAndDiagnosedAndItsTwinHolds) {
@@ -34,7 +40,9 @@ TEST_P(GalleryCase, TheBugIsCaughtOnEveryRungShrunkAndDiagnosedAndItsTwinHolds) 
   EXPECT_TRUE(o.caught()) << render_gallery({o}, timings::omitted);
   EXPECT_TRUE(caught_on(o, "double")) << render_kill_matrix({o});
   EXPECT_TRUE(caught_on(o, "float")) << render_kill_matrix({o});
-  EXPECT_TRUE(caught_on(o, "exact") || caught_on(o, "high")) << render_kill_matrix({o});
+  // Code written for float and double only (a framework's) has no exact or high rung.
+  if (ran_on(o, "exact") || ran_on(o, "high"))
+    EXPECT_TRUE(caught_on(o, "exact") || caught_on(o, "high")) << render_kill_matrix({o});
   const run_result *w = o.witness();
   ASSERT_NE(w, nullptr);
   // Shrunk (or drawn) to human size: a batch of at most three examples.

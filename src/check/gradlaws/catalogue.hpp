@@ -105,6 +105,10 @@ struct run_result {
   /// Pictures of the shrunk counterexample (see figure); rendered by the Markdown and HTML
   /// reports.
   std::vector<figure> figures;
+  /// Machine rung, the accuracy verdict over the cases evaluated: how many had a side beyond
+  /// its accuracy bound of the exact value, and each own function's worst measured error.
+  int inaccurate_cases = 0;
+  std::vector<function_accuracy> accuracy;
   double seconds = 0;
 };
 

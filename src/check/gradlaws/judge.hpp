@@ -7,6 +7,7 @@
 #include "gradlaws/verdict.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace gradlaws {
@@ -35,19 +36,26 @@ verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
 
 /// The machine rung's evidence for one case: each side as the code under test computed it in
 /// F (float or double), the exact value of the same side on the same inputs (by the reference,
-/// at working precision), and the running error bound of an evaluation in F of that side
-/// (gradlaws/rounded.hpp). `branch_doubts`: comparisons the bound evaluation could not decide.
+/// at working precision), and the running error bounds of an evaluation in F of that side
+/// (gradlaws/rounded.hpp): `bound` with the subject's own functions charged for their movement
+/// (the law verdict), `accuracy_bound` with them charged for their measured errors (the
+/// accuracy verdict; unset: `bound` serves both, as it does when the subject has no functions
+/// of its own). `functions`: the own functions' measured accuracy. `branch_doubts`:
+/// comparisons the bound evaluations could not decide.
 template <class F> struct machine_sides {
   sides<F> computed;
   sides<high> exact;
   sides<rounded<F>> bound;
+  std::optional<sides<rounded<F>>> accuracy_bound;
+  std::vector<function_accuracy> functions;
   long branch_doubts = 0;
 };
 
-/// Judges each side's error against the exact value under its bound: equal up to rounding
-/// when every component is within, different (beyond rounding) otherwise; undecided when the
-/// bound evaluation took a branch its bounds could not decide; never equal when a computed
-/// component is NaN or infinite.
+/// The law verdict: equal up to rounding when every component's difference between the sides
+/// is within the sum of their bounds, different (beyond rounding: a bug) otherwise; undecided
+/// when a bound evaluation took a branch its bounds could not decide or a bound is unbounded;
+/// never equal when a computed component is NaN or infinite. The accuracy verdict (each side
+/// against the exact value) and the functions' accuracy are carried as evidence.
 template <class F>
 verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
                       const machine_sides<F> &s, const tolerances &tol = {});

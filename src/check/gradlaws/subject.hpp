@@ -26,6 +26,7 @@
 #include "gradlaws/backprop.hpp"
 #include "gradlaws/domain.hpp"
 #include "gradlaws/error.hpp"
+#include "gradlaws/own_functions.hpp"
 #include "gradlaws/strategy.hpp"
 
 #include <functional>
@@ -133,6 +134,20 @@ public:
   /// What the subject supports (its rungs are those it has callables for).
   const capabilities &supported() const { return caps_; }
 
+  /// Declares the subject's own elementwise functions (gradlaws/own_functions.hpp): the
+  /// machine rung's law verdict charges them for their movement, not for their distance from
+  /// the exact function, and the accuracy verdict measures them. Default: none (the subject's
+  /// functions are taken to be within the math library's published errors).
+  subject &computes_with(own_functions f) {
+    own_ = std::make_shared<const own_functions>(std::move(f));
+    return *this;
+  }
+  /// The subject's own functions (empty when it declared none).
+  const own_functions &own() const {
+    static const own_functions none;
+    return own_ ? *own_ : none;
+  }
+
 private:
   template <class T> using fn = std::function<Signature<T>>;
 
@@ -147,6 +162,7 @@ private:
 
   std::string name_;
   capabilities caps_;
+  std::shared_ptr<const own_functions> own_;
   decltype(table_of(backward_scalars{})) fns_;
 };
 

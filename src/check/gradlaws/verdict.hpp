@@ -18,16 +18,21 @@
 //                   fallen by more than the floors' ratio), so D' is evaluated first and D
 //                   only when D' is above its floor: an identity costs one evaluation.
 //   interval rung   certified different when some component's enclosures are disjoint.
-//   machine rung    each side as the code under test computed it in float or double, against
-//                   the exact value of the same side on the same (dyadic, hence exactly
-//                   representable) inputs, under the running error bound of an evaluation in
-//                   that format (gradlaws/rounded.hpp): equal up to rounding when every
-//                   component's error is within its bound, beyond rounding otherwise.
+//   machine rung    two questions. The law verdict decides: the two sides as the code under
+//                   test computed them in float or double, compared with each other — equal up
+//                   to rounding when every component's difference is within the sum of the two
+//                   sides' running error bounds (gradlaws/rounded.hpp), in which each
+//                   elementwise function is the subject's own (gradlaws/own_functions.hpp);
+//                   beyond rounding (a bug) otherwise. The accuracy verdict informs: each side
+//                   against the exact value of the same side on the same (dyadic, hence exactly
+//                   representable) inputs, under a bound that charges the subject's functions
+//                   their measured errors, and each own function's worst error in ulps.
 //   every rung      a side with a NaN or infinite component is never equal.
 //
 // This header is light (no Eigen, no Boost.Multiprecision): reports and the command line use
 // it. The judges that make verdicts from vectors on a rung are in gradlaws/judge.hpp.
 
+#include "gradlaws/function_accuracy.hpp"
 #include "gradlaws/rung.hpp"
 
 #include <cstddef>
@@ -100,7 +105,20 @@ struct confirmation {
   finding found = finding::did_not_shrink;
 };
 
-/// Machine rung: one side's worst component — the largest error relative to its bound.
+/// Machine rung, the law verdict: the component whose difference used most of its bound.
+struct law_evidence {
+  std::size_t component = 0;
+  double difference = 0; ///< |lhs − rhs| there, as the subject computed them
+  double lhs_bound = 0;  ///< the left side's running error bound there
+  double rhs_bound = 0;  ///< the right side's
+  double ulp = 0;        ///< one unit in the last place of the format at the larger side
+  double bound() const { return lhs_bound + rhs_bound; }
+  /// difference / bound (0 when both are 0).
+  double used() const;
+};
+
+/// Machine rung, the accuracy verdict: one side's worst component — the largest error against
+/// the exact value relative to its bound.
 struct rounding_evidence {
   std::string side;           ///< the side's name
   std::vector<std::string> exact; ///< the exact (working-precision) value of the side
@@ -130,12 +148,18 @@ struct verdict {
   std::string nonfinite;
   /// Set when no comparison could be made (e.g. no interval evaluation): why not.
   std::string unavailable;
-  /// Machine rung: "double" or "float", and each side's evidence.
+  /// Machine rung: "double" or "float", the law verdict's evidence, each side's accuracy, and
+  /// the measured accuracy of the subject's own functions on this case's arguments.
   std::string format;
+  std::optional<law_evidence> law;
   std::vector<rounding_evidence> rounding;
+  std::vector<function_accuracy> functions;
 
   /// True for exactly_equal, equal_to_precision and equal_up_to_rounding.
   bool equal() const;
+  /// Machine rung: true when each side is within its accuracy bound of the exact value (the
+  /// accuracy verdict; true on the other rungs).
+  bool accurate() const;
   /// "exact (GMP rational)", "high (MPFR, 50 digits)", "interval (MPFI, 50 digits)".
   std::string rung_name() const;
   /// "[a, b]" for lhs, rhs and difference.

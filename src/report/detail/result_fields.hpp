@@ -56,6 +56,24 @@ void fields(R &r, V &v) {
   v("ulp", r.ulp);
 }
 
+template <same_or_const<law_evidence> L, class V>
+void fields(L &l, V &v) {
+  v("component", l.component);
+  v("difference", l.difference);
+  v("lhs_bound", l.lhs_bound);
+  v("rhs_bound", l.rhs_bound);
+  v("ulp", l.ulp);
+}
+
+template <same_or_const<function_accuracy> A, class V>
+void fields(A &a, V &v) {
+  v("function", a.function);
+  v("format", a.format);
+  v("ulps", a.ulps);
+  v("at", a.at);
+  v("evaluations", a.evaluations);
+}
+
 template <same_or_const<verdict> D, class V>
 void fields(D &d, V &v) {
   v("lhs_name", d.lhs_name);
@@ -73,7 +91,9 @@ void fields(D &d, V &v) {
   v("nonfinite", d.nonfinite);
   v("unavailable", d.unavailable);
   v("format", d.format);
+  v("law", d.law);
   v("rounding", d.rounding);
+  v("functions", d.functions);
 }
 
 template <same_or_const<figure::series> S, class V>
@@ -123,6 +143,8 @@ void fields(R &r, V &v) {
   v("regression", r.regression);
   v("details", r.details);
   v("figures", r.figures);
+  v("inaccurate_cases", r.inaccurate_cases);
+  v("accuracy", r.accuracy);
   v("seconds", r.seconds);
 }
 

@@ -9,6 +9,8 @@
 
 namespace gradlaws::detail {
 
+/// "; accuracy: …; your gelu: 31 ulp at z = -3.25 (double, 120 arguments)", or "" (machine rung).
+std::string accuracy_words(const run_result &r);
 /// "held on 100 cases (100 exactly equal)", "falsified after 18 passing cases and 2 shrinks,
 /// as expected", "setup failure: …".
 std::string outcome_words(const run_result &r);

@@ -38,13 +38,27 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
   if constexpr (has_reference_v<Subject>) {
     const Subject &ref = reference<Subject>::get();
     machine_sides<F> s;
-    s.computed = l.sides.template on<F>(subject, c);
+    {
+      // The subject's own functions stand in for gradlaws's wherever the engine computes in F.
+      own_functions_scope own(subject.own(), own_charge::law);
+      s.computed = l.sides.template on<F>(subject, c);
+    }
     {
       precision_scope scope(opt.digits);
       s.exact = l.sides.template on<high>(ref, c);
     }
+    const Subject &bounded = subject.template runs_on<rounded<F>>() ? subject : ref;
     const long before = branch_doubts();
-    s.bound = l.sides.template on<rounded<F>>(subject.template runs_on<rounded<F>>() ? subject : ref, c);
+    if (subject.own().empty()) {
+      s.bound = l.sides.template on<rounded<F>>(bounded, c);
+    } else {
+      {
+        own_functions_scope own(subject.own(), own_charge::law);
+        s.bound = l.sides.template on<rounded<F>>(bounded, c);
+      }
+      own_functions_scope own(subject.own(), own_charge::accuracy, &s.functions);
+      s.accuracy_bound = l.sides.template on<rounded<F>>(bounded, c);
+    }
     s.branch_doubts = branch_doubts() - before;
     return judge_machine(l.info.lhs, l.info.rhs, opt.digits, s, opt.tol);
   } else {
@@ -85,6 +99,8 @@ template <class Case> struct run_record {
   std::optional<verdict> found;
   std::string error; ///< non-empty when the last failing case could not be evaluated
   std::map<verdict_kind, int> tally;
+  int inaccurate = 0;
+  std::vector<function_accuracy> functions;
 };
 
 /// The fields of a result that come from the law's words, the variant and the options.
@@ -172,6 +188,8 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
       RC_FAIL(std::string("could not evaluate the case: ") + e.what());
     }
     ++rec.tally[judged.kind];
+    if (!judged.accurate()) ++rec.inaccurate;
+    for (const function_accuracy &f : judged.functions) keep_worst(rec.functions, f);
     if (judged.kind == verdict_kind::undecided) RC_DISCARD(judged.unavailable);
     if (!judged.equal()) {
       rec.failing = c;
@@ -193,6 +211,8 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
                                                 listener, detail::reproductions());
   if (result.template is<rc::detail::FailureResult>() && rec.failing)
     detail::describe_failing(*rec.failing, r);
+  r.inaccurate_cases = rec.inaccurate;
+  r.accuracy = rec.functions;
   if (detail::record_outcome(result, rec.found.has_value(), rec.error, rec.tally, r)) {
     detail::explain_falsified(l, subject, *rec.failing, *rec.found, opt, r);
     if (failing_case) *failing_case = rec.failing;

@@ -8,6 +8,7 @@
 #include "gradlaws/detail/inplace.hpp"
 #include "gradlaws/detail/workspace.hpp"
 #include "gradlaws/layer.hpp"
+#include "gradlaws/own_functions.hpp"
 
 namespace gradlaws {
 
@@ -57,7 +58,7 @@ void dense::backward_impl(const mat<T> &x, const mat<T> &, const T *p, const mat
 template <class T> void activation_layer::forward_impl(const mat<T> &x, const T *, mat<T> &y) const {
   detail::reshape(y, x.rows(), x.cols());
   for (Eigen::Index j = 0; j < x.cols(); ++j)
-    for (Eigen::Index i = 0; i < x.rows(); ++i) y(i, j) = act_->f(x(i, j));
+    for (Eigen::Index i = 0; i < x.rows(); ++i) y(i, j) = detail::apply_activation(*act_, x(i, j));
 }
 
 template <class T>
@@ -66,7 +67,7 @@ void activation_layer::backward_impl(const mat<T> &x, const mat<T> &y, const T *
   detail::reshape(dx, x.rows(), x.cols());
   for (Eigen::Index j = 0; j < x.cols(); ++j)
     for (Eigen::Index i = 0; i < x.rows(); ++i)
-      detail::set_product(dx(i, j), up(i, j), act_->df_given(x(i, j), y(i, j)));
+      detail::set_product(dx(i, j), up(i, j), detail::apply_derivative(*act_, x(i, j), y(i, j)));
 }
 
 } // namespace gradlaws
