@@ -35,7 +35,7 @@ const bool oracle_agreement = register_backprop_law(
      .rhs = "reverse-mode oracle ∇J (in float and double: gradlaws's backprop)",
      GRADLAWS_SIDE_CODES(gradient, oracle_gradient),
      .explanation = "two independent code paths compute the same derivative",
-     .domain = {.holds_under_coupling = true, .hands_batches_of = 0}},
+     .domain = {.holds_under_coupling = true, .hands_batches_of = 0, .evaluates_model = true}},
     gen::problems, oracle_sides);
 
 const bool reduction_scale = register_backprop_law(

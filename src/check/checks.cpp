@@ -1,4 +1,5 @@
 #include "gradlaws/checks.hpp"
+#include "gradlaws/opaque.hpp"
 
 #include "gradlaws/property.hpp"
 
@@ -75,11 +76,33 @@ std::string mismatch(const law_domain &d, const capabilities &c) {
   return "";
 }
 
+/// Why a law cannot run on a module gradlaws does not know, or "": it must take batch
+/// gradients, need no evaluation of the model by gradlaws, hold on the subject's own model, and
+/// the subject must run in double and float (the two-precision rule).
+template <class Subject> std::string opaque_mismatch(const Subject &s, const law_domain &d) {
+  if (!std::is_same_v<Subject, gradient_subject>)
+    return "a module gradlaws does not know is checked through batch gradients only";
+  if (d.evaluates_model)
+    return "it evaluates the model with gradlaws's own code, and gradlaws cannot evaluate the "
+           "subject's module";
+  if (!d.families.empty() || d.one_example)
+    return "it is about models of its own family, not the subject's module";
+  if (!s.template runs_on<double>() || !s.template runs_on<float>())
+    return "a module gradlaws does not know is judged by the two-precision rule, which runs the "
+           "subject in double and in float";
+  return "";
+}
+
 template <class Subject>
 law_plan variants_for(const Subject &s, const law_domain &d,
                       const std::shared_ptr<const capabilities> &c) {
   law_plan p;
   if (p.left_out = mismatch(d, *c); !p.left_out.empty()) return p;
+  if (c->fixed_model && is_opaque(*c->fixed_model)) {
+    p.left_out = opaque_mismatch(s, d);
+    if (p.left_out.empty()) p.variants.push_back(variant{.within = c, .on = rung::machine});
+    return p;
+  }
   if (c->fixed_model) {
     // A law about a model family of its own holds on another model only where it also holds
     // for a batch of one (and then runs on batches of one).
@@ -140,6 +163,10 @@ law_plan variants_for(const Subject &s, const law_domain &d,
 law_plan pipeline_variants_for(const pipeline_subject &s, const property_info &info,
                                strategy_family family, const std::shared_ptr<const capabilities> &c) {
   law_plan p;
+  if (c->fixed_model && is_opaque(*c->fixed_model)) {
+    p.left_out = "a module gradlaws does not know is checked through batch gradients only";
+    return p;
+  }
   if (p.left_out = mismatch(info.domain, *c); !p.left_out.empty()) return p;
   const bool same_family = info.domain.layouts == family;
   for (const variant &v : variants_of(info.domain)) {

@@ -1,4 +1,5 @@
 #include "gradlaws/gallery_case.hpp"
+#include "gradlaws/opaque.hpp"
 
 #include <algorithm>
 
@@ -67,6 +68,45 @@ gallery_outcome run_gallery_case(const std::string &name, const run_options &opt
   out.info = it->info;
   std::visit([&](const auto &s) { out.bug = check(s, o); }, it->bug);
   std::visit([&](const auto &s) { out.twin = check(s, o); }, it->twin);
+  return out;
+}
+
+namespace {
+/// s, handed `inside` in double and float whatever model it is given, declared as written for
+/// an opaque module of inside's sizes.
+gradient_subject hide_model(const gradient_subject &s, std::shared_ptr<const model> inside) {
+  gradient_subject h(s.name());
+  auto pass = [&s, inside]<class F>(type_list<F>) {
+    return [f = s.on<F>(), inside](const model &, const vec<F> &theta, const mat<F> &x,
+                                   const mat<F> &y, const reduction &r) {
+      return f(*inside, theta, x, y, r);
+    };
+  };
+  h.set<double>(pass(type_list<double>{}));
+  h.set<float>(pass(type_list<float>{}));
+  capabilities c = s.supported();
+  c.fixed_model = std::make_shared<const model>(opaque_model(
+      "hidden " + inside->describe(), inside->input_dim(), inside->output_dim(),
+      inside->parameter_count(), std::shared_ptr<const loss>(inside, &inside->objective_loss())));
+  c.batch_coupled = c.batch_coupled || inside->batch_coupled();
+  return h.supports(std::move(c));
+}
+} // namespace
+
+gallery_outcome run_gallery_case_hidden(const std::string &name, const run_options &opt,
+                                        const model &inside) {
+  const gallery_case &c = find_case(name);
+  if (c.bug.index() != 0)
+    throw error("gallery case '" + name + "' is a pipeline; only batch gradients can be hidden");
+  check_options o = c.options;
+  o.run = opt;
+  const auto m = std::make_shared<const model>(o.fixed_model ? *o.fixed_model : inside);
+  o.fixed_model.reset();
+  o.variants.clear(); // a hidden model has one variant: double, judged against float
+  gallery_outcome out;
+  out.info = c.info;
+  out.bug = check(hide_model(std::get<0>(c.bug), m), o);
+  out.twin = check(hide_model(std::get<0>(c.twin), m), o);
   return out;
 }
 

@@ -297,6 +297,60 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
   return v;
 }
 
+namespace {
+/// The first non-finite component of a side, as words, or "".
+template <class F> std::string nonfinite_of(const vec<F> &v, const std::string &name, const char *format) {
+  for (Eigen::Index k = 0; k < v.size(); ++k)
+    if (!std::isfinite(v[k]))
+      return name + " component " + std::to_string(k) + " is " + (std::isnan(v[k]) ? "NaN" : "infinite") +
+             " in " + format;
+  return "";
+}
+} // namespace
+
+verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const sides<double> &d,
+                            const sides<float> &f) {
+  require_same_length(d, lhs_name, rhs_name);
+  require_same_length(f, lhs_name, rhs_name);
+  if (f.lhs.size() != d.lhs.size())
+    throw dimension_error("the sides have " + std::to_string(d.lhs.size()) + " entries in double and " +
+                          std::to_string(f.lhs.size()) + " in float");
+  verdict v;
+  v.on = rung::machine;
+  v.format = "double and float";
+  v.lhs = components(vec<high>(d.lhs.cast<high>()), 17);
+  v.rhs = components(vec<high>(d.rhs.cast<high>()), 17);
+  for (Eigen::Index k = 0; k < d.lhs.size(); ++k) {
+    const double diff = d.lhs[k] - d.rhs[k]; // shown rounded to 6 digits: the rounding is immaterial
+    v.difference.push_back(diff == 0 ? "0" : to_string(high(diff), 6));
+  }
+  v.lhs_name = std::move(lhs_name);
+  v.rhs_name = std::move(rhs_name);
+  v.nonfinite = nonfinite_of(d.lhs, v.lhs_name, "double");
+  if (v.nonfinite.empty()) v.nonfinite = nonfinite_of(d.rhs, v.rhs_name, "double");
+  if (!v.nonfinite.empty()) {
+    v.kind = verdict_kind::different;
+    return v;
+  }
+  if (std::string why = nonfinite_of(f.lhs, v.lhs_name, "float") + nonfinite_of(f.rhs, v.rhs_name, "float");
+      !why.empty()) {
+    v.kind = verdict_kind::undecided;
+    v.unavailable = why + " (it overflowed), so the two-precision rule cannot judge this case";
+    return v;
+  }
+  two_precision_evidence e;
+  for (Eigen::Index k = 0; k < d.lhs.size(); ++k) {
+    const double dd = std::abs(double(high(high(d.lhs[k]) - high(d.rhs[k]))));
+    const double df = std::abs(double(f.lhs[k]) - double(f.rhs[k])); // exact in double
+    if (k == 0 || dd > e.double_difference) e.component = std::size_t(k), e.double_difference = dd;
+    e.float_difference = std::max(e.float_difference, df);
+    e.scale = std::max({e.scale, std::abs(d.lhs[k]), std::abs(d.rhs[k])});
+  }
+  v.precisions = e;
+  v.kind = e.holds() ? verdict_kind::equal_up_to_rounding : verdict_kind::different;
+  return v;
+}
+
 template verdict judge_machine<double>(std::string, std::string, int, const machine_sides<double> &,
                                        const tolerances &);
 template verdict judge_machine<float>(std::string, std::string, int, const machine_sides<float> &,

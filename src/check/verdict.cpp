@@ -1,5 +1,6 @@
 #include "gradlaws/verdict.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -69,6 +70,10 @@ bool verdict::accurate() const {
 double rounding_evidence::used() const {
   if (bound > 0) return error / bound;
   return error > 0 ? HUGE_VAL : 0;
+}
+
+double two_precision_evidence::allowed() const {
+  return std::ldexp(std::max(float_difference, std::ldexp(scale, -24)), -16);
 }
 
 double law_evidence::used() const {
@@ -146,6 +151,12 @@ std::string verdict::tolerance_text() const {
   case rung::exact: return "none (exact rational comparison)";
   case rung::interval: return "none (enclosures either overlap or not)";
   case rung::machine:
+    if (precisions)
+      return "the two-precision rule: equal when the sides' difference in double is at most "
+             "2^-16 × max(their difference in float, 2^-24 × the largest side) = " +
+             short_number(precisions->allowed()) +
+             " (a rounding difference shrinks about 2^29-fold from float to double; a violated "
+             "law's does not)";
     return "the sum of the two sides' running error bounds of an evaluation in " + format +
            " (each operation's rounding, u = 2^" + (format == "float" ? "-24" : "-53") +
            ", and each elementwise function's — the math library's published ulp errors, or "
@@ -168,6 +179,11 @@ std::string verdict::evidence_text() const {
   if (!unavailable.empty()) return unavailable;
   if (!nonfinite.empty())
     return nonfinite + ": a side that is not a finite number is never equal to anything";
+  if (on == rung::machine && precisions)
+    return "component " + std::to_string(precisions->component) + ": difference " +
+           short_number(precisions->double_difference) + " in double, " +
+           short_number(precisions->float_difference) + " in float (largest side " +
+           short_number(precisions->scale) + ")";
   if (on == rung::machine) {
     std::string out;
     if (law)
@@ -202,6 +218,16 @@ std::string verdict::evidence_text() const {
 
 std::string verdict::summary() const {
   std::string s(to_string(kind));
+  if (on == rung::machine && unavailable.empty() && nonfinite.empty() && precisions) {
+    const std::string sizes = "the sides differ by " + short_number(precisions->double_difference) +
+                              " in double and " + short_number(precisions->float_difference) +
+                              " in float";
+    if (kind == verdict_kind::equal_up_to_rounding)
+      return s + " (double and float): " + sizes + " — it shrank with the precision, as rounding does";
+    return "beyond rounding (double and float): " + sizes + " at component " +
+           std::to_string(precisions->component) +
+           " — it did not shrink with the precision: a bug, not rounding";
+  }
   if (on == rung::machine && unavailable.empty() && nonfinite.empty() && law) {
     if (kind == verdict_kind::equal_up_to_rounding)
       return s + " (" + format + "): the sides' " + difference_against_bound(*law) +
@@ -223,7 +249,7 @@ std::string verdict::to_text() const {
   s += "  " + rhs_name + "\n      = " + rhs_text() + "\n";
   s += "  difference (left - right)\n      = " + difference_text() + "\n";
   s += "  verdict on the " + rung_name() + " rung: " +
-       (on == rung::machine && law ? summary() : std::string(to_string(kind))) + "\n";
+       (on == rung::machine && (law || precisions) ? summary() : std::string(to_string(kind))) + "\n";
   if (distance) s += "      relative distance " + distance_text() + "\n";
   for (const rounding_evidence &r : rounding)
     s += "      exact " + r.side + " = " + bracketed(r.exact) + "\n";

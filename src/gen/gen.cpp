@@ -1,4 +1,5 @@
 #include "gradlaws/gen.hpp"
+#include "gradlaws/opaque.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -122,7 +123,8 @@ template <class Entry> rc::Gen<std::string> entry_name(const std::vector<const E
 
 rc::Gen<model> models(const problem_options &o) {
   if (o.fixed) {
-    if (!o.fixed->supports(o.on))
+    // A module gradlaws does not know runs nowhere but in the subject: only its sizes are used.
+    if (!is_opaque(*o.fixed) && !o.fixed->supports(o.on))
       throw unsupported_rung_error("the model " + o.fixed->describe() + " does not run on the " +
                                    std::string(to_string(o.on)) + " rung");
     return rc::gen::just(*o.fixed);

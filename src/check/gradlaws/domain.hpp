@@ -87,6 +87,10 @@ struct law_domain {
   std::size_t hands_batches_of = 1;
   /// Offered to users' subjects of its kind by check() (fallacies never are).
   bool for_users = true;
+  /// The law's sides evaluate the model with gradlaws's own code (the reverse-mode oracle, the
+  /// forward pass of a backward subject's errors): it needs a model gradlaws can evaluate, not
+  /// a module it does not know (gradlaws/opaque.hpp).
+  bool evaluates_model = false;
 };
 
 /// The catalogue's variants of a law: its model families, then the axis's registry entries

@@ -41,6 +41,13 @@ struct gallery_outcome {
 std::vector<gallery_info> gallery_cases();
 /// Runs one case (bug and twin) with the given options; throws unknown_name_error.
 gallery_outcome run_gallery_case(const std::string &name, const run_options &opt);
+class model;
+/// The two-precision rule on the gallery: a batch-gradient case (bug and twin) run as code whose
+/// model gradlaws does not know — each is handed the case's own model (or `inside`, when the
+/// case draws models) while gradlaws sees an opaque module of its sizes (gradlaws/opaque.hpp).
+/// Throws gradlaws::error for a pipeline case.
+gallery_outcome run_gallery_case_hidden(const std::string &name, const run_options &opt,
+                                        const model &inside);
 /// The twin alone on its machine-rung variants (float and double): the false-alarm check.
 std::vector<run_result> run_gallery_twin_on_machine(const std::string &name, const run_options &opt);
 

@@ -64,6 +64,12 @@ extern template verdict judge_machine<double>(std::string, std::string, int,
 extern template verdict judge_machine<float>(std::string, std::string, int,
                                              const machine_sides<float> &, const tolerances &);
 
+/// The two-precision rule (two_precision_evidence) for code whose model gradlaws cannot
+/// evaluate: the same sides computed by the subject in double and in float. Different when a
+/// double side is not finite; undecided when only a float side is not (it overflowed).
+verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const sides<double> &in_double,
+                            const sides<float> &in_float);
+
 /// Distance max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1).
 high relative_distance(const vec<high> &a, const vec<high> &b);
 

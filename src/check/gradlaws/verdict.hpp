@@ -27,6 +27,8 @@
 //                   against the exact value of the same side on the same (dyadic, hence exactly
 //                   representable) inputs, under a bound that charges the subject's functions
 //                   their measured errors, and each own function's worst error in ulps.
+//                   For a module gradlaws cannot evaluate, the two-precision rule instead (see
+//                   two_precision_evidence).
 //   every rung      a side with a NaN or infinite component is never equal.
 //
 // This header is light (no Eigen, no Boost.Multiprecision): reports and the command line use
@@ -117,6 +119,22 @@ struct law_evidence {
   double used() const;
 };
 
+/// Machine rung, the two-precision rule (for a module gradlaws cannot evaluate, so has no exact
+/// value or rounding bound of): the subject's two sides computed in double and in float. A
+/// rounding difference shrinks about 2^29-fold from float to double; a violated law's
+/// difference keeps its size. Equal up to rounding when the double difference is at most
+/// 2^-16 × max(float difference, 2^-24 × the largest side) — 2^13 of slack on the expected
+/// ratio, and a floor for float sides that happen to agree exactly.
+struct two_precision_evidence {
+  std::size_t component = 0;    ///< where the double difference is largest
+  double double_difference = 0; ///< max_k |lhs_k − rhs_k| in double
+  double float_difference = 0;  ///< the same in float
+  double scale = 0;             ///< max_k of |lhs_k|, |rhs_k| in double
+  /// The largest double difference that rounding explains.
+  double allowed() const;
+  bool holds() const { return double_difference <= allowed(); }
+};
+
 /// Machine rung, the accuracy verdict: one side's worst component — the largest error against
 /// the exact value relative to its bound.
 struct rounding_evidence {
@@ -152,6 +170,7 @@ struct verdict {
   /// the measured accuracy of the subject's own functions on this case's arguments.
   std::string format;
   std::optional<law_evidence> law;
+  std::optional<two_precision_evidence> precisions;
   std::vector<rounding_evidence> rounding;
   std::vector<function_accuracy> functions;
 

@@ -65,6 +65,14 @@ void fields(L &l, V &v) {
   v("ulp", l.ulp);
 }
 
+template <same_or_const<two_precision_evidence> P, class V>
+void fields(P &p, V &v) {
+  v("component", p.component);
+  v("double_difference", p.double_difference);
+  v("float_difference", p.float_difference);
+  v("scale", p.scale);
+}
+
 template <same_or_const<function_accuracy> A, class V>
 void fields(A &a, V &v) {
   v("function", a.function);
@@ -92,6 +100,7 @@ void fields(D &d, V &v) {
   v("unavailable", d.unavailable);
   v("format", d.format);
   v("law", d.law);
+  v("precisions", d.precisions);
   v("rounding", d.rounding);
   v("functions", d.functions);
 }
