@@ -10,7 +10,10 @@
 #include <gradlaws/gallery_report.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iomanip>
+#include <sstream>
 #include <ostream>
 
 namespace gradlaws::cli {
@@ -25,23 +28,55 @@ std::vector<std::string> gallery_names() {
 
 constexpr int seeds_per_item = 25;
 
+/// The twin's own functions' worst errors, one per line, tab-separated, to cross from a
+/// worker to the parent ("gelu\tfloat\t2.5e5\t-5.25\t1200").
+std::string accuracy_lines(const std::vector<function_accuracy> &worst) {
+  std::string out;
+  char b[64];
+  for (const function_accuracy &a : worst) {
+    std::snprintf(b, sizeof b, "\t%.17g\t%.17g\t%ld\n", a.ulps, a.at, a.evaluations);
+    out += a.function + "\t" + a.format + b;
+  }
+  return out;
+}
+
+/// The inverse of accuracy_lines, kept as the worst per function in `worst`.
+void read_accuracy_lines(const std::string &text, std::vector<function_accuracy> &worst) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    function_accuracy a;
+    std::string ulps, at, n;
+    if (std::getline(f, a.function, '\t') && std::getline(f, a.format, '\t') &&
+        std::getline(f, ulps, '\t') && std::getline(f, at, '\t') && std::getline(f, n)) {
+      a.ulps = std::strtod(ulps.c_str(), nullptr);
+      a.at = std::strtod(at.c_str(), nullptr);
+      a.evaluations = std::atol(n.c_str());
+      keep_worst(worst, a);
+    }
+  }
+}
+
 /// The seeds of block `block` of one twin (25 of them, or fewer in the last): a line per false
 /// alarm, the runs, and how many failed.
 item_output twin_block(const std::string &name, int block, const options &o) {
   std::size_t runs = 0, failed = 0;
   std::string lines;
+  std::vector<function_accuracy> worst;
   const int from = block * seeds_per_item, to = std::min(o.seeds, from + seeds_per_item);
   for (int k = from; k < to; ++k) {
     const std::uint64_t s = first_seed(o) + std::uint64_t(k);
     for (const run_result &r : run_gallery_twin_on_machine(name, with_seed(o.run, s))) {
       ++runs;
+      for (const function_accuracy &a : r.accuracy) keep_worst(worst, a);
       if (r.passed) continue;
       ++failed;
       lines += "false alarm: twin of " + name + ": " + r.entry + " [" + r.variant + "] at seed " +
                std::to_string(s) + ": " + (r.found ? r.found->summary() : r.message) + "\n";
     }
   }
-  return {lines, std::to_string(runs), std::to_string(failed)};
+  return {lines, std::to_string(runs), std::to_string(failed), accuracy_lines(worst)};
 }
 
 /// The twins on the machine rung over the seeds: false alarms of the rounding bound. Items
@@ -50,6 +85,7 @@ int twins_over_seeds(const std::vector<std::string> &names, const options &o, st
                      std::ostream &err) {
   const std::size_t blocks = std::size_t((o.seeds + seeds_per_item - 1) / seeds_per_item);
   std::size_t runs = 0, alarms = 0, here = 0, failed = 0;
+  std::vector<function_accuracy> worst;
   run_items(
       names.size() * blocks, jobs_of(o),
       [&](std::size_t k) { return twin_block(names[k / blocks], int(k % blocks), o); },
@@ -57,9 +93,13 @@ int twins_over_seeds(const std::vector<std::string> &names, const options &o, st
         err << x[0];
         here += std::stoul(x[1]);
         failed += std::stoul(x[2]);
+        if (x.size() > 3) read_accuracy_lines(x[3], worst);
         if (k % blocks + 1 < blocks) return; // more blocks to come
         out << std::left << std::setw(40) << names[k / blocks] << " " << here
             << " machine-rung runs of the twin, " << failed << " failed\n";
+        // The accuracy verdict over every seed: each of the twin's own functions' worst error.
+        for (const function_accuracy &a : worst) out << "    its " << to_text(a) << "\n";
+        worst.clear();
         runs += here;
         alarms += failed;
         here = failed = 0;
