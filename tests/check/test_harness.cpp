@@ -11,6 +11,9 @@
 
 #include <chrono>
 #include <climits>
+#include <set>
+#include <string>
+#include <vector>
 #include <thread>
 
 namespace gradlaws {
@@ -115,23 +118,58 @@ TEST(Harness, APipelineOptionForAnotherKindOfSubjectIsRefused) {
                  "check_options::pipeline is for pipeline subjects");
 }
 
+// The laws each kind of subject gets, listed in full, so that a law that stops reaching
+// users' subjects is noticed.
+const std::vector<std::string> gradient_laws{
+    "accumulation", "affine_reduction", "duplication_invariance", "gradient_at_mean_example_affine",
+    "linearity", "loss_linearity", "no_batch_coupling", "normalisation_oracle_agreement",
+    "oracle_agreement", "permutation_invariance", "reduction_scale", "weighted_mean",
+    "zero_weight_invariance"};
+const std::vector<std::string> backward_laws{"mean_error_backprop_affine", "upstream_linearity"};
+const std::vector<std::string> pipeline_laws{
+    "accumulation_correct", "accumulation_equal_sizes", "layernorm_accumulation",
+    "layernorm_isolated_examples", "masked_examples_change_nothing", "replica_equal_shards",
+    "replica_global_divisor", "replica_idle_ranks_active_divisor", "replica_single",
+    "strategy_weights", "token_equal_counts", "token_global_mean"};
+
 TEST(Harness, EachKindOfSubjectGetsTheseLaws) {
-  // Listed in full, so that a law that stops reaching users' subjects is noticed.
-  EXPECT_EQ(laws_for_gradient_subjects(),
-            (std::vector<std::string>{"accumulation", "affine_reduction", "duplication_invariance",
-                                      "gradient_at_mean_example_affine", "linearity", "loss_linearity",
-                                      "no_batch_coupling", "normalisation_oracle_agreement",
-                                      "oracle_agreement", "permutation_invariance", "reduction_scale",
-                                      "weighted_mean", "zero_weight_invariance"}));
-  EXPECT_EQ(laws_for_backward_subjects(),
-            (std::vector<std::string>{"mean_error_backprop_affine", "upstream_linearity"}));
-  EXPECT_EQ(laws_for_pipeline_subjects(),
-            (std::vector<std::string>{"accumulation_correct", "accumulation_equal_sizes",
-                                      "layernorm_accumulation", "layernorm_isolated_examples",
-                                      "masked_examples_change_nothing", "replica_equal_shards",
-                                      "replica_global_divisor", "replica_idle_ranks_active_divisor",
-                                      "replica_single", "strategy_weights", "token_equal_counts",
-                                      "token_global_mean"}));
+  EXPECT_EQ(laws_for_gradient_subjects(), gradient_laws);
+  EXPECT_EQ(laws_for_backward_subjects(), backward_laws);
+  EXPECT_EQ(laws_for_pipeline_subjects(), pipeline_laws);
+}
+
+/// The laws check() ran on a subject, read from its results (one per law and variant; two
+/// cases each: the names are what is measured).
+template <class Subject> std::set<std::string> laws_checked(const Subject &s, check_options o) {
+  run_options r;
+  r.cases = 2;
+  r.seed = 5;
+  o.run = r;
+  std::set<std::string> laws;
+  for (const run_result &result : check(s, o)) laws.insert(result.entry);
+  return laws;
+}
+
+/// v without the names in `left_out`, as a set.
+std::set<std::string> all_but(const std::vector<std::string> &v, const std::set<std::string> &left_out) {
+  std::set<std::string> out;
+  for (const std::string &s : v)
+    if (!left_out.contains(s)) out.insert(s);
+  return out;
+}
+
+TEST(Harness, CheckRunsEveryLawOfItsKindOnTheBuiltInSubjects) {
+  // What check() runs, not what the catalogue lists: a plan that loses a law on its way to the
+  // results (the first, the last) leaves the user's subject unchecked by it. Left out today:
+  // affine_reduction (its variants, on the reduction axis, carry no rung, so the plan finds
+  // "none of its variants is on a rung the subject runs on"), and the two LayerNorm
+  // accumulation laws, which run the built-in accumulation strategy whatever the pipeline.
+  EXPECT_EQ(laws_checked(backprop_subject(), {}), all_but(gradient_laws, {"affine_reduction"}));
+  EXPECT_EQ(laws_checked(backward_pass_subject(), {}), all_but(backward_laws, {}));
+  std::set<std::string> pipelines;
+  for (const strategy_family f : {strategy_family::accumulation, strategy_family::replica, strategy_family::token})
+    pipelines.merge(laws_checked(full_batch_subject(), {.pipeline = f}));
+  EXPECT_EQ(pipelines, all_but(pipeline_laws, {"layernorm_accumulation", "layernorm_isolated_examples"}));
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -133,6 +134,74 @@ TEST(Verdict, ACancellationAboveTheFloorIsEvaluatedAtBothPrecisionsAndShrinks) {
   ASSERT_TRUE(v.confirmed);
   EXPECT_EQ(v.confirmed->found, confirmation::finding::shrank) << v.to_text();
   EXPECT_TRUE(v.equal()) << v.to_text();
+}
+
+// Planted differences just below and just above the floors. With 16 operations the floor is
+// 1.6e-48 at 50 digits and 1.6e-73 at 75. The sides are [1/3, 0] and [1/3, δ]: the distance is
+// δ itself (the scale is 1), and `precisions` records the digits of each evaluation.
+
+/// The two sides [1/3, 0] and [1/3, δ(digits)], with the digits of each evaluation recorded.
+verdict judge_planted(const std::function<high(int digits)> &delta, std::vector<unsigned> &precisions) {
+  return judge_high("x", "x + δ", 50, small_operations, [&] {
+    const int digits = int(high().precision());
+    precisions.push_back(unsigned(digits));
+    const high third = from_exact<high>(exact(1, 3));
+    return sides<high>{column({third, high(0)}), column({third, high(delta(digits))})};
+  });
+}
+
+TEST(Verdict, AConstantDifferenceUnderTheFloorAtDButAboveItAtDPlus25IsDifferent) {
+  // 1e-60 at every precision: under the 50-digit floor (1.6e-48), above the 75-digit one
+  // (1.6e-73), and it does not shrink. A judge that took "under the floor at D" for equality
+  // without the confirmation at D + 25 would call it equal.
+  std::vector<unsigned> precisions;
+  const verdict v = judge_planted([](int) { return pow(high(10), -60); }, precisions);
+  EXPECT_EQ(v.kind, verdict_kind::different) << v.to_text();
+  EXPECT_EQ(precisions, (std::vector<unsigned>{75, 50}));
+  ASSERT_TRUE(v.confirmed && v.distance);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::did_not_shrink);
+  EXPECT_EQ(v.distance->exponent, -60);
+  EXPECT_EQ(v.confirmed->distance.exponent, -60);
+}
+
+TEST(Verdict, ADifferenceThatScalesWithThePrecisionUnderBothFloorsIsEqual) {
+  // 3 × 10^(1-digits): a rounding residue, under the floor (16 × 10^(1-digits)) at 50 and at
+  // 75 digits. Decided at 75 digits alone.
+  std::vector<unsigned> precisions;
+  const verdict v = judge_planted([](int d) { return 3 * pow(high(10), 1 - d); }, precisions);
+  EXPECT_EQ(v.kind, verdict_kind::equal_to_precision) << v.to_text();
+  EXPECT_EQ(precisions, std::vector<unsigned>{75});
+  ASSERT_TRUE(v.confirmed);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::under_floor);
+  EXPECT_EQ(v.confirmed->distance.exponent, -74);
+}
+
+TEST(Verdict, ATinyConstantDifferenceAboveTheHigherFloorIsDifferentAfterEvaluatingBothPrecisions) {
+  // 1e-70 at every precision: tiny at both, under the 50-digit floor, above the 75-digit one.
+  // Whether it shrank can only be told by evaluating at 50 digits too, and it did not.
+  std::vector<unsigned> precisions;
+  const verdict v = judge_planted([](int) { return pow(high(10), -70); }, precisions);
+  EXPECT_EQ(v.kind, verdict_kind::different) << v.to_text();
+  EXPECT_EQ(precisions, (std::vector<unsigned>{75, 50})); // the order verdict.hpp documents
+  ASSERT_TRUE(v.confirmed && v.distance);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::did_not_shrink);
+  EXPECT_EQ(v.confirmed->digits, 75);
+  EXPECT_EQ(v.distance->exponent, -70);           // measured at 50 digits
+  EXPECT_EQ(v.confirmed->distance.exponent, -70); // measured at 75 digits
+  EXPECT_TRUE(contains(v.evidence_text(), "did not shrink")) << v.evidence_text();
+}
+
+TEST(Verdict, ADifferenceThatFallsWithThePrecisionAboveBothFloorsShrank) {
+  // 10^(31-digits): 10^30 times the floor's scale, above both floors, and 25 orders smaller at
+  // 75 digits than at 50: a cancellation, equal after both evaluations.
+  std::vector<unsigned> precisions;
+  const verdict v = judge_planted([](int d) { return pow(high(10), 31 - d); }, precisions);
+  EXPECT_EQ(v.kind, verdict_kind::equal_to_precision) << v.to_text();
+  EXPECT_EQ(precisions, (std::vector<unsigned>{75, 50}));
+  ASSERT_TRUE(v.confirmed && v.distance);
+  EXPECT_EQ(v.confirmed->found, confirmation::finding::shrank);
+  EXPECT_EQ(v.distance->exponent, -19);
+  EXPECT_EQ(v.confirmed->distance.exponent, -44);
 }
 
 TEST(Verdict, HighRungVerdictTextNamesTheToleranceAndTheDigits) {
