@@ -130,6 +130,13 @@ law_plan variants_for(const Subject &s, const law_domain &d,
         refused.push_back((*v.layer)->name());
         continue;
       }
+      if (!v.on && !v.reduction_name.empty()) {
+        // A reduction variant fixes its own rung inside its cases (exact for the affine one):
+        // it runs there when the subject does, and in the machine formats.
+        v.within = c;
+        on_subject_rungs(p.variants, s, d, v, true, false);
+        continue;
+      }
       if (!v.on || *v.on == rung::machine || *v.on == rung::interval) continue;
       v.within = c;
       const bool on_exact = *v.on == rung::exact;

@@ -93,21 +93,42 @@ gradient_subject hide_model(const gradient_subject &s, std::shared_ptr<const mod
 }
 } // namespace
 
+namespace {
+/// The case's options for a hidden run, and the model its subjects are handed.
+std::pair<check_options, std::shared_ptr<const model>>
+hidden_options(const gallery_case &c, const run_options &opt, const model &inside) {
+  if (c.bug.index() != 0)
+    throw error("gallery case '" + c.info.name + "' is a pipeline; only batch gradients can be hidden");
+  check_options o = c.options;
+  o.run = opt;
+  auto m = std::make_shared<const model>(o.fixed_model ? *o.fixed_model : inside);
+  o.fixed_model.reset();
+  o.variants.clear(); // a hidden model has one variant: double, judged against float
+  return {o, m};
+}
+} // namespace
+
+const model &hidden_default_model() {
+  static const model m = make_mlp(2, {3}, {"tanh"}, 1, "mse");
+  return m;
+}
+
 gallery_outcome run_gallery_case_hidden(const std::string &name, const run_options &opt,
                                         const model &inside) {
   const gallery_case &c = find_case(name);
-  if (c.bug.index() != 0)
-    throw error("gallery case '" + name + "' is a pipeline; only batch gradients can be hidden");
-  check_options o = c.options;
-  o.run = opt;
-  const auto m = std::make_shared<const model>(o.fixed_model ? *o.fixed_model : inside);
-  o.fixed_model.reset();
-  o.variants.clear(); // a hidden model has one variant: double, judged against float
+  const auto [o, m] = hidden_options(c, opt, inside);
   gallery_outcome out;
   out.info = c.info;
   out.bug = check(hide_model(std::get<0>(c.bug), m), o);
   out.twin = check(hide_model(std::get<0>(c.twin), m), o);
   return out;
+}
+
+std::vector<run_result> run_gallery_twin_hidden(const std::string &name, const run_options &opt,
+                                                const model &inside) {
+  const gallery_case &c = find_case(name);
+  const auto [o, m] = hidden_options(c, opt, inside);
+  return check(hide_model(std::get<0>(c.twin), m), o);
 }
 
 std::vector<run_result> run_gallery_twin_on_machine(const std::string &name, const run_options &opt) {

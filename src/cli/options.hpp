@@ -24,6 +24,7 @@ struct options {
   bool timings = true;
   bool variants = false;
   bool html = false; ///< report: also a self-contained HTML page beside the Markdown
+  bool hidden = false; ///< gallery: batch gradients with their model hidden (two-precision rule)
   int jobs = 0; ///< processes for report, rates, sweep and gallery --seeds (0: one per core)
   /// --timeout: seconds one variant may run on one seed (0: no limit); unset: a default that
   /// grows with --cases (timeout_of in entries.hpp).

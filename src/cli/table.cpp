@@ -146,6 +146,10 @@ const std::vector<flag_spec> &flag_table() {
                "NO_COLOR is set), always or never; also --color=WHEN",
        .attached = true,
        .set = [](options &o, const flag_value &v) { o.colour = v.text; }},
+      {.name = "--hidden", .commands = {"gallery"},
+       .help = "gallery: the batch-gradient cases with their model hidden behind an\n"
+               "opaque module, judged by the two-precision rule (pipelines are skipped)",
+       .set = [](options &o, const flag_value &) { o.hidden = true; }},
       {.name = "--html", .commands = {"report"},
        .help = "report: also write the report as one self-contained HTML page",
        .set = [](options &o, const flag_value &) { o.html = true; }},
@@ -156,13 +160,13 @@ const std::vector<flag_spec> &flag_table() {
 const std::vector<std::string_view> &flags_in_help() {
   static const std::vector<std::string_view> shown{
       "--seed", "--cases", "--digits", "--kind", "--format", "--no-timings", "--jobs",
-      "--timeout", "--progress", "--html", "--color"};
+      "--timeout", "--progress", "--html", "--hidden", "--color"};
   return shown;
 }
 
 const std::vector<std::string_view> &flag_check_order() {
   static const std::vector<std::string_view> order{
-      "--variant", "--variants", "--format", "--out",     "--html",     "--kind",
+      "--variant", "--variants", "--format", "--out",     "--html",     "--hidden", "--kind",
       "--jobs",    "--timeout",  "--progress", "--seeds", "--seed",   "--cases",
       "--digits",  "--no-timings"};
   return order;

@@ -3,7 +3,6 @@
 
 #include <gradlaws/error.hpp>
 #include <gradlaws/gallery_report.hpp>
-#include <gradlaws/model.hpp>
 
 #include <gtest/gtest.h>
 
@@ -64,8 +63,7 @@ TEST_P(GalleryCase, HiddenBehindAnOpaqueModuleTheBugIsCaughtAndTheTwinHolds) {
   if (info->subject != "batch gradient") GTEST_SKIP() << "a pipeline: hidden models are batch gradients only";
   run_options opt;
   opt.cases = 100;
-  const model inside = make_mlp(2, {3}, {"tanh"}, 1, "mse");
-  const gallery_outcome o = run_gallery_case_hidden(GetParam(), opt, inside);
+  const gallery_outcome o = run_gallery_case_hidden(GetParam(), opt, hidden_default_model());
   const bool caught = std::any_of(o.bug.begin(), o.bug.end(), [](const run_result &r) {
     return r.status == run_status::falsified && r.found && r.found->precisions;
   });

@@ -48,6 +48,11 @@ class model;
 /// Throws gradlaws::error for a pipeline case.
 gallery_outcome run_gallery_case_hidden(const std::string &name, const run_options &opt,
                                         const model &inside);
+/// The twin alone, hidden likewise (the two-precision rule's false alarms).
+std::vector<run_result> run_gallery_twin_hidden(const std::string &name, const run_options &opt,
+                                                const model &inside);
+/// The model a hidden case that draws models is handed: Dense(2→3) → tanh → Dense(3→1), MSE.
+const model &hidden_default_model();
 /// The twin alone on its machine-rung variants (float and double): the false-alarm check.
 std::vector<run_result> run_gallery_twin_on_machine(const std::string &name, const run_options &opt);
 

@@ -67,7 +67,10 @@ item_output twin_block(const std::string &name, int block, const options &o) {
   const int from = block * seeds_per_item, to = std::min(o.seeds, from + seeds_per_item);
   for (int k = from; k < to; ++k) {
     const std::uint64_t s = first_seed(o) + std::uint64_t(k);
-    for (const run_result &r : run_gallery_twin_on_machine(name, with_seed(o.run, s))) {
+    const std::vector<run_result> results =
+        o.hidden ? run_gallery_twin_hidden(name, with_seed(o.run, s), hidden_default_model())
+                 : run_gallery_twin_on_machine(name, with_seed(o.run, s));
+    for (const run_result &r : results) {
       ++runs;
       for (const function_accuracy &a : r.accuracy) keep_worst(worst, a);
       if (r.passed) continue;
@@ -139,12 +142,21 @@ void resolve_gallery_cases(const options &o) {
 
 int run_gallery(const options &o, std::ostream &out, std::ostream &err) {
   // (named cases were resolved before anything ran)
-  const std::vector<std::string> names = o.names.empty() ? gallery_names() : o.names;
+  std::vector<std::string> names = o.names.empty() ? gallery_names() : o.names;
+  if (o.hidden) // only batch gradients can be hidden behind an opaque module
+    std::erase_if(names, [](const std::string &n) {
+      for (const gallery_info &g : gallery_cases())
+        if (g.name == n) return g.subject != "batch gradient";
+      return true;
+    });
+  if (names.empty()) throw usage_error("--hidden: none of the cases named is a batch gradient",
+                                       "gradlaws list gallery shows the gallery's cases");
   if (o.has("--seeds")) return twins_over_seeds(names, o, out, err);
   std::vector<gallery_outcome> outcomes;
   for (const std::string &n : names) {
     err << "gallery: " << n << "\n";
-    outcomes.push_back(run_gallery_case(n, o.run));
+    outcomes.push_back(o.hidden ? run_gallery_case_hidden(n, o.run, hidden_default_model())
+                                : run_gallery_case(n, o.run));
   }
   out << fit_lines(render_gallery(outcomes, o.timings ? timings::shown : timings::omitted));
   const bool all = std::all_of(outcomes.begin(), outcomes.end(), [](const gallery_outcome &g) {

@@ -20,8 +20,8 @@
 //
 // k_f is the largest error of the math library's f in ulps, from the GNU C Library's published
 // table for x86_64 (libm-test-ulps): exp, log, log1p and erf 1 ulp, tanh 2, erfc 5; sqrt is
-// correctly rounded (½ ulp). The bound is computed in double; its own relative rounding
-// (1e-16) is negligible beside what it bounds.
+// correctly rounded (½ ulp). The bound is computed in double and each result is rounded up by
+// 2^-50 of itself, which covers the rounding of the few additions that make it.
 //
 // A comparison decides on the computed values. When the operands are closer than their error
 // bounds the exact computation might have taken the other branch, and no bound holds across a
@@ -62,7 +62,11 @@ template <class F> struct rounded {
   rounded(F value, double bound) : v(value), e(bound) {}
 
   /// A bound that is not a number (∞ − ∞ or 0 · ∞ from an overflow upstream) is unbounded.
-  static double bounded(double e) { return std::isnan(e) ? std::numeric_limits<double>::infinity() : e; }
+  /// The bound's own arithmetic rounds to nearest: a sum of a few charges may come out an ulp
+  /// under its exact value, so every bound is rounded up by 2^-50 of itself (a few ulps).
+  static double bounded(double e) {
+    return std::isnan(e) ? std::numeric_limits<double>::infinity() : e + std::ldexp(e, -50);
+  }
   /// The charge for rounding the result r of one operation.
   static double rounding(F r) { return u * std::abs(double(r)) + eta; }
   /// The charge for a math library result r within k ulps (an ulp of r is at most 2u|r|).
