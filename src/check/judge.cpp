@@ -309,7 +309,7 @@ template <class F> std::string nonfinite_of(const vec<F> &v, const std::string &
 } // namespace
 
 verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const sides<double> &d,
-                            const sides<float> &f) {
+                            const sides<float> &f, double inputs) {
   require_same_length(d, lhs_name, rhs_name);
   require_same_length(f, lhs_name, rhs_name);
   if (f.lhs.size() != d.lhs.size())
@@ -339,6 +339,7 @@ verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const si
     return v;
   }
   two_precision_evidence e;
+  e.inputs = std::isfinite(inputs) ? std::abs(inputs) : 0;
   for (Eigen::Index k = 0; k < d.lhs.size(); ++k) {
     const double dd = std::abs(double(high(high(d.lhs[k]) - high(d.rhs[k]))));
     const double df = std::abs(double(f.lhs[k]) - double(f.rhs[k])); // exact in double

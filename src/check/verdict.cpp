@@ -73,7 +73,7 @@ double rounding_evidence::used() const {
 }
 
 double two_precision_evidence::allowed() const {
-  return std::ldexp(std::max(float_difference, std::ldexp(scale, -24)), -16);
+  return std::ldexp(std::max(float_difference, std::ldexp(std::max(scale, inputs), -24)), -16);
 }
 
 double law_evidence::used() const {
@@ -153,7 +153,7 @@ std::string verdict::tolerance_text() const {
   case rung::machine:
     if (precisions)
       return "the two-precision rule: equal when the sides' difference in double is at most "
-             "2^-16 × max(their difference in float, 2^-24 × the largest side) = " +
+             "2^-16 × max(their difference in float, 2^-24 × the largest side or input) = " +
              short_number(precisions->allowed()) +
              " (a rounding difference shrinks about 2^29-fold from float to double; a violated "
              "law's does not)";

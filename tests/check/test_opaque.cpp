@@ -127,7 +127,12 @@ TEST(TwoPrecision, ARoundingDifferenceThatShrinksHoldsAndOneThatDoesNotIsABug) {
             verdict_kind::different);
   EXPECT_EQ(judge_two_precision("l", "r", in_double(1 + allowed / 2, 1), in_float(1 + float(f), 1)).kind,
             verdict_kind::equal_up_to_rounding);
-  // Float sides that agree exactly: the floor 2^-40 × the largest side.
+  // Float sides that agree exactly (a function saturated in float but not in double): the
+  // floor 2^-40 × the largest side or input.
+  EXPECT_EQ(judge_two_precision("l", "r", in_double(1e-4 + 0x1p-45, 1e-4), in_float(1e-4f, 1e-4f), 1).kind,
+            verdict_kind::equal_up_to_rounding);
+  EXPECT_EQ(judge_two_precision("l", "r", in_double(1e-4 + 0x1p-38, 1e-4), in_float(1e-4f, 1e-4f), 1).kind,
+            verdict_kind::different);
   EXPECT_EQ(judge_two_precision("l", "r", in_double(1 + 0x1p-45, 1), in_float(1, 1)).kind,
             verdict_kind::equal_up_to_rounding);
   EXPECT_EQ(judge_two_precision("l", "r", in_double(1 + 0x1p-38, 1), in_float(1, 1)).kind,

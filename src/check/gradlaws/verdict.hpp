@@ -123,13 +123,16 @@ struct law_evidence {
 /// value or rounding bound of): the subject's two sides computed in double and in float. A
 /// rounding difference shrinks about 2^29-fold from float to double; a violated law's
 /// difference keeps its size. Equal up to rounding when the double difference is at most
-/// 2^-16 × max(float difference, 2^-24 × the largest side) — 2^13 of slack on the expected
-/// ratio, and a floor for float sides that happen to agree exactly.
+/// 2^-16 × max(float difference, 2^-24 × max(largest side, largest input)) — 2^13 of slack on
+/// the expected ratio, and a floor at float's resolution of the values involved, for float
+/// sides that agree exactly (a function that saturates in float, as erf does at |z| ≈ 4, while
+/// it still moves in double).
 struct two_precision_evidence {
   std::size_t component = 0;    ///< where the double difference is largest
   double double_difference = 0; ///< max_k |lhs_k − rhs_k| in double
   double float_difference = 0;  ///< the same in float
   double scale = 0;             ///< max_k of |lhs_k|, |rhs_k| in double
+  double inputs = 0;            ///< the largest value of θ and the batch
   /// The largest double difference that rounding explains.
   double allowed() const;
   bool holds() const { return double_difference <= allowed(); }

@@ -71,6 +71,7 @@ void fields(P &p, V &v) {
   v("double_difference", p.double_difference);
   v("float_difference", p.float_difference);
   v("scale", p.scale);
+  v("inputs", p.inputs);
 }
 
 template <same_or_const<function_accuracy> A, class V>

@@ -39,7 +39,7 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
   if constexpr (requires { is_opaque(c.m); }) {
     if (is_opaque(c.m)) // no exact value, no bound: the subject in double against itself in float
       return judge_two_precision(l.info.lhs, l.info.rhs, l.sides.template on<double>(subject, c),
-                                 l.sides.template on<float>(subject, c));
+                                 l.sides.template on<float>(subject, c), c.magnitude());
   }
   if constexpr (has_reference_v<Subject>) {
     const Subject &ref = reference<Subject>::get();
