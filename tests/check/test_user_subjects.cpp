@@ -1,6 +1,6 @@
 // The user's code as a subject: check() runs every law that applies, on the rungs the
-// subject's callables run on; on the machine rung each side is judged against the exact value
-// of the same inputs under a derived rounding bound.
+// subject's callables run on; on the machine rung the two sides are compared with each other
+// under their derived rounding bounds, and each with the exact value of the same inputs.
 
 #include <gradlaws/checks.hpp>
 #include <gradlaws/report.hpp>

@@ -10,8 +10,11 @@
 // Which rungs run: a subject written generically over the scalar runs on the exact and high
 // rungs (the laws compare its results with each other and with the reverse-mode oracle) and
 // on the machine rung; one written for double or float runs on the machine rung only, where
-// each side it computes is judged against the exact value of the same side on the same
-// inputs, under a rounding bound derived from the computation (gradlaws/verdict.hpp).
+// the two sides it computes are compared with each other under the sum of their rounding
+// bounds, derived from the computation with the subject's own activations if it declares them
+// (the law verdict), and each with the exact value (the accuracy verdict; gradlaws/verdict.hpp).
+// Code whose model gradlaws does not know (gradlaws/opaque.hpp) is judged by the two-precision
+// rule instead.
 //
 // For GoogleTest, gradlaws/gtest.hpp runs a check inside a test and reports each failing law.
 

@@ -196,8 +196,9 @@ law<Subject, Case> make_fallacy(property_info info, case_generator<Case> cases, 
 }
 
 /// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict;
-/// machine: each side against the reference's exact value under its rounding bound, in float
-/// when `single` and double otherwise).
+/// machine: the law verdict — the two sides under the sum of their rounding bounds, each side's
+/// accuracy against the reference's exact value as evidence — in float when `single` and double
+/// otherwise; for an opaque model, the two-precision rule).
 template <class Subject, property_case Case>
 verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
                  const run_options &opt, bool single = false);

@@ -1,8 +1,9 @@
 #pragma once
 // Running error analysis: a machine value (float or double, computed exactly as F arithmetic
 // computes it) together with a bound on its distance from the exact value of the same
-// expression on the same inputs. The machine rung's verdicts judge a user's float result
-// against the exact value of the same inputs under the bound this arithmetic derives.
+// expression on the same inputs. The machine rung's law verdict compares the two sides a
+// user's code computed in float or double under the sum of their bounds; its accuracy verdict
+// compares each side with the exact value (gradlaws/verdict.hpp).
 //
 // Every operation charges what IEEE 754 arithmetic in round-to-nearest can lose (Higham,
 // Accuracy and Stability of Numerical Algorithms, 2nd ed., §2.2 and §3.3): the result r of a
