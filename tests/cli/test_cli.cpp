@@ -215,6 +215,20 @@ TEST(Cli, GalleryWithSeedsCountsTheTwinsFalseAlarms) {
   EXPECT_EQ(run({"gallery", "--jobs", "2"}).status, 2); // the kill matrix is one process
 }
 
+TEST(Cli, GalleryHiddenJudgesBatchGradientsByTheTwoPrecisionRuleAndSkipsPipelines) {
+  const auto r = run({"gallery", "--hidden", "missing_one_over_n", "replica_sum_then_average",
+                      "--cases", "30", "--no-timings"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("double and float"), std::string::npos) << r.out; // the rule's verdict
+  EXPECT_EQ(r.out.find("replica_sum_then_average"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 1 bugs caught"), std::string::npos) << r.out;
+  const auto pipelines = run({"gallery", "--hidden", "replica_sum_then_average"});
+  EXPECT_EQ(pipelines.status, 2);
+  EXPECT_NE(pipelines.err.find("none of the cases named is a batch gradient"), std::string::npos)
+      << pipelines.err;
+  EXPECT_EQ(run({"report", "--hidden"}).status, 2); // a gallery flag
+}
+
 TEST(Cli, GalleryRefusesAnUnknownCaseBeforeRunning) {
   const auto r = run({"gallery", "missing_one_over_n", "no_such_bug"});
   EXPECT_EQ(r.status, 2);
