@@ -140,9 +140,9 @@ gradient_subject threshold_subject(bool declared) {
     const own_functions_scope scope(mine, own_charge::law);
     return gradient<F>(m, theta, x, y, r);
   };
-  gradient_subject s(declared ? "softplus with a threshold, declared" : "softplus with a threshold");
-  s.set<double>(run);
-  s.set<float>(run);
+  // Constrained to float and double, the callable is set on those two formats only.
+  gradient_subject s = make_gradient_subject(
+      declared ? "softplus with a threshold, declared" : "softplus with a threshold", run);
   s.supports({.activations = selection<activation>::named({"softplus"})});
   if (declared) s.computes_with(threshold_softplus());
   return s;

@@ -32,12 +32,9 @@ gradient_subject hidden(bool bug) {
   {
     return gradient<F>(hidden_network(), theta, x, y, bug ? reduction::sum() : r);
   };
-  gradient_subject s(bug ? "my network, 1/N forgotten" : "my network");
-  s.set<double>(run);
-  s.set<float>(run);
-  s.supports({.fixed_model = std::make_shared<const model>(
-                  opaque_model("my network", 2, 1, hidden_network().parameter_count(), "mse"))});
-  return s;
+  return make_gradient_subject(bug ? "my network, 1/N forgotten" : "my network", run)
+      .supports({.fixed_model = std::make_shared<const model>(
+                     opaque_model("my network", 2, 1, hidden_network().parameter_count(), "mse"))});
 }
 
 check_options opaque_options(int cases = 40) {
