@@ -16,7 +16,7 @@
 // there — and nothing at a site whose argument is exact: a deterministic function gives the same
 // value to the same argument, so its distance from the exact σ cancels between the sides.
 // The accuracy verdict compares each side with the exact value, charging at each site P and the
-// measured |δ(z)| (MPFR at the working precision), and names each function's worst error in ulps.
+// measured |δ(z)| (MPFR at 30 digits), and names each function's worst error in ulps.
 
 #include "gradlaws/activation.hpp"
 #include "gradlaws/function_accuracy.hpp"
