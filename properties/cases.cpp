@@ -56,7 +56,7 @@ rc::Gen<reshuffled_problem> reshuffled(const gen::problem_options &o) {
     problem p = *gen::problems(o);
     auto order = *gen::permutation(p.batch_size());
     mat<exact> ex = *gen::columns(p.m.input_dim(), 1);
-    mat<exact> ey = *gen::columns(p.m.output_dim(), 1);
+    mat<exact> ey = *gen::targets(p.m, 1);
     return reshuffled_problem{std::move(p), std::move(order), vec<exact>(ex.col(0)),
                               vec<exact>(ey.col(0))};
   });
@@ -70,7 +70,9 @@ std::string two_loss_problem::describe() const {
 rc::Gen<two_loss_problem> two_losses(const gen::problem_options &o) {
   return rc::gen::exec([o] {
     problem p = *gen::problems(o);
-    std::vector<const loss *> on = losses_on(o.on);
+    std::vector<const loss *> on; // a second loss that takes the same targets
+    for (const loss *l : losses_on(o.on))
+      if (l->info().target == p.m.objective_loss().info().target) on.push_back(l);
     const loss *b = *rc::gen::elementOf(on);
     auto alpha = *gen::dyadic();
     auto beta = *gen::dyadic();

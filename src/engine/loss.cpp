@@ -1,6 +1,7 @@
 #include "gradlaws/loss.hpp"
 
 #include "gradlaws/detail/builtin_losses.hpp"
+#include "gradlaws/detail/class_losses.hpp"
 #include "gradlaws/detail/registry.hpp"
 
 namespace gradlaws {
@@ -24,14 +25,38 @@ detail::registry<loss> &loss_table() {
       t.add(std::make_unique<detail::loss_adapter<Impl>>(std::move(info)));
     };
     using namespace builtin;
-    add.operator()<mse>({"mse", "Σ_j (y_j - ŷ_j)²", true, false, "none"});
+    auto conv = [](loss_info i, mean_count c, std::string framework,
+                   target_kind k = target_kind::dense) {
+      i.counts = c;
+      i.framework = std::move(framework);
+      i.target = k;
+      return i;
+    };
+    using mc = mean_count;
+    add.operator()<mse>(conv({"mse", "Σ_j (y_j - ŷ_j)²", true, false, "none"}, mc::elements,
+                             "torch.nn.functional.mse_loss"));
     add.operator()<linear>({"linear", "Σ_j (y_j - ŷ_j)", true, true, "none"});
-    add.operator()<absolute>({"absolute", "Σ_j |y_j - ŷ_j|", true, false,
-                              "∂L/∂ŷ_j = 0 where ŷ_j = y_j"});
-    add.operator()<huber>({"huber", "Σ_j r_j²/2 if |r_j| ≤ 1 else |r_j| - 1/2, r = ŷ - y", true,
-                           false, "none (C¹)"});
-    add.operator()<bce_logits>({"bce_logits", "Σ_j log(1+e^ŷ_j) - y_j ŷ_j", false, false, "none"});
-    add.operator()<softmax_ce>({"softmax_ce", "-Σ_j y_j log softmax(ŷ)_j", false, false, "none"});
+    add.operator()<absolute>(conv({"absolute", "Σ_j |y_j - ŷ_j|", true, false,
+                                   "∂L/∂ŷ_j = 0 where ŷ_j = y_j"},
+                                  mc::elements, "torch.nn.functional.l1_loss"));
+    add.operator()<huber>(conv({"huber", "Σ_j r_j²/2 if |r_j| ≤ 1 else |r_j| - 1/2, r = ŷ - y",
+                                true, false, "none (C¹)"},
+                               mc::elements, "torch.nn.functional.huber_loss(delta=1)"));
+    add.operator()<bce_logits>(conv({"bce_logits", "Σ_j log(1+e^ŷ_j) - y_j ŷ_j", false, false,
+                                     "none"},
+                                    mc::elements,
+                                    "torch.nn.functional.binary_cross_entropy_with_logits"));
+    add.operator()<softmax_ce>(conv({"softmax_ce", "-Σ_j y_j log softmax(ŷ)_j", false, false,
+                                     "none"},
+                                    mc::examples,
+                                    "torch.nn.functional.cross_entropy with probability targets",
+                                    target_kind::distribution));
+    add.operator()<mse_output_mean>(conv({"mse_output_mean", "(1/d) Σ_j (y_j - ŷ_j)²", true,
+                                          false, "none"},
+                                         mc::examples,
+                                         "keras.losses.MeanSquaredError (mean over the outputs, "
+                                         "then over the batch)"));
+    gradlaws::detail::add_class_losses([&t](std::unique_ptr<const loss> l) { t.add(std::move(l)); });
     return t;
   }();
   return r;
@@ -85,6 +110,76 @@ std::shared_ptr<const loss> combine(const exact &alpha, const loss &a, const exa
   return std::make_shared<combination>(alpha, a, beta, b);
 }
 
+std::string_view to_string(target_kind k) {
+  switch (k) {
+  case target_kind::dense: return "dense";
+  case target_kind::distribution: return "distribution";
+  case target_kind::class_index: return "class index";
+  }
+  return "?";
+}
+
+std::string_view to_string(mean_count c) {
+  switch (c) {
+  case mean_count::examples: return "N examples";
+  case mean_count::elements: return "N·d elements";
+  case mean_count::targets: return "Σ w of the targets' classes, ignored targets excluded";
+  }
+  return "?";
+}
+
+exact loss::class_weight(long, std::size_t) const { return exact(1); }
+
+bool loss::ignores(const vec<exact> &y) const {
+  const auto ignored = ignore_label();
+  return ignored && info_.target == target_kind::class_index && y.size() == 1 &&
+         label_of(y[0]) == ignored;
+}
+
+std::string loss::target_problem(const vec<exact> &y, std::size_t outputs) const {
+  const std::size_t rows = target_rows(outputs);
+  if (std::size_t(y.size()) != rows)
+    return "it has " + std::to_string(y.size()) + " entries; " + name() + " takes " +
+           std::to_string(rows);
+  switch (info_.target) {
+  case target_kind::dense: return "";
+  case target_kind::distribution: {
+    exact total(0);
+    for (Eigen::Index j = 0; j < y.size(); ++j) {
+      if (y[j] < 0) return "entry " + std::to_string(j) + " is negative (" + to_string(y[j]) + ")";
+      total += y[j];
+    }
+    return total == 1 ? "" : "its entries sum to " + to_string(total) + ", not 1";
+  }
+  case target_kind::class_index: {
+    const auto c = label_of(y[0]);
+    if (ignores(y) || (c && *c >= 0 && std::size_t(*c) < outputs)) return "";
+    return to_string(y[0]) + " is not a class in 0.." + std::to_string(outputs - 1) +
+           (ignore_label() ? " or the ignore label " + std::to_string(*ignore_label()) : "");
+  }
+  }
+  return "";
+}
+
+std::string loss::describe_target(const vec<exact> &y) const {
+  if (info_.target != target_kind::class_index || y.size() != 1) return to_string(y);
+  if (ignores(y)) return "ignored (" + to_string(y[0]) + ")";
+  return "class " + to_string(y[0]);
+}
+
+std::string loss::convention() const {
+  const bool labels = info_.target == target_kind::class_index;
+  std::string s = std::string(to_string(info_.target)) + " target; L " +
+                  (labels ? "is the target class's term (0 for an ignored target)"
+                          : "sums over its outputs") +
+                  "; gradlaws's J averages over the examples (÷ N" +
+                  (labels ? ", ignored ones counted)" : ")") + "; the loss's own mean ÷ " +
+                  std::string(to_string(info_.counts));
+  if (!info_.framework.empty()) s += ", as " + info_.framework + " with reduction='mean'";
+  if (info_.counts == mean_count::elements) s += ": 1/d × gradlaws's gradient";
+  return s;
+}
+
 const loss &find_loss(std::string_view name) { return loss_table().find(name); }
 std::vector<const loss *> losses() { return loss_table().all(); }
 std::vector<const loss *> losses_on(rung r) {
@@ -120,6 +215,9 @@ std::vector<exact> reduction::coefficients(std::size_t n) const {
     for (std::size_t i = 0; i < n; ++i) c[i] = weights[i] / total;
     return c;
   }
+  case kind::framework_mean:
+    throw error("the loss's own mean depends on the loss and the targets: use "
+                "reduction::coefficients_for(loss, Y, outputs)");
   case kind::given:
     if (weights.size() != n)
       throw dimension_error("Σ c_i L_i: " + std::to_string(weights.size()) +
@@ -138,6 +236,7 @@ std::string reduction::describe() const {
     for (std::size_t i = 0; i < weights.size(); ++i) s += (i ? ", " : "") + to_string(weights[i]);
     return s + "]";
   }
+  case kind::framework_mean: return "the loss's own mean";
   case kind::given: {
     std::string s = "Σ c_i L_i with c = [";
     for (std::size_t i = 0; i < weights.size(); ++i) s += (i ? ", " : "") + to_string(weights[i]);

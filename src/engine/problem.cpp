@@ -18,8 +18,11 @@ std::string problem::describe() const {
   for (Eigen::Index k = 0; k < theta.size(); ++k)
     s += (k ? ", " : "") + names[std::size_t(k)] + " = " + to_string(theta[k]);
   s += "\nbatch  (x, y) = ";
+  const loss &l = m.objective_loss();
+  const bool labels = l.info().target == target_kind::class_index;
   for (Eigen::Index i = 0; i < x.cols(); ++i)
-    s += (i ? ", " : "") + std::string("(") + column_string(x, i) + ", " + column_string(y, i) + ")";
+    s += (i ? ", " : "") + std::string("(") + column_string(x, i) + ", " +
+         (labels ? l.describe_target(vec<exact>(y.col(i))) : column_string(y, i)) + ")";
   s += "   [N = " + std::to_string(x.cols()) + ", rung " + std::string(to_string(on)) + "]";
   return s;
 }
@@ -38,7 +41,7 @@ double problem::magnitude() const {
   };
   take(lift<double>(mat<exact>(theta)));
   take(lift<double>(x));
-  take(lift<double>(y));
+  if (m.objective_loss().info().target != target_kind::class_index) take(lift<double>(y));
   try {
     tape<double> t;
     take(forward<double>(m, lift<double>(theta), lift<double>(x), &t));

@@ -144,8 +144,10 @@ rc::Gen<model> models(const problem_options &o) {
       acts.push_back(o.activation.empty() ? *entry_name(o.activations.of(activations_on(o.on)))
                                           : o.activation);
     }
-    const std::string loss_name =
-        o.loss.empty() ? *entry_name(o.losses.of(losses_on(o.on))) : o.loss;
+    std::vector<const loss *> drawable;
+    for (const loss *l : o.losses.of(losses_on(o.on)))
+      if (o.class_targets || l->info().target != target_kind::class_index) drawable.push_back(l);
+    const std::string loss_name = o.loss.empty() ? *entry_name(drawable) : o.loss;
     return make_layered_mlp(input, widths, acts, output, loss_name, o.layer);
   });
 }
@@ -156,12 +158,70 @@ rc::Gen<problem> problems(const problem_options &o) {
     const auto n = *count(o.min_batch, o.max_batch);
     auto theta = *rc::gen::container<std::vector<exact>>(m.parameter_count(), dyadic());
     mat<exact> x = *columns(m.input_dim(), n);
-    mat<exact> y = *columns(m.output_dim(), n);
+    mat<exact> y = *targets(m, n);
     vec<exact> t(Eigen::Index(theta.size()));
     for (std::size_t k = 0; k < theta.size(); ++k) t[Eigen::Index(k)] = theta[k];
     t += initial_parameters(m);
     return problem{std::move(m), std::move(t), std::move(x), std::move(y), o.on};
   });
+}
+
+namespace {
+vec<exact> one_hot(std::size_t classes, std::size_t c, const exact &eps) {
+  vec<exact> y{Eigen::Index(classes)};
+  for (std::size_t j = 0; j < classes; ++j)
+    y[Eigen::Index(j)] = (j == c ? exact(1) - eps : exact(0)) + eps / exact(long(classes));
+  return y;
+}
+} // namespace
+
+rc::Gen<mat<exact>> targets(const model &m, std::size_t n) {
+  const loss &l = m.objective_loss();
+  const std::size_t classes = m.output_dim();
+  switch (l.info().target) {
+  case target_kind::dense: return columns(classes, n);
+  case target_kind::distribution:
+    return rc::gen::exec([classes, n] {
+      mat<exact> y{Eigen::Index(classes), Eigen::Index(n)};
+      for (std::size_t i = 0; i < n; ++i)
+        y.col(Eigen::Index(i)) =
+            one_hot(classes, *count(0, classes - 1), exact(long(*count(0, 2)), 4));
+      return y;
+    });
+  case target_kind::class_index: break;
+  }
+  const long ignore = l.ignore_label().value_or(0);
+  const bool can_ignore = l.ignore_label().has_value();
+  return rc::gen::exec([classes, n, ignore, can_ignore] {
+    mat<exact> y(1, Eigen::Index(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool ignored = can_ignore && *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
+      y(0, Eigen::Index(i)) = ignored ? exact(ignore) : exact(long(*count(0, classes - 1)));
+    }
+    return y;
+  });
+}
+
+std::vector<vec<exact>> simpler_targets(const loss &l, const vec<exact> &y, std::size_t outputs) {
+  std::vector<vec<exact>> out;
+  switch (l.info().target) {
+  case target_kind::dense: break;
+  case target_kind::distribution: {
+    const vec<exact> first = one_hot(outputs, 0, exact(0));
+    if (y != first) out.push_back(first);
+    break;
+  }
+  case target_kind::class_index: {
+    if (l.ignores(y)) {
+      out.push_back(vec<exact>::Constant(1, exact(0)));
+      break;
+    }
+    const long c = label_of(y[0]).value_or(0);
+    for (long k = 0; k < c; ++k) out.push_back(vec<exact>::Constant(1, exact(k)));
+    break;
+  }
+  }
+  return out;
 }
 
 rc::Gen<std::vector<std::size_t>> partition(std::size_t n) {

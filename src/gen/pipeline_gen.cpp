@@ -287,7 +287,8 @@ std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, con
       t.theta[k] = init[k] + v;
       out.push_back(std::move(t));
     }
-  if (m.supports(rung::exact) && d.x.cols() > 0) {
+  const bool dense = m.objective_loss().info().target == target_kind::dense;
+  if (dense && m.supports(rung::exact) && d.x.cols() > 0) {
     const mat<exact> yhat = forward<exact>(m, d.theta, d.x);
     for (Eigen::Index k = 0; k < d.theta.size(); ++k)
       for (const exact &v : simpler_values(d.theta[k] - init[k])) {
@@ -333,7 +334,14 @@ std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, con
         }
   };
   values(&drawn_batch::x);
-  values(&drawn_batch::y);
+  if (dense) values(&drawn_batch::y);
+  else
+    for (Eigen::Index j = 0; j < d.y.cols(); ++j)
+      for (vec<exact> &v : simpler_targets(m.objective_loss(), d.y.col(j), m.output_dim())) {
+        drawn_batch t = d;
+        t.y.col(j) = std::move(v);
+        out.push_back(std::move(t));
+      }
   values(&drawn_batch::shift);
   return out;
 }
@@ -345,7 +353,7 @@ rc::Gen<drawn_batch> drawn_batches(const model &m, std::size_t n, std::size_t sh
       [](vec<exact> theta, mat<exact> x, mat<exact> y, mat<exact> shift) {
         return drawn_batch{std::move(theta), std::move(x), std::move(y), std::move(shift)};
       },
-      parameters(m), columns(m.input_dim(), n), columns(m.output_dim(), n),
+      parameters(m), columns(m.input_dim(), n), targets(m, n),
       columns(m.input_dim(), shifts));
   return shrinking<drawn_batch>(raw, [m, init](const drawn_batch &d) { return simpler_draws(d, m, init); });
 }

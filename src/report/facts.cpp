@@ -155,7 +155,12 @@ const std::vector<spans> &glossary() {
       {strong("loss"), plain(": a loss sums over its outputs ("), formula("L_i = Σ_j (y_ij − ŷ_ij)²"),
        plain(" for MSE) and the objective averages over the examples ("), formula("J = (1/N) Σ_i L_i"),
        plain("), so gradlaws's MSE gradient is d_out times that of PyTorch's default "), code("mse_loss"),
-       plain(", which averages over all N·d_out elements.")},
+       plain(", which averages over all N·d_out elements. A class-index loss ("), code("cross_entropy"),
+       plain(", "), code("nll"), plain(") takes one label per example, and an ignored label (-100) has no loss; "
+             "the loss's own mean, "), code("reduction::framework_mean()"),
+       plain(", divides as its framework does: by N·d elements for MSE, L1, Huber and BCE, by Σ w of the "
+             "targets' classes (ignored ones excluded) for cross-entropy. "), code("gradlaws list losses"),
+       plain(" names each loss's convention.")},
       {strong("softplus"), plain(": "), formula("log(1 + e^z)"),
        plain(" computed exactly, with no threshold (PyTorch's softplus returns z above z = 20).")},
       {strong("BatchNorm of a batch of one"),

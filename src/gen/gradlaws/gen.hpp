@@ -36,6 +36,9 @@ struct problem_options {
   std::string loss;
   selection<gradlaws::activation> activations; ///< drawn from when `activation` is empty
   selection<gradlaws::loss> losses;            ///< drawn from when `loss` is empty
+  /// Draw losses with class-index targets too (their targets are labels, not values a law
+  /// may average or move).
+  bool class_targets = false;
   std::size_t min_hidden = 0, max_hidden = 2;
   std::size_t max_width = 3;
   std::size_t max_input = 2, max_output = 2;
@@ -56,6 +59,15 @@ rc::Gen<problem> problems(const problem_options &o);
 /// A batch of n columns of the given height. Besides shrinking each value, it shrinks a row
 /// by translation (subtracting its first entry), which keeps differences between examples.
 rc::Gen<mat<exact>> columns(std::size_t rows, std::size_t n);
+/// n targets for the loss of model m: dense columns (as columns()); distributions, a one-hot
+/// of class c mixed with the uniform by ε ∈ {0, 1/4, 1/2} (shrinking to the one-hot of
+/// class 0); or class labels in 0..C-1, each ignored (the loss's ignore label) one time in four
+/// (shrinking to class 0, then to smaller labels).
+rc::Gen<mat<exact>> targets(const model &m, std::size_t n);
+/// Simpler targets than column y for loss l and C outputs, simplest first (empty for dense
+/// targets, which shrink value by value): smaller class labels, the ignore label to class 0,
+/// a distribution to the one-hot of class 0.
+std::vector<vec<exact>> simpler_targets(const loss &l, const vec<exact> &y, std::size_t outputs);
 /// A split of n examples into consecutive micro-batch sizes (each ≥ 1, summing to n);
 /// shrinks towards a single micro-batch.
 rc::Gen<std::vector<std::size_t>> partition(std::size_t n);

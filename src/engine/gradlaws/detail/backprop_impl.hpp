@@ -13,6 +13,42 @@
 
 namespace gradlaws {
 
+namespace detail {
+/// Throws dimension_error naming example j unless y is a target of loss l: a class label in
+/// 0..C-1 or the ignore label; a distribution (entries ≥ 0 summing to 1, to within the
+/// rounding of T's conversion of each entry).
+template <class T>
+void check_target(const loss &l, const vec<T> &y, std::size_t outputs, std::size_t j) {
+  const auto where = [&] {
+    return "target y_" + std::to_string(j + 1) + " of loss " + l.name() + ": ";
+  };
+  if (l.info().target == target_kind::class_index) {
+    const auto c = label_of(y[0]);
+    if (c && (*c == l.ignore_label() || (*c >= 0 && std::size_t(*c) < outputs))) return;
+    throw dimension_error(where() + "not a class label in 0.." + std::to_string(outputs - 1) +
+                          (l.ignore_label() ? " or the ignore label " +
+                                                  std::to_string(*l.ignore_label())
+                                            : std::string()));
+  }
+  if (l.info().target != target_kind::distribution) return;
+  if constexpr (std::is_same_v<T, exact>) {
+    const std::string why = l.target_problem(y, outputs);
+    if (!why.empty()) throw dimension_error(where() + why);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    T total(0);
+    for (Eigen::Index k = 0; k < y.size(); ++k) {
+      if (y[k] < 0) throw dimension_error(where() + "a probability is negative");
+      total += y[k];
+    }
+    using std::abs;
+    if (abs(total - T(1)) > T(4) * T(y.size()) * std::numeric_limits<T>::epsilon())
+      throw dimension_error(where() + "the probabilities sum to " + to_string(total) +
+                            ", not 1 (soft labels are a distribution)");
+  }
+}
+
+} // namespace detail
+
 template <class T>
 void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y) {
   if (x.cols() == 0) throw empty_batch_error("empty batch: X has no examples (columns)");
@@ -23,9 +59,12 @@ void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const ma
   if (std::size_t(x.rows()) != m.input_dim())
     throw dimension_error("X has " + std::to_string(x.rows()) + " rows but the model takes " +
                           std::to_string(m.input_dim()) + " inputs");
-  if (std::size_t(y.rows()) != m.output_dim())
+  const loss &l = m.objective_loss();
+  if (std::size_t(y.rows()) != l.target_rows(m.output_dim()))
     throw dimension_error("Y has " + std::to_string(y.rows()) + " rows but the model has " +
-                          std::to_string(m.output_dim()) + " outputs");
+                          std::to_string(m.output_dim()) + " outputs and its loss " + l.name() +
+                          " takes " + std::to_string(l.target_rows(m.output_dim())) +
+                          " target rows per example");
   if (x.cols() != y.cols())
     throw dimension_error("X has " + std::to_string(x.cols()) + " examples but Y has " +
                           std::to_string(y.cols()));
@@ -42,6 +81,7 @@ void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const ma
       if (!is_finite_value(y(i, j)))
         throw nonfinite_error("target y_" + std::to_string(j + 1) + "[" + std::to_string(i) +
                               "] is NaN or infinite");
+    detail::check_target(l, vec<T>(y.col(j)), m.output_dim(), std::size_t(j));
   }
 }
 
@@ -183,7 +223,8 @@ template <class T> mat<T> output_errors(const model &m, const mat<T> &yhat, cons
   if (std::size_t(yhat.rows()) != m.output_dim())
     throw dimension_error("ŷ has " + std::to_string(yhat.rows()) + " rows but the model has " +
                           std::to_string(m.output_dim()) + " outputs");
-  if (y.rows() != yhat.rows() || y.cols() != yhat.cols())
+  if (std::size_t(y.rows()) != m.objective_loss().target_rows(std::size_t(yhat.rows())) ||
+      y.cols() != yhat.cols())
     throw dimension_error("Y is " + std::to_string(y.rows()) + "×" + std::to_string(y.cols()) +
                           " but ŷ is " + std::to_string(yhat.rows()) + "×" +
                           std::to_string(yhat.cols()));
@@ -207,7 +248,7 @@ template <class T>
 T objective(const model &m, const vec<T> &theta, const mat<T> &x, const mat<T> &y,
             const reduction &r) {
   check_inputs(m, theta, x, y);
-  const auto c = r.coefficients(std::size_t(x.cols()));
+  const auto c = r.coefficients_for(m.objective_loss(), y, m.output_dim());
   const mat<T> yhat = forward(m, theta, x);
   T j(0);
   for (Eigen::Index i = 0; i < x.cols(); ++i)
@@ -236,7 +277,7 @@ void detail::gradient_into(const model &m, const vec<T> &theta, const mat<T> &x,
     }
     break;
   default: {
-    const auto c = r.coefficients(n);
+    const auto c = r.coefficients_for(m.objective_loss(), y, m.output_dim());
     for (Eigen::Index i = 0; i < up.cols(); ++i)
       if (c[std::size_t(i)] != 1) scale_column(i, from_exact<T>(c[std::size_t(i)]));
   }

@@ -21,6 +21,20 @@ struct mse {
   }
 };
 
+/// Squared error averaged over the outputs, (1/d) Σ_j (y_j - ŷ_j)²: Keras's convention.
+struct mse_output_mean {
+  static constexpr bool rational = true;
+  template <class T> static T value(const vec<T> &yhat, const vec<T> &y) {
+    return mse::value(yhat, y) / T(static_cast<int>(y.size()));
+  }
+  template <class T> static vec<T> gradient(const vec<T> &yhat, const vec<T> &y) {
+    vec<T> g = mse::gradient(yhat, y);
+    const T d(static_cast<int>(y.size()));
+    for (Eigen::Index j = 0; j < g.size(); ++j) g[j] = g[j] / d;
+    return g;
+  }
+};
+
 /// The seed's linear loss Σ_j (y_j - ŷ_j): its gradient in ŷ is constant.
 struct linear {
   static constexpr bool rational = true;
