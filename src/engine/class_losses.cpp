@@ -198,6 +198,10 @@ void add_class_losses(const std::function<void(std::unique_ptr<const loss>)> &ad
       class_info("nll", "-ŷ_c (ŷ: log-probabilities); 0 if c = -100", true,
                  "torch.nn.functional.nll_loss(ignore_index=-100)"),
       -100, exact(0), one, true));
+  add(std::make_unique<class_index_loss>(
+      class_info("nll_weighted", "-w_c·ŷ_c, w_c = c + 1 (ŷ: log-probabilities); 0 if c = -100",
+                 true, "torch.nn.functional.nll_loss(weight=[1, 2, …, C])"),
+      -100, exact(0), by_index, true));
   loss_info bce{"bce_logits_pos_weight", "Σ_j 2·y_j·log(1+e^-ŷ_j) + (1-y_j)·log(1+e^ŷ_j)", false,
                 false, "none"};
   bce.counts = mean_count::elements;

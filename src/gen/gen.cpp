@@ -158,7 +158,7 @@ rc::Gen<problem> problems(const problem_options &o) {
     const auto n = *count(o.min_batch, o.max_batch);
     auto theta = *rc::gen::container<std::vector<exact>>(m.parameter_count(), dyadic());
     mat<exact> x = *columns(m.input_dim(), n);
-    mat<exact> y = *targets(m, n);
+    mat<exact> y = *targets(m, n, o.ignored_targets);
     vec<exact> t(Eigen::Index(theta.size()));
     for (std::size_t k = 0; k < theta.size(); ++k) t[Eigen::Index(k)] = theta[k];
     t += initial_parameters(m);
@@ -175,7 +175,7 @@ vec<exact> one_hot(std::size_t classes, std::size_t c, const exact &eps) {
 }
 } // namespace
 
-rc::Gen<mat<exact>> targets(const model &m, std::size_t n) {
+rc::Gen<mat<exact>> targets(const model &m, std::size_t n, bool ignored) {
   const loss &l = m.objective_loss();
   const std::size_t classes = m.output_dim();
   switch (l.info().target) {
@@ -191,13 +191,15 @@ rc::Gen<mat<exact>> targets(const model &m, std::size_t n) {
   case target_kind::class_index: break;
   }
   const long ignore = l.ignore_label().value_or(0);
-  const bool can_ignore = l.ignore_label().has_value();
+  const bool can_ignore = ignored && l.ignore_label().has_value();
   return rc::gen::exec([classes, n, ignore, can_ignore] {
     mat<exact> y(1, Eigen::Index(n));
     for (std::size_t i = 0; i < n; ++i) {
       const bool ignored = can_ignore && *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
       y(0, Eigen::Index(i)) = ignored ? exact(ignore) : exact(long(*count(0, classes - 1)));
     }
+    // At least one target counts: a loss's own mean over none has nothing to divide by.
+    if (can_ignore && (y.array() == exact(ignore)).all()) y(0, Eigen::Index(n - 1)) = exact(0);
     return y;
   });
 }

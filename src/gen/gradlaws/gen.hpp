@@ -39,6 +39,8 @@ struct problem_options {
   /// Draw losses with class-index targets too (their targets are labels, not values a law
   /// may average or move).
   bool class_targets = false;
+  /// Class-index targets may be the loss's ignore label.
+  bool ignored_targets = true;
   std::size_t min_hidden = 0, max_hidden = 2;
   std::size_t max_width = 3;
   std::size_t max_input = 2, max_output = 2;
@@ -62,8 +64,9 @@ rc::Gen<mat<exact>> columns(std::size_t rows, std::size_t n);
 /// n targets for the loss of model m: dense columns (as columns()); distributions, a one-hot
 /// of class c mixed with the uniform by ε ∈ {0, 1/4, 1/2} (shrinking to the one-hot of
 /// class 0); or class labels in 0..C-1, each ignored (the loss's ignore label) one time in four
-/// (shrinking to class 0, then to smaller labels).
-rc::Gen<mat<exact>> targets(const model &m, std::size_t n);
+/// (shrinking to class 0, then to smaller labels), at least one of them not ignored.
+/// With `ignored` false, no target is the ignore label.
+rc::Gen<mat<exact>> targets(const model &m, std::size_t n, bool ignored = true);
 /// Simpler targets than column y for loss l and C outputs, simplest first (empty for dense
 /// targets, which shrink value by value): smaller class labels, the ignore label to class 0,
 /// a distribution to the one-hot of class 0.
