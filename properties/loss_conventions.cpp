@@ -308,5 +308,200 @@ const bool ignored_counted = register_fallacy(
      .domain = {.activations = few_activations(), .for_users = false}},
     builtin_gradient_subject);
 
+// ---------------------------------------------------------------------------------------------
+// Micro-batches of tokens with an ignore label
+
+/// Σ over the micro-batches of p.sizes of the gradient of Σ_{i∈k} c_i L_i, with c from
+/// `coefficient(k, Ω_k)` (Ω_k: the micro-batch's own count; a micro-batch whose targets are all
+/// ignored gets none and adds nothing).
+template <class T, class Coefficient>
+vec<T> accumulated(const gradient_subject &g, const partitioned_problem &p, Coefficient coefficient) {
+  const auto l = lift<T>(p);
+  const std::vector<exact> counts = counts_of(p);
+  vec<T> sum = vec<T>::Constant(l.theta.size(), T(0));
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k < p.sizes.size(); begin += p.sizes[k++]) {
+    const exact own = std::accumulate(counts.begin() + long(begin),
+                                      counts.begin() + long(begin + p.sizes[k]), exact(0));
+    if (own == 0) continue;
+    const std::vector<exact> c(p.sizes[k], coefficient(k, own));
+    sum += g.on<T>()(p.m, l.theta, slice(l.x, begin, p.sizes[k]), slice(l.y, begin, p.sizes[k]),
+                     reduction::given(c));
+  }
+  return sum;
+}
+
+template <class T> vec<T> full_batch_mean(const gradient_subject &g, const problem &p) {
+  const auto l = lift<T>(p);
+  return g.on<T>()(p.m, l.theta, l.x, l.y, reduction::framework_mean());
+}
+
+case_generator<partitioned_problem> split_tokens(selection<loss> s, bool ignored) {
+  return [s, ignored](const variant &v) { return partitioned(loss_options(v, s, ignored)); };
+}
+
+/// The loss's count in each micro-batch: "(1, 0)".
+std::string micro_batch_counts(const partitioned_problem &p) {
+  const std::vector<exact> counts = counts_of(p);
+  std::string out;
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k < p.sizes.size(); begin += p.sizes[k++])
+    out += (k ? ", " : "") + to_string(std::accumulate(counts.begin() + long(begin),
+                                                       counts.begin() + long(begin + p.sizes[k]),
+                                                       exact(0)));
+  return "(" + out + ")";
+}
+
+std::string two_micro_batches_with_different_counts(const partitioned_problem &p, const verdict &) {
+  if (p.sizes.size() != 2 || p.batch_size() > 3)
+    return "expected two micro-batches of at most three targets in all, got sizes " +
+           tuple_string(p.sizes);
+  const std::string c = micro_batch_counts(p);
+  const auto comma = c.find(", ");
+  if (c.substr(1, comma - 1) == c.substr(comma + 2, c.size() - comma - 3))
+    return "expected micro-batches with different labelled counts, got " + c;
+  return "";
+}
+
+/// Micro-batches of equal size with no ignored target (and no class weights): every micro-batch
+/// has the same count.
+rc::Gen<partitioned_problem> equal_token_splits(const variant &v) {
+  return rc::gen::exec([v] {
+    problem p = *gen::problems(loss_options(v, unweighted_class_losses(), false));
+    std::vector<std::size_t> divisors;
+    for (std::size_t k = 1; k <= p.batch_size(); ++k)
+      if (p.batch_size() % k == 0) divisors.push_back(k);
+    const std::size_t k = *rc::gen::elementOf(divisors);
+    std::vector<std::size_t> sizes(k, p.batch_size() / k); // before p is moved
+    return partitioned_problem{std::move(p), std::move(sizes)};
+  });
+}
+
+const bool global_count = register_law(
+    make_law<gradient_subject, partitioned_problem>(
+        {.name = "token_global_count",
+         .kind = entry_kind::law,
+         .family = "loss conventions",
+         .claim = "accumulating each micro-batch's summed token loss divided by the global count "
+                  "(Σ w of the labelled targets of the whole batch, taken before the first "
+                  "backward) gives the gradient of the loss's own mean over the batch, for every "
+                  "split, ignored target and class weight",
+         .formula = "Σ_k ∇ (Σ_{i∈k} L_i) / Ω = ∇ Σ_i L_i / Ω,   Ω = Σ_i w_{y_i} (labelled)",
+         .lhs = "accumulated micro-batch sums ÷ the global count",
+         .rhs = "batched backprop of the loss's own mean",
+         .explanation = "every labelled target has coefficient 1/Ω on both sides and an ignored "
+                        "one adds nothing",
+         .domain = {.activations = few_activations(), .for_users = false}},
+        split_tokens(any_class_losses(), true),
+        []<class T>(const gradient_subject &g, const partitioned_problem &p) -> sides<T> {
+          const exact omega = total(counts_of(p));
+          return {accumulated<T>(g, p, [&](std::size_t, const exact &) { return 1 / omega; }),
+                  full_batch_mean<T>(g, p)};
+        }),
+    builtin_gradient_subject);
+
+const bool micro_means = register_fallacy(
+    make_fallacy<gradient_subject, partitioned_problem>(
+        {.name = "token_mean_of_micro_batch_means",
+         .kind = entry_kind::fallacy,
+         .family = "loss conventions",
+         .claim = "with an ignore index, the mean over micro-batches of each micro-batch's own "
+                  "token mean is the token mean of the accumulated batch",
+         .formula = "(1/K) Σ_k ∇ (Σ_{i∈k} L_i) / T_k = ∇ Σ_i L_i / T",
+         .lhs = "mean of the micro-batches' own means",
+         .rhs = "batched backprop of the loss's own mean",
+         .expected_shape = "two micro-batches whose labelled counts differ, at most three targets "
+                           "in all",
+         .explanation = "wrong weights: a labelled target of micro-batch k gets 1/(K·T_k), so "
+                        "targets in micro-batches with fewer labels (more padding, more ignored "
+                        "tokens) count more; a micro-batch with none is skipped and still counts "
+                        "in K. Right: divide each micro-batch's summed loss by the global count T "
+                        "(token_global_count), as Hugging Face's num_items_in_batch does since "
+                        "October 2024. The two agree when every micro-batch has the same count "
+                        "(boundary law token_equal_micro_batch_counts).",
+         .domain = {.activations = few_activations(), .for_users = false}},
+        split_tokens(unweighted_class_losses(), true),
+        []<class T>(const gradient_subject &g, const partitioned_problem &p) -> sides<T> {
+          const exact k_inv = exact(1) / exact(static_cast<long>(p.sizes.size()));
+          return {accumulated<T>(g, p, [&](std::size_t, const exact &own) { return k_inv / own; }),
+                  full_batch_mean<T>(g, p)};
+        },
+        two_micro_batches_with_different_counts),
+    {.name = "token_equal_micro_batch_counts",
+     .claim = "when every micro-batch has the same number of labelled targets (none ignored, equal "
+              "sizes), the mean of the micro-batches' own means is the token mean",
+     .formula = "T_k = T/K for every k  ⇒  (1/K) Σ_k ∇ (Σ_{i∈k} L_i) / T_k = ∇ Σ_i L_i / T",
+     .explanation = "1/(K·T_k) = 1/T for every target",
+     .cases = equal_token_splits,
+     .domain = {.activations = few_activations(), .for_users = false}},
+    builtin_gradient_subject);
+
+// ---------------------------------------------------------------------------------------------
+// Label smoothing and ignored positions
+
+const selection<loss> &smoothed_losses() {
+  static const auto s = selection<loss>::named({"cross_entropy_smoothed"});
+  return s;
+}
+
+/// The smoothed loss's own mean, and the same with the smoothing term ε·(-1/C Σ_j log p_j)
+/// also at every ignored position (still ÷ the labelled count).
+template <class T> sides<T> smoothing_sides(const gradient_subject &g, const problem &p) {
+  if constexpr (is_exact_v<T>) {
+    throw unsupported_rung_error("label smoothing takes a log-softmax: use the high rung");
+  } else {
+    const auto l = lift<T>(p);
+    const exact eps(1, 10); // cross_entropy_smoothed's ε
+    const std::vector<exact> counts = counts_of(p);
+    const exact t = total(counts);
+    const std::size_t classes = p.m.output_dim();
+    const model uniform = p.m.with_loss(find_loss("softmax_ce"));
+    const mat<T> u = mat<T>::Constant(Eigen::Index(classes), l.x.cols(),
+                                      from_exact<T>(exact(1) / exact(static_cast<long>(classes))));
+    vec<T> spread = full_batch_mean<T>(g, p);
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      if (p.m.objective_loss().ignores(vec<exact>(p.y.col(Eigen::Index(i)))))
+        spread += from_exact<T>(eps / t) *
+                  example_gradient<T>(uniform, l.theta, l.x, u, Eigen::Index(i), on<T>(g));
+    return {full_batch_mean<T>(g, p), spread};
+  }
+}
+
+std::string some_target_ignored(const problem &p, const verdict &) {
+  for (Eigen::Index i = 0; i < p.y.cols(); ++i)
+    if (p.m.objective_loss().ignores(vec<exact>(p.y.col(i)))) return "";
+  return "expected an ignored target";
+}
+
+const bool smoothing = register_fallacy(
+    make_fallacy<gradient_subject, problem>(
+        {.name = "label_smoothing_on_ignored",
+         .kind = entry_kind::fallacy,
+         .family = "loss conventions",
+         .claim = "label smoothing may spread its ε over every position, the ignore index only "
+                  "dropping the one-hot part",
+         .formula = "∇ Σ_{labelled} L^ε_i / T = ∇ (Σ_{labelled} L^ε_i + Σ_{ignored} ε·(-1/C) "
+                    "Σ_j log p_ij) / T",
+         .lhs = "batched backprop of the smoothed loss's own mean",
+         .rhs = "the same with the smoothing term at ignored positions too",
+         .expected_shape = "a batch with an ignored target whose logits are not uniform",
+         .explanation = "wrong mask: the smoothing term -(ε/C) Σ_j log p_j pulls an ignored "
+                        "position's logits towards the uniform distribution, so padding trains "
+                        "the model. Right: mask the whole loss, smoothing term included, at "
+                        "ignored positions (PyTorch's cross_entropy does). They agree when no "
+                        "target is ignored (boundary law smoothing_without_ignored).",
+         .domain = {.activations = few_activations(), .rungs = {rung::high}, .for_users = false}},
+        problems_of(smoothed_losses()),
+        []<class T>(const gradient_subject &g, const problem &p) { return smoothing_sides<T>(g, p); },
+        some_target_ignored),
+    {.name = "smoothing_without_ignored",
+     .claim = "when no target is ignored, spreading the smoothing over ignored positions changes "
+              "nothing",
+     .formula = "no ignored target  ⇒  both objectives are Σ_i L^ε_i / N",
+     .explanation = "there is no ignored position to smooth",
+     .cases = problems_of(smoothed_losses(), false),
+     .domain = {.activations = few_activations(), .rungs = {rung::high}, .for_users = false}},
+    builtin_gradient_subject);
+
 } // namespace
 } // namespace gradlaws::props
