@@ -40,15 +40,21 @@ const selection<loss> &any_class_losses() {
 selection<activation> few_activations() { return selection<activation>::named({"identity", "tanh"}); }
 
 /// options_for(v) drawing the losses s admits, class-index ones included.
-gen::problem_options loss_options(const variant &v, const selection<loss> &s, bool ignored) {
+/// `min_output`: 2 for class-index losses (over one class they have no gradient).
+gen::problem_options loss_options(const variant &v, const selection<loss> &s, bool ignored,
+                                  std::size_t min_output = 2) {
   gen::problem_options o = options_for(v);
   o.losses = o.losses & s;
   o.class_targets = true;
   o.ignored_targets = ignored;
+  o.min_output = min_output;
   return o;
 }
-case_generator<problem> problems_of(selection<loss> s, bool ignored = true) {
-  return [s, ignored](const variant &v) { return gen::problems(loss_options(v, s, ignored)); };
+case_generator<problem> problems_of(selection<loss> s, bool ignored = true,
+                                    std::size_t min_output = 2) {
+  return [s, ignored, min_output](const variant &v) {
+    return gen::problems(loss_options(v, s, ignored, min_output));
+  };
 }
 
 /// The count of each target in the loss's own mean, and their sum.
@@ -92,10 +98,9 @@ template <class T> sides<T> element_mean_sides(const gradient_subject &g, const 
           vec<T>(g.on<T>()(p.m, l.theta, l.x, l.y, reduction::mean()) / d)};
 }
 
-std::string two_outputs_one_example(const problem &p, const verdict &) {
-  if (p.m.output_dim() != 2 || p.batch_size() != 1)
-    return "expected one example of a model with two outputs, got N = " +
-           std::to_string(p.batch_size()) + ", d_out = " + std::to_string(p.m.output_dim());
+std::string two_outputs(const problem &p, const verdict &) {
+  if (p.m.output_dim() != 2)
+    return "expected a model with two outputs, got d_out = " + std::to_string(p.m.output_dim());
   return "";
 }
 
@@ -111,7 +116,7 @@ const bool element_mean = register_law(
          .rhs = "batched backprop of the per-example sums ÷ N, times 1/d",
          .explanation = "every example has the same d outputs, so ÷ N·d is ÷ N then ÷ d",
          .domain = {.activations = few_activations(), .for_users = false}},
-        problems_of(element_losses()),
+        problems_of(element_losses(), true, 1),
         []<class T>(const gradient_subject &g, const problem &p) { return element_mean_sides<T>(g, p); }),
     builtin_gradient_subject);
 
@@ -125,21 +130,21 @@ const bool output_sum = register_fallacy(
          .formula = "∇ (1/N) Σ_i Σ_j ℓ_ij = ∇ (1/(N·d)) Σ_i Σ_j ℓ_ij",
          .lhs = "batched backprop of the per-example sums ÷ N",
          .rhs = "batched backprop of the framework's mean (÷ N·d)",
-         .expected_shape = "one example of a model with two outputs: the sides differ by the "
-                           "factor d_out = 2",
+         .expected_shape = "a model with two outputs: the sides differ by the factor d_out = 2 "
+                           "(one example, at best)",
          .explanation = "wrong convention: the framework's mean divides by every element, N·d, "
                         "gradlaws's J by the N examples, so the gradients differ by the factor "
                         "d_out. Right: compare like with like — reduction::framework_mean() for "
                         "the framework's mean, or the per-example sum ÷ N on both sides. They "
                         "agree when d_out = 1 (boundary law one_output_element_mean).",
          .domain = {.activations = few_activations(), .for_users = false}},
-        problems_of(element_losses()),
+        problems_of(element_losses(), true, 1),
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           const auto l = lift<T>(p);
           return {g.on<T>()(p.m, l.theta, l.x, l.y, reduction::mean()),
                   g.on<T>()(p.m, l.theta, l.x, l.y, reduction::framework_mean())};
         },
-        two_outputs_one_example)
+        two_outputs)
         .with_figures([](const problem &p, const verdict &) {
           const precision_scope scope(default_digits);
           const auto l = lift<high>(p);
@@ -156,7 +161,7 @@ const bool output_sum = register_fallacy(
      .explanation = "N·d = N",
      .cases =
          [](const variant &v) {
-           gen::problem_options o = loss_options(v, element_losses(), true);
+           gen::problem_options o = loss_options(v, element_losses(), true, 1);
            o.max_output = 1;
            return gen::problems(o);
          },

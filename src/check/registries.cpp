@@ -1,6 +1,7 @@
 #include "gradlaws/registries.hpp"
 
 #include "gradlaws/activation.hpp"
+#include "gradlaws/aggregation.hpp"
 #include "gradlaws/loss.hpp"
 #include "gradlaws/norm_layers.hpp"
 #include "gradlaws/strategy.hpp"
@@ -35,6 +36,16 @@ std::vector<registry_listing> registry_listings() {
     s.entries.emplace_back(x->name(), std::string(to_string(x->info().family)) + ": " +
                                           x->info().formula);
   out.push_back(std::move(s));
+  registry_listing g{"aggregations", {}};
+  for (const aggregation_mode &m : aggregation_modes())
+    g.entries.emplace_back(m.name, "J = " + m.formula + "; " + m.framework + "; " +
+                                       (m.split_invariant ? "split-invariant" : "NOT split-invariant") +
+                                       " when micro-batches are " +
+                                       (m.combine == aggregation_mode::combination::sum
+                                            ? "summed"
+                                            : "scaled by their share of sequences") +
+                                       ": " + m.why);
+  out.push_back(std::move(g));
   return out;
 }
 

@@ -23,8 +23,8 @@ const std::vector<command_spec> &command_table() {
       {.name = "list",
        .usage = {{{"[--variants]"}, "the catalogue: one line per law and fallacy (and its\n"
                                     "variants)"},
-                 {{"REGISTRY"}, "a registry: activations, losses, layers, strategies or\n"
-                                "gallery (the bug gallery's cases)"}},
+                 {{"REGISTRY"}, "a registry: activations, losses, layers, strategies,\n"
+                                "aggregations or gallery (the bug gallery's cases)"}},
        .takes = operands::registry,
        .run = run_list,
        .check_operands = check_registry_operand},

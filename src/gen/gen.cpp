@@ -136,7 +136,7 @@ rc::Gen<model> models(const problem_options &o) {
   return rc::gen::exec([o] {
     const auto hidden = *count(o.min_hidden, o.max_hidden);
     const auto input = *count(1, o.max_input);
-    const auto output = *count(1, o.max_output);
+    const auto output = *count(o.min_output, std::max(o.min_output, o.max_output));
     std::vector<std::size_t> widths;
     std::vector<std::string> acts;
     for (std::size_t k = 0; k < hidden; ++k) {

@@ -108,8 +108,7 @@ TEST(Cli, ErrorsAreOneLineAndOneHintWithTheClosestName) {
        "hint: did you mean 'relu_exact'? (gradlaws list --variants shows each entry's variants)\n"},
       {{"list", "activation"},
        "gradlaws: unknown registry 'activation'\n"
-       "hint: did you mean 'activations'? (the registries: activations, losses, layers, "
-       "strategies, gallery)\n"},
+       "hint: did you mean 'activations'? (gradlaws --help lists the registries)\n"},
       {{"gallery", "missing_one_over_m"},
        "gradlaws: unknown gallery case 'missing_one_over_m'\n"
        "hint: did you mean 'missing_one_over_n'? (gradlaws list gallery shows the gallery's "

@@ -16,5 +16,6 @@
 #include "gradlaws/oracle.hpp"
 #include "gradlaws/problem.hpp"
 #include "gradlaws/scalar.hpp"
+#include "gradlaws/aggregation.hpp"
 #include "gradlaws/strategy.hpp"
 #include "gradlaws/verdict.hpp"

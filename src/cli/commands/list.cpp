@@ -19,7 +19,7 @@ namespace {
 /// The registries `list` shows.
 const std::vector<std::string> &registries() {
   static const std::vector<std::string> r{"activations", "losses", "layers", "strategies",
-                                          "gallery"};
+                                          "aggregations", "gallery"};
   return r;
 }
 
@@ -51,8 +51,7 @@ void check_registry_operand(const options &o) {
   throw usage_error("unknown registry '" + name + "'",
                     entry ? "'" + name + "' is a catalogue entry; gradlaws check " + name +
                                 " runs it"
-                          : suggestion(name, registries(), "the registries: activations, "
-                                                           "losses, layers, strategies, gallery"));
+                          : suggestion(name, registries(), "gradlaws --help lists the registries"));
 }
 
 int run_list(const options &o, std::ostream &out, std::ostream &) {

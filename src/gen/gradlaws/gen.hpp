@@ -44,6 +44,7 @@ struct problem_options {
   std::size_t min_hidden = 0, max_hidden = 2;
   std::size_t max_width = 3;
   std::size_t max_input = 2, max_output = 2;
+  std::size_t min_output = 1; ///< 2 for class-index losses: one class has no gradient
   std::size_t min_batch = 1, max_batch = 4;
   /// A layer of this registered kind after every hidden affine layer, before its activation
   /// (none: plain MLPs).
