@@ -115,7 +115,9 @@ const bool element_mean = register_law(
          .lhs = "batched backprop of the framework's mean (÷ N·d)",
          .rhs = "batched backprop of the per-example sums ÷ N, times 1/d",
          .explanation = "every example has the same d outputs, so ÷ N·d is ÷ N then ÷ d",
-         .domain = {.activations = few_activations(), .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .losses = element_losses(),
+                    .hands_framework_mean = true}},
         problems_of(element_losses(), true, 1),
         []<class T>(const gradient_subject &g, const problem &p) { return element_mean_sides<T>(g, p); }),
     builtin_gradient_subject);
@@ -207,7 +209,10 @@ const bool weighted_mean_of_classes = register_law(
          .rhs = "weighted mean of unweighted per-example backprops",
          .explanation = "constant weights pass through the derivative; an ignored target has "
                         "weight 0 on both sides",
-         .domain = {.activations = few_activations(), .keeps_model = false, .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .keeps_model = false,
+                    .losses = weighted_losses(),
+                    .hands_framework_mean = true}},
         problems_of(weighted_losses()),
         []<class T>(const gradient_subject &g, const problem &p) { return weighted_mean_sides<T>(g, p); }),
     builtin_gradient_subject);
@@ -317,8 +322,8 @@ const bool ignored_counted = register_fallacy(
 // Micro-batches of tokens with an ignore label
 
 /// Σ over the micro-batches of p.sizes of the gradient of Σ_{i∈k} c_i L_i, with c from
-/// `coefficient(k, Ω_k)` (Ω_k: the micro-batch's own count; a micro-batch whose targets are all
-/// ignored gets none and adds nothing).
+/// `coefficient(k, Ω_k)` for a target that counts and 0 for an ignored one (Ω_k: the
+/// micro-batch's own count; a micro-batch whose targets are all ignored adds nothing).
 template <class T, class Coefficient>
 vec<T> accumulated(const gradient_subject &g, const partitioned_problem &p, Coefficient coefficient) {
   const auto l = lift<T>(p);
@@ -329,7 +334,9 @@ vec<T> accumulated(const gradient_subject &g, const partitioned_problem &p, Coef
     const exact own = std::accumulate(counts.begin() + long(begin),
                                       counts.begin() + long(begin + p.sizes[k]), exact(0));
     if (own == 0) continue;
-    const std::vector<exact> c(p.sizes[k], coefficient(k, own));
+    std::vector<exact> c;
+    for (std::size_t i = begin; i < begin + p.sizes[k]; ++i)
+      c.push_back(counts[i] == 0 ? exact(0) : coefficient(k, own));
     sum += g.on<T>()(p.m, l.theta, slice(l.x, begin, p.sizes[k]), slice(l.y, begin, p.sizes[k]),
                      reduction::given(c));
   }
@@ -395,8 +402,11 @@ const bool global_count = register_law(
          .lhs = "accumulated micro-batch sums ÷ the global count",
          .rhs = "batched backprop of the loss's own mean",
          .explanation = "every labelled target has coefficient 1/Ω on both sides and an ignored "
-                        "one adds nothing",
-         .domain = {.activations = few_activations(), .for_users = false}},
+                        "one adds nothing (the left side gives it coefficient 0: a loss that "
+                        "trains on ignored positions fails here)",
+         .domain = {.activations = few_activations(),
+                    .losses = any_class_losses(),
+                    .hands_framework_mean = true}},
         split_tokens(any_class_losses(), true),
         []<class T>(const gradient_subject &g, const partitioned_problem &p) -> sides<T> {
           const exact omega = total(counts_of(p));

@@ -262,8 +262,16 @@ rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t
     if (n > d.x.cols())
       throw error("pipeline_problems: a layout of " + std::to_string(n) + " items, but data for " +
                   std::to_string(max_items));
-    return pipeline_problem{
-        problem{std::move(m), d.theta, d.x.leftCols(n), d.y.leftCols(n), on}, std::move(lay), t, r};
+    mat<exact> y = d.y.leftCols(n);
+    // Class-index targets say themselves which items are ignored: the layout's mask.
+    const loss &l = m.objective_loss();
+    if (l.info().target == target_kind::class_index && l.ignore_label())
+      for (Eigen::Index i = 0; i < n; ++i) {
+        if (!lay.counts(std::size_t(i))) y(0, i) = exact(*l.ignore_label());
+        else if (l.ignores(vec<exact>(y.col(i)))) y(0, i) = exact(0);
+      }
+    return pipeline_problem{problem{std::move(m), d.theta, d.x.leftCols(n), std::move(y), on},
+                            std::move(lay), t, r};
   });
 }
 
@@ -301,8 +309,12 @@ subject_for<pipeline_subject> fixed_strategy(const strategy &s) {
 case_generator<pipeline_problem> pipeline_cases(drawn_layouts d, const strategy *tested,
                                                 const strategy &reference) {
   return [d = std::move(d), tested, &reference](const variant &v) {
-    return pipeline_problems(d.layouts, d.max_items, gen::models(pipeline_options(v)),
-                             v.rung_or(rung::exact), tested ? *tested : *v.strat, reference);
+    const strategy &s = tested ? *tested : *v.strat;
+    gen::problem_options o = pipeline_options(v);
+    // Tokens: class-index targets too, the ignored ones where the layout masks.
+    o.class_targets = s.info().family == strategy_family::token;
+    return pipeline_problems(d.layouts, d.max_items, gen::models(o), v.rung_or(rung::exact), s,
+                             reference);
   };
 }
 

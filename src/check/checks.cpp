@@ -70,6 +70,14 @@ std::string mismatch(const law_domain &d, const capabilities &c) {
            " example (per-example gradients), and the subject accepts " + c.batch.describe("N");
   if (c.fixed_model && !d.keeps_model)
     return "it builds another model than the one drawn, and the subject is written for one model";
+  if (d.hands_framework_mean && !c.framework_mean)
+    return "it asks for the loss's own mean (reduction::framework_mean()), and the subject does "
+           "not declare that it computes it (capabilities::framework_mean)";
+  if (!d.losses.is_all() && !c.fixed_model && (c.losses & d.losses).of(losses()).empty())
+    return "it is about losses " + d.losses.describe() + ", and the subject supports none of them";
+  if (c.fixed_model && !d.losses.admits(c.fixed_model->objective_loss()))
+    return "it is about losses " + d.losses.describe() + ", and the subject's model uses " +
+           c.fixed_model->objective_loss().name();
   if (c.fixed_model && d.axis != variant_axis::activation)
     return "it draws its own models (not activation problems), and the subject is written for "
            "one model";
@@ -148,7 +156,10 @@ law_plan variants_for(const Subject &s, const law_domain &d,
       }
       law_domain machine_only = d;
       if (!on_exact && v.act->supports(rung::exact)) machine_only.formats.clear();
-      on_subject_rungs(p.variants, s, machine_only, v, on_exact, !on_exact);
+      // The rung itself only where a loss the subject and the law both admit runs on it.
+      const bool losses_here = !(c->losses & d.losses).of(losses_on(*v.on)).empty();
+      on_subject_rungs(p.variants, s, machine_only, v, on_exact && losses_here,
+                       !on_exact && losses_here);
     }
     if (p.variants.empty() && !refused.empty())
       p.left_out = "it ranges over activations or layers the subject does not support (" +

@@ -101,7 +101,16 @@ hidden_options(const gallery_case &c, const run_options &opt, const model &insid
     throw error("gallery case '" + c.info.name + "' is a pipeline; only batch gradients can be hidden");
   check_options o = c.options;
   o.run = opt;
-  auto m = std::make_shared<const model>(o.fixed_model ? *o.fixed_model : inside);
+  model base = o.fixed_model ? *o.fixed_model : inside;
+  // Code for class-index losses gets a module under one of them, with two classes.
+  const capabilities &can = std::get<0>(c.bug).supported();
+  if (!can.losses.admits(base.objective_loss())) {
+    const auto admitted = can.losses.of(losses());
+    if (admitted.empty())
+      throw error("gallery case '" + c.info.name + "' admits no registered loss");
+    base = make_mlp(base.input_dim(), {3}, {"tanh"}, 2, admitted.front()->name());
+  }
+  auto m = std::make_shared<const model>(std::move(base));
   o.fixed_model.reset();
   o.variants.clear(); // a hidden model has one variant: double, judged against float
   return {o, m};

@@ -11,11 +11,15 @@ void refuse_result_size(const std::string &subject, long got, long want) {
 } // namespace detail
 
 const gradient_subject &backprop_subject() {
-  static const gradient_subject s = make_gradient_subject(
-      "gradlaws backprop", []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
-                                       const mat<T> &y, const reduction &r) {
-        return gradient<T>(m, theta, x, y, r);
-      });
+  static const gradient_subject s = [] {
+    gradient_subject g = make_gradient_subject(
+        "gradlaws backprop", []<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                                         const mat<T> &y, const reduction &r) {
+          return gradient<T>(m, theta, x, y, r);
+        });
+    g.supports({.framework_mean = true}); // the engine computes every reduction
+    return g;
+  }();
   return s;
 }
 

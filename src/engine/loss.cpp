@@ -72,7 +72,8 @@ public:
               to_string(alpha) + "·(" + a.info().formula + ") + " + to_string(beta) + "·(" +
                   b.info().formula + ")",
               a.info().rational && b.info().rational,
-              a.info().affine_in_output && b.info().affine_in_output, ""}),
+              a.info().affine_in_output && b.info().affine_in_output, "", a.info().target,
+              a.info().counts == b.info().counts ? a.info().counts : mean_count::examples, ""}),
         alpha_(alpha), beta_(beta), a_(&a), b_(&b) {}
 
 #define GRADLAWS_DEFINE_VALUE(T)                                                              \
@@ -88,6 +89,11 @@ public:
   GRADLAWS_BACKWARD_SCALARS(GRADLAWS_DEFINE_GRAD)
 #undef GRADLAWS_DEFINE_VALUE
 #undef GRADLAWS_DEFINE_GRAD
+
+  exact class_weight(long c, std::size_t classes) const override {
+    return a_->class_weight(c, classes);
+  }
+  std::optional<long> ignore_label() const override { return a_->ignore_label(); }
 
   std::vector<loss_term> terms() const override {
     std::vector<loss_term> out;
@@ -107,6 +113,10 @@ private:
 
 std::shared_ptr<const loss> combine(const exact &alpha, const loss &a, const exact &beta,
                                     const loss &b) {
+  if (a.info().target != b.info().target || a.ignore_label() != b.ignore_label())
+    throw error("combine: " + a.name() + " and " + b.name() +
+                " take different targets (" + std::string(to_string(a.info().target)) + ", " +
+                std::string(to_string(b.info().target)) + "); a weighted sum needs the same");
   return std::make_shared<combination>(alpha, a, beta, b);
 }
 

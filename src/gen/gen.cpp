@@ -147,6 +147,8 @@ rc::Gen<model> models(const problem_options &o) {
     std::vector<const loss *> drawable;
     for (const loss *l : o.losses.of(losses_on(o.on)))
       if (o.class_targets || l->info().target != target_kind::class_index) drawable.push_back(l);
+    if (drawable.empty()) // a selection of class-index losses alone has chosen them
+      drawable = o.losses.of(losses_on(o.on));
     const std::string loss_name = o.loss.empty() ? *entry_name(drawable) : o.loss;
     return make_layered_mlp(input, widths, acts, output, loss_name, o.layer);
   });

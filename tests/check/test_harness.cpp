@@ -121,9 +121,10 @@ TEST(Harness, APipelineOptionForAnotherKindOfSubjectIsRefused) {
 // The laws each kind of subject gets, listed in full, so that a law that stops reaching
 // users' subjects is noticed.
 const std::vector<std::string> gradient_laws{
-    "accumulation", "affine_reduction", "duplication_invariance", "gradient_at_mean_example_affine",
-    "linearity", "loss_linearity", "no_batch_coupling", "normalisation_oracle_agreement",
-    "oracle_agreement", "permutation_invariance", "reduction_scale", "weighted_mean",
+    "accumulation", "affine_reduction", "class_weighted_mean", "duplication_invariance",
+    "element_mean", "gradient_at_mean_example_affine", "linearity", "loss_linearity",
+    "no_batch_coupling", "normalisation_oracle_agreement", "oracle_agreement",
+    "permutation_invariance", "reduction_scale", "token_global_count", "weighted_mean",
     "zero_weight_invariance"};
 const std::vector<std::string> backward_laws{"mean_error_backprop_affine", "upstream_linearity"};
 const std::vector<std::string> pipeline_laws{

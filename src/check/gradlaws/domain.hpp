@@ -91,6 +91,12 @@ struct law_domain {
   /// forward pass of a backward subject's errors): it needs a model gradlaws can evaluate, not
   /// a module it does not know (gradlaws/opaque.hpp).
   bool evaluates_model = false;
+  /// The losses the law draws (a subject written for one model gets the law only when the
+  /// model's loss is among them).
+  selection<loss> losses;
+  /// The law asks the subject for the loss's own mean, reduction::framework_mean(): a user's
+  /// subject gets it only when it declares it computes that (capabilities::framework_mean).
+  bool hands_framework_mean = false;
 };
 
 /// The catalogue's variants of a law: its model families, then the axis's registry entries
@@ -112,6 +118,9 @@ struct capabilities {
   /// The subject's model couples the examples of a batch (BatchNorm in training mode); true
   /// as well when the fixed model is coupled.
   bool batch_coupled = false;
+  /// The subject computes reduction::framework_mean() (the loss's own mean, as its framework
+  /// defines it) as well as gradlaws's mean, sum and weighted means.
+  bool framework_mean = false;
 
   bool coupled() const { return batch_coupled || (fixed_model && fixed_model->batch_coupled()); }
   /// True when a case can fall outside (a selection or a size range is not "any").

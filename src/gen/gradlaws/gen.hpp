@@ -37,7 +37,7 @@ struct problem_options {
   selection<gradlaws::activation> activations; ///< drawn from when `activation` is empty
   selection<gradlaws::loss> losses;            ///< drawn from when `loss` is empty
   /// Draw losses with class-index targets too (their targets are labels, not values a law
-  /// may average or move).
+  /// may average or move); they are drawn anyway when `losses` admits no other.
   bool class_targets = false;
   /// Class-index targets may be the loss's ignore label.
   bool ignored_targets = true;
