@@ -112,6 +112,14 @@ const std::vector<catalogue_part> &catalogue_parts() {
               "split a batch are correct exactly when each example keeps its weight in the sum; "
               "batch-coupled layers (BatchNorm) break the per-example view itself.")},
        {"accumulation", "data parallel", "tokens", "strategies", "batch coupling"}},
+      {"Loss conventions: which mean",
+       {plain("A framework's \"mean\" is a convention: gradlaws's J divides the per-example losses "
+              "(each a sum over its outputs) by the N examples, PyTorch's mse_loss by the N·d output "
+              "elements, its cross_entropy by Σ w of the labelled targets' classes, ignored ones "
+              "excluded; sequence and RL fine-tuning code aggregates tokens per sequence or by a "
+              "constant. Each law says which conventions agree on every batch and split; each "
+              "fallacy, which do not.")},
+       {"loss conventions"}},
       {"Floating point",
        {plain("In double and float the two sides are different roundings of the same number: equal up "
               "to rounding, not bit for bit.")},

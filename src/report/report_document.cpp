@@ -71,6 +71,15 @@ void answer(document &d, const report_facts &f, const std::vector<report_input> 
       if (auto drawn = draw_figures(in.result); !drawn.pictures.empty())
         d.push_back(std::move(drawn.pictures.front()));
   d.push_back(fallacy_answers(f));
+  d.push_back(paragraph{{strong("Which mean is a convention."),
+                         plain(" Here a loss sums over its outputs and J averages over the N examples; "
+                               "a framework's own mean ("), code("reduction::framework_mean()"),
+                         plain(") divides by what the framework counts: the N·d elements for PyTorch's "),
+                         code("mse_loss"), plain(", Σ w of the labelled targets' classes for its "),
+                         code("cross_entropy"),
+                         plain(" with an ignore index. The family \"Loss conventions\" below says where "
+                               "the two agree; "), code("gradlaws list losses"),
+                         plain(" names each loss's convention.")}});
   d.push_back(paragraph{{strong("In all:"),
                          plain(" " + std::to_string(f.laws_held) + " of " + std::to_string(f.law_entries) +
                                " laws and boundary laws held on every variant (" + grouped(f.law_cases) +
