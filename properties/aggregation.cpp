@@ -226,5 +226,78 @@ const bool sum_norm = register_fallacy(
      .domain = {.activations = two_activations(), .for_users = false}},
     builtin_gradient_subject);
 
+// ---------------------------------------------------------------------------------------------
+// The causal-LM label shift
+
+/// One or two sequences of 2 or 3 tokens, every position labelled but, when `shifted`, the last
+/// of each sequence (the labels are the inputs shifted by one: the last position has none).
+case_generator<sequence_split> shifted_sequences(bool shifted) {
+  return [shifted](const variant &v) {
+    return rc::gen::exec([v, shifted] {
+      const std::size_t s = *gen::count(1, 2);
+      std::vector<std::size_t> lengths;
+      for (std::size_t k = 0; k < s; ++k) lengths.push_back(*gen::count(2, 3));
+      const std::size_t n = std::accumulate(lengths.begin(), lengths.end(), std::size_t(0));
+      gen::problem_options o = options_for(v);
+      o.losses = o.losses & token_losses();
+      o.class_targets = true;
+      o.ignored_targets = false;
+      o.min_output = 2;
+      o.min_batch = o.max_batch = n;
+      problem p = *gen::problems(o);
+      const loss &l = p.m.objective_loss();
+      std::size_t end = 0;
+      for (std::size_t len : lengths)
+        if (end += len; shifted) p.y(0, Eigen::Index(end - 1)) = exact(*l.ignore_label());
+      return sequence_split{std::move(p), std::move(lengths), {s}, &find_aggregation("token_mean")};
+    });
+  };
+}
+
+/// Σ L_t divided by every position (the tokens counted before the shift), against the loss's
+/// own mean over the labels.
+template <class T> sides<T> shift_sides(const gradient_subject &g, const sequence_split &c) {
+  const auto l = lift<T>(c);
+  const std::vector<bool> labelled = c.labelled(0, c.batch_size());
+  std::vector<exact> coefficients;
+  for (bool b : labelled) coefficients.push_back(b ? exact(1, long(c.batch_size())) : exact(0));
+  return {g.on<T>()(c.m, l.theta, l.x, l.y, reduction::given(coefficients)),
+          g.on<T>()(c.m, l.theta, l.x, l.y, reduction::framework_mean())};
+}
+
+const bool before_shift = register_fallacy(
+    make_fallacy<gradient_subject, sequence_split>(
+        {.name = "token_count_before_shift",
+         .kind = entry_kind::fallacy,
+         .family = "loss conventions",
+         .claim = "a causal language model's token mean may divide by the tokens counted before the "
+                  "label shift (the attention mask), one more per sequence than there are labels",
+         .formula = "∇ Σ_{labelled t} L_t / (T + S) = ∇ Σ_{labelled t} L_t / T   (T + S positions)",
+         .lhs = "Σ L_t ÷ the count before the shift",
+         .rhs = "the loss's own mean over the labels",
+         .expected_shape = "one sequence: the sides differ by the factor T/(T + 1)",
+         .explanation = "wrong count: shifting the labels by one leaves the last position of "
+                        "every sequence without a label, so a count taken from the inputs (or "
+                        "the attention mask) has S more tokens than there are labels and shrinks "
+                        "the gradient by T/(T+S). Right: count the labels that are not ignored, "
+                        "after the shift (Hugging Face Transformers changed its causal-LM count "
+                        "to the shifted labels in 2026). The counts agree only when every position "
+                        "has a label, as in token classification without a shift (boundary law "
+                        "token_count_without_shift).",
+         .domain = {.activations = two_activations(), .for_users = false}},
+        shifted_sequences(true),
+        []<class T>(const gradient_subject &g, const sequence_split &c) { return shift_sides<T>(g, c); },
+        [](const sequence_split &c, const verdict &) -> std::string {
+          return c.lengths.size() == 1 ? "" : "expected one sequence, got " + tuple_string(c.lengths);
+        }),
+    {.name = "token_count_without_shift",
+     .claim = "when every position has a label (no shift, no padding), dividing by the positions is "
+              "the loss's own mean",
+     .formula = "every position labelled  ⇒  ∇ Σ_t L_t / positions = ∇ Σ_t L_t / T",
+     .explanation = "the positions are the labels",
+     .cases = shifted_sequences(false),
+     .domain = {.activations = two_activations(), .for_users = false}},
+    builtin_gradient_subject);
+
 } // namespace
 } // namespace gradlaws::props
