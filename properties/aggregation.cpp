@@ -33,6 +33,9 @@ struct sequence_split : problem {
 
 selection<activation> two_activations() { return selection<activation>::named({"identity", "tanh"}); }
 
+/// Exact (nll), high, and the machine rung in double and float.
+const std::vector<rung> every_rung{rung::exact, rung::high, rung::machine};
+
 const selection<loss> &token_losses() {
   static const auto s = selection<loss>::where("with class-index targets and no class weights",
                                                [](const loss &l) {
@@ -159,7 +162,7 @@ const bool invariant = register_law(
          .rhs = "the whole batch aggregated",
          .explanation = "each mode is a mean over sequences of a per-sequence quantity, or a sum "
                         "over a constant: the split only regroups the terms",
-         .domain = {.activations = two_activations(), .for_users = false}},
+         .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
         sequence_splits({"seq_mean_token_sum", "seq_mean_token_mean", "fixed_denominator"}, false),
         split_law_sides),
     builtin_gradient_subject);
@@ -182,7 +185,7 @@ const bool token_mean_split = register_fallacy(
                         "(token_global_count), or use a sequence-mean mode (aggregation_split_"
                         "invariance). They agree when every sequence has the same number of "
                         "labelled tokens (boundary law token_mean_equal_sequences).",
-         .domain = {.activations = two_activations(), .for_users = false}},
+         .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
         sequence_splits({"token_mean"}, false, 3), split_law_sides,
         [](const sequence_split &c, const verdict &) {
           return parts_differing(c, tokens_per_sequence(c), "labelled tokens per sequence");
@@ -193,7 +196,7 @@ const bool token_mean_split = register_fallacy(
      .formula = "T_s = T/S for every s  ⇒  Σ_k (S_k/S) ∇ (Σ_{t∈k} L_t / T_k) = ∇ Σ_t L_t / T",
      .explanation = "T_k = S_k·T/S, so S_k/(S·T_k) = 1/T",
      .cases = sequence_splits({"token_mean"}, true),
-     .domain = {.activations = two_activations(), .for_users = false}},
+     .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 const bool sum_norm = register_fallacy(
@@ -212,7 +215,7 @@ const bool sum_norm = register_fallacy(
                         "longest sequence, so H_k changes with the split. Right: a fixed H for the "
                         "whole run (verl's loss_scale_factor; fixed_denominator). They agree when "
                         "every sequence has the same length (boundary law sum_norm_equal_widths).",
-         .domain = {.activations = two_activations(), .for_users = false}},
+         .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
         sequence_splits({"seq_mean_token_sum_norm"}, false, 3), split_law_sides,
         [](const sequence_split &c, const verdict &) {
           return parts_differing(c, widths(c), "padded widths");
@@ -223,7 +226,7 @@ const bool sum_norm = register_fallacy(
      .formula = "H_k = H for every k  ⇒  Σ_k ∇ (Σ_{t∈k} L_t / H_k) = ∇ Σ_t L_t / H",
      .explanation = "every micro-batch divides by the same H",
      .cases = sequence_splits({"seq_mean_token_sum_norm"}, true),
-     .domain = {.activations = two_activations(), .for_users = false}},
+     .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +287,7 @@ const bool before_shift = register_fallacy(
                         "to the shifted labels in 2026). The counts agree only when every position "
                         "has a label, as in token classification without a shift (boundary law "
                         "token_count_without_shift).",
-         .domain = {.activations = two_activations(), .for_users = false}},
+         .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
         shifted_sequences(true),
         []<class T>(const gradient_subject &g, const sequence_split &c) { return shift_sides<T>(g, c); },
         [](const sequence_split &c, const verdict &) -> std::string {
@@ -296,7 +299,7 @@ const bool before_shift = register_fallacy(
      .formula = "every position labelled  ⇒  ∇ Σ_t L_t / positions = ∇ Σ_t L_t / T",
      .explanation = "the positions are the labels",
      .cases = shifted_sequences(false),
-     .domain = {.activations = two_activations(), .for_users = false}},
+     .domain = {.activations = two_activations(), .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 } // namespace

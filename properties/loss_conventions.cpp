@@ -39,6 +39,9 @@ const selection<loss> &any_class_losses() {
 /// tanh on the high rung) stand for the rest.
 selection<activation> few_activations() { return selection<activation>::named({"identity", "tanh"}); }
 
+/// Exact (where the loss is rational), high, and the machine rung in double and float.
+const std::vector<rung> every_rung{rung::exact, rung::high, rung::machine};
+
 /// options_for(v) drawing the losses s admits, class-index ones included.
 /// `min_output`: 2 for class-index losses (over one class they have no gradient).
 gen::problem_options loss_options(const variant &v, const selection<loss> &s, bool ignored,
@@ -116,6 +119,7 @@ const bool element_mean = register_law(
          .rhs = "batched backprop of the per-example sums ÷ N, times 1/d",
          .explanation = "every example has the same d outputs, so ÷ N·d is ÷ N then ÷ d",
          .domain = {.activations = few_activations(),
+                    .rungs = every_rung,
                     .losses = element_losses(),
                     .hands_framework_mean = true}},
         problems_of(element_losses(), true, 1),
@@ -139,7 +143,8 @@ const bool output_sum = register_fallacy(
                         "d_out. Right: compare like with like — reduction::framework_mean() for "
                         "the framework's mean, or the per-example sum ÷ N on both sides. They "
                         "agree when d_out = 1 (boundary law one_output_element_mean).",
-         .domain = {.activations = few_activations(), .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
         problems_of(element_losses(), true, 1),
         []<class T>(const gradient_subject &g, const problem &p) -> sides<T> {
           const auto l = lift<T>(p);
@@ -167,7 +172,8 @@ const bool output_sum = register_fallacy(
            o.max_output = 1;
            return gen::problems(o);
          },
-     .domain = {.activations = few_activations(), .for_users = false}},
+     .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +216,7 @@ const bool weighted_mean_of_classes = register_law(
          .explanation = "constant weights pass through the derivative; an ignored target has "
                         "weight 0 on both sides",
          .domain = {.activations = few_activations(),
+                    .rungs = every_rung,
                     .keeps_model = false,
                     .losses = weighted_losses(),
                     .hands_framework_mean = true}},
@@ -258,7 +265,8 @@ const bool weighted_over_n = register_fallacy(
                         "Σ_i w_{y_i} over the targets not ignored — under accumulation, the "
                         "global sum. The two agree only when every target weighs 1 (boundary law "
                         "class_weights_of_one).",
-         .domain = {.activations = few_activations(), .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
         // No ignored target: an ignored one counted in N is a fallacy of its own
         // (ignored_targets_counted).
         problems_of(weighted_losses(), false), []<class T>(const gradient_subject &g, const problem &p) {
@@ -278,7 +286,8 @@ const bool weighted_over_n = register_fallacy(
              return p;
            });
          },
-     .domain = {.activations = few_activations(), .for_users = false}},
+     .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 std::string one_labelled_one_ignored(const problem &p, const verdict &) {
@@ -305,7 +314,8 @@ const bool ignored_counted = register_fallacy(
                         "number T of targets that are not ignored (PyTorch's cross_entropy with "
                         "ignore_index does). They agree when no target is ignored (boundary law "
                         "no_target_ignored).",
-         .domain = {.activations = few_activations(), .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
         problems_of(unweighted_class_losses()),
         []<class T>(const gradient_subject &g, const problem &p) { return count_sides<T>(g, p); },
         one_labelled_one_ignored)
@@ -315,7 +325,8 @@ const bool ignored_counted = register_fallacy(
      .formula = "T = N  ⇒  ∇ Σ_i L_i / T = ∇ Σ_i L_i / N",
      .explanation = "every position is labelled",
      .cases = problems_of(unweighted_class_losses(), false),
-     .domain = {.activations = few_activations(), .for_users = false}},
+     .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 // ---------------------------------------------------------------------------------------------
@@ -405,6 +416,7 @@ const bool global_count = register_law(
                         "one adds nothing (the left side gives it coefficient 0: a loss that "
                         "trains on ignored positions fails here)",
          .domain = {.activations = few_activations(),
+                    .rungs = every_rung,
                     .losses = any_class_losses(),
                     .hands_framework_mean = true}},
         split_tokens(any_class_losses(), true),
@@ -434,7 +446,8 @@ const bool micro_means = register_fallacy(
                         "(token_global_count), as Hugging Face's num_items_in_batch does since "
                         "October 2024. The two agree when every micro-batch has the same count "
                         "(boundary law token_equal_micro_batch_counts).",
-         .domain = {.activations = few_activations(), .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
         split_tokens(unweighted_class_losses(), true),
         []<class T>(const gradient_subject &g, const partitioned_problem &p) -> sides<T> {
           const exact k_inv = exact(1) / exact(static_cast<long>(p.sizes.size()));
@@ -448,7 +461,8 @@ const bool micro_means = register_fallacy(
      .formula = "T_k = T/K for every k  ⇒  (1/K) Σ_k ∇ (Σ_{i∈k} L_i) / T_k = ∇ Σ_i L_i / T",
      .explanation = "1/(K·T_k) = 1/T for every target",
      .cases = equal_token_splits,
-     .domain = {.activations = few_activations(), .for_users = false}},
+     .domain = {.activations = few_activations(),
+                    .rungs = every_rung, .for_users = false}},
     builtin_gradient_subject);
 
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +519,9 @@ const bool smoothing = register_fallacy(
                         "the model. Right: mask the whole loss, smoothing term included, at "
                         "ignored positions (PyTorch's cross_entropy does). They agree when no "
                         "target is ignored (boundary law smoothing_without_ignored).",
-         .domain = {.activations = few_activations(), .rungs = {rung::high}, .for_users = false}},
+         .domain = {.activations = few_activations(),
+                    .rungs = {rung::high, rung::machine},
+                    .for_users = false}},
         problems_of(smoothed_losses()),
         []<class T>(const gradient_subject &g, const problem &p) { return smoothing_sides<T>(g, p); },
         some_target_ignored),
@@ -515,7 +531,9 @@ const bool smoothing = register_fallacy(
      .formula = "no ignored target  ⇒  both objectives are Σ_i L^ε_i / N",
      .explanation = "there is no ignored position to smooth",
      .cases = problems_of(smoothed_losses(), false),
-     .domain = {.activations = few_activations(), .rungs = {rung::high}, .for_users = false}},
+     .domain = {.activations = few_activations(),
+                    .rungs = {rung::high, rung::machine},
+                    .for_users = false}},
     builtin_gradient_subject);
 
 } // namespace
