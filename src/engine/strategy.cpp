@@ -1,5 +1,6 @@
 #include "gradlaws/strategy.hpp"
 
+#include "gradlaws/aggregation.hpp"
 #include "gradlaws/detail/registry.hpp"
 
 #include <algorithm>
@@ -367,6 +368,18 @@ detail::registry<strategy> &strategy_table() {
           }
           return one_pass(l, [&](std::size_t i) { return c[i]; });
         });
+    // The aggregation modes of sequence and RL fine-tuning code that no strategy above is.
+    for (const char *name : {"seq_mean_token_sum", "seq_mean_token_sum_norm", "fixed_denominator"}) {
+      const aggregation_mode &a = find_aggregation(name);
+      add({a.name, sf::token, "per-token losses aggregated as " + a.framework, a.formula, false,
+           a.name != "seq_mean_token_sum_norm"}, // the padded width counts masked positions
+          [&a](const layout &l) {
+            std::vector<bool> labelled;
+            for (std::size_t i = 0; i < l.size(); ++i) labelled.push_back(l.counts(i));
+            const std::vector<exact> c = a.coefficients(l.groups, labelled);
+            return one_pass(l, [&](std::size_t i) { return c[i]; });
+          });
+    }
     return t;
   }();
   return r;

@@ -2,6 +2,7 @@
 // subject's callables run on; on the machine rung the two sides are compared with each other
 // under their derived rounding bounds, and each with the exact value of the same inputs.
 
+#include <gradlaws/aggregation.hpp>
 #include <gradlaws/checks.hpp>
 #include <gradlaws/report.hpp>
 
@@ -256,6 +257,34 @@ TEST(UserPipelines, TheMeanOfMicroBatchMeansIsCaughtShrunkAndDiagnosedByName) {
       EXPECT_TRUE(given == "[1/2, 1/4, 1/4]" || given == "[1/4, 1/4, 1/2]") << render_text(r);
       EXPECT_EQ(matches.find("replica"), std::string::npos) << matches; // its own family only
     }
+  }
+}
+
+TEST(UserPipelines, EachAggregationModeOfFineTuningCodeIsNamedByTheDiagnosis) {
+  // A token pipeline aggregating by a mode of sequence and RL fine-tuning code (verl's
+  // loss_agg_mode) is not the global token mean; the diagnosis names the mode it computes.
+  // (seq_mean_token_mean is the strategy token_mean_of_sequence_means, diagnosed by its tests.)
+  for (const std::string mode : {"seq_mean_token_sum", "fixed_denominator", "seq_mean_token_sum_norm"}) {
+    SCOPED_TRACE(mode);
+    const aggregation_mode &a = find_aggregation(mode);
+    const pipeline_subject mine = make_pipeline_subject(
+        "aggregated as " + mode, [&a]<class T>(const model &m, const vec<T> &theta, const mat<T> &x,
+                                               const mat<T> &y, const layout &l) -> vec<T> {
+          std::vector<bool> labelled;
+          for (std::size_t i = 0; i < l.size(); ++i) labelled.push_back(l.counts(i));
+          return gradient<T>(m, theta, x, y, reduction::given(a.coefficients(l.groups, labelled)));
+        });
+    check_options o = pipeline_options(strategy_family::token);
+    o.laws = {"token_global_mean"};
+    const auto results = check(mine, o);
+    ASSERT_FALSE(results.empty());
+    bool named = false;
+    for (const run_result &r : results) {
+      EXPECT_EQ(r.status, run_status::falsified) << render_text(r);
+      for (const auto &[k, v] : r.details)
+        if (k == "matches") named = named || v.find(mode) != std::string::npos;
+    }
+    EXPECT_TRUE(named) << render_text(results.front());
   }
 }
 
