@@ -49,6 +49,7 @@ std::string capabilities::describe() const {
   if (batch.min > 1 || batch.max) clause(batch.describe("N"));
   if (group.min > 1 || group.max) clause("groups of " + group.describe("n_k"));
   if (coupled()) clause("batch-coupled");
+  if (framework_mean) clause("computes the loss's own mean (framework_mean)");
   return s.empty() ? "any model gradlaws describes" : s;
 }
 
