@@ -29,6 +29,18 @@ install(TARGETS ${GRADLAWS_EXPORTED} gradlaws_cli EXPORT gradlawsTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT gradlawsTargets NAMESPACE gradlaws:: DESTINATION ${GRADLAWS_CONFIG_DIR})
 
+# The optional component torch (find_package(gradlaws COMPONENTS torch)): its own export set,
+# so a package built without libtorch installs and loads as before.
+if(TARGET gradlaws_torch)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/torch/gradlaws
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+  set_target_properties(gradlaws_torch PROPERTIES EXPORT_NAME torch)
+  install(TARGETS gradlaws_torch EXPORT gradlawsTorchTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT gradlawsTorchTargets NAMESPACE gradlaws:: DESTINATION ${GRADLAWS_CONFIG_DIR})
+endif()
+
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/gradlawsConfig.cmake.in
   ${PROJECT_BINARY_DIR}/gradlawsConfig.cmake INSTALL_DESTINATION ${GRADLAWS_CONFIG_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/gradlawsConfigVersion.cmake

@@ -10,6 +10,11 @@
 namespace gradlaws {
 namespace {
 
+loss_info with_smoothing(loss_info info, const exact &eps) {
+  info.label_smoothing = eps;
+  return info;
+}
+
 /// Class-index cross-entropy (from logits, or NLL from log-probabilities when `log_probs`):
 /// L = (1-ε)·w_c·ℓ_c + (ε/C)·Σ_j w_j·ℓ_j with ℓ_j = -log p_j (logits) or -ŷ_j (log-probs), and
 /// 0 for an ignored target.
@@ -17,7 +22,7 @@ class class_index_loss final : public loss {
 public:
   class_index_loss(loss_info info, long ignore, exact smoothing,
                    std::function<exact(long, std::size_t)> weight, bool log_probs)
-      : loss(std::move(info)), ignore_(ignore), eps_(std::move(smoothing)),
+      : loss(with_smoothing(std::move(info), smoothing)), ignore_(ignore), eps_(std::move(smoothing)),
         weight_(std::move(weight)), log_probs_(log_probs) {}
 
   exact class_weight(long c, std::size_t classes) const override { return weight_(c, classes); }
@@ -206,6 +211,7 @@ void add_class_losses(const std::function<void(std::unique_ptr<const loss>)> &ad
                 false, "none"};
   bce.counts = mean_count::elements;
   bce.framework = "torch.nn.functional.binary_cross_entropy_with_logits(pos_weight=2)";
+  bce.pos_weight = exact(bce_logits_pos_weight::p);
   add(std::make_unique<loss_adapter<bce_logits_pos_weight>>(std::move(bce)));
 }
 } // namespace detail

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <vector>
 
 namespace gradlaws {
 
@@ -62,6 +63,26 @@ template <class F> F call(const own_activation &o, bool derivative, F z) {
   else return derivative ? o.df_float(z) : o.f_float(z);
 }
 
+/// The values of every code path of o at z (o's own first).
+template <class F> std::vector<F> calls(const own_activation &o, bool derivative, F z) {
+  std::vector<F> out{call(o, derivative, z)};
+  for (const own_activation &p : o.paths) out.push_back(call(p, derivative, z));
+  return out;
+}
+
+/// The spread of o's code paths at z: 0 for one path, infinite when one is not finite.
+template <class F> double path_spread(const own_activation &o, bool derivative, F z) {
+  if (o.paths.empty()) return 0;
+  const std::vector<F> v = calls(o, derivative, z);
+  double low = HUGE_VAL, high_ = -HUGE_VAL;
+  for (F x : v) {
+    if (!std::isfinite(x)) return HUGE_VAL;
+    low = std::min(low, double(x));
+    high_ = std::max(high_, double(x));
+  }
+  return high_ - low;
+}
+
 template <class F> rounded<F> formula(const activation &a, const rounded<F> &z, bool derivative) {
   return derivative ? a.df(z) : a.f(z);
 }
@@ -103,10 +124,12 @@ double wobble(const activation &a, const own_activation &o, const rounded<F> &z,
   for (F p : points) {
     p = std::clamp(p, lo, hi);
     const rounded<F> mine = formula(a, rounded<F>(p, 0.0), derivative);
-    const double delta = double(call(o, derivative, p)) - double(mine.v);
-    if (!std::isfinite(delta)) return HUGE_VAL;
-    low = std::min(low, delta);
-    high_ = std::max(high_, delta);
+    for (F value : calls(o, derivative, p)) {
+      const double delta = double(value) - double(mine.v);
+      if (!std::isfinite(delta)) return HUGE_VAL;
+      low = std::min(low, delta);
+      high_ = std::max(high_, delta);
+    }
     slack = std::max(slack, mine.e);
   }
   return 2 * (high_ - low) + 2 * slack;
@@ -139,10 +162,13 @@ std::optional<rounded<F>> own_value(const activation &a, const rounded<F> &z, bo
   const double propagation =
       z.e == 0 ? 0 : formula(a, z, derivative).e + formula(a, rounded<F>(z.v, 0.0), derivative).e;
   if (s->charge == own_charge::accuracy) {
-    const double deviation = measured_deviation(a, *o, z.v, v, derivative, *s);
+    double deviation = 0;
+    for (F path_value : calls(*o, derivative, z.v))
+      deviation = std::max(deviation, measured_deviation(a, *o, z.v, path_value, derivative, *s));
     return rounded<F>(v, rounded<F>::bounded(propagation + deviation));
   }
-  if (z.e == 0) return rounded<F>(v, 0.0); // the same argument gives the same value
+  // The same argument gives the same value on one code path; the paths' spread otherwise.
+  if (z.e == 0) return rounded<F>(v, rounded<F>::bounded(path_spread(*o, derivative, z.v)));
   return rounded<F>(v, rounded<F>::bounded(propagation + wobble(a, *o, z, derivative)));
 }
 

@@ -62,6 +62,10 @@ struct loss_info {
   /// The framework call whose reduction='mean' the loss under framework_mean() computes
   /// ("torch.nn.functional.mse_loss"), or "" when it is gradlaws's own.
   std::string framework;
+  /// Label smoothing ε of a class-index cross-entropy (PyTorch's label_smoothing): 0 for none.
+  exact label_smoothing = 0;
+  /// Weight p of the positive class of a BCE with logits (PyTorch's pos_weight): 1 for none.
+  exact pos_weight = 1;
 };
 
 class loss;

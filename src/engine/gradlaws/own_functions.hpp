@@ -34,6 +34,11 @@ struct own_activation {
   std::string name; ///< the registered activation it computes, e.g. "gelu"
   std::function<double(double)> f, df;
   std::function<float(float)> f_float, df_float;
+  /// Other code paths of the same function that the subject takes at other positions of a
+  /// tensor (a framework's vectorised kernel and its scalar tail): the same argument may get
+  /// any of their values, so the law verdict charges their spread at every site, the wobble
+  /// spans them all, and the accuracy verdict measures the worst of them. Empty: one path.
+  std::vector<own_activation> paths;
 
   /// From callables generic over the format (or callable on both double and float).
   template <class Fn, class DFn> static own_activation of(std::string name, Fn f, DFn df) {

@@ -1,0 +1,227 @@
+#pragma once
+// gradlaws for libtorch (the optional component gradlaws::torch): a training step written with
+// libtorch, handed over as it is written, checked by every law that applies to it.
+//
+//   auto net = [](const gradlaws::model &m) { return gradlaws::libtorch::sequential(m); };
+//   auto step = [](torch::nn::Sequential &net, const gradlaws::libtorch::batch &b) {
+//     net->zero_grad();
+//     b.objective(net->forward(b.x)).backward();
+//   };
+//   GRADLAWS_EXPECT_LAWS(gradlaws::libtorch::make_gradient_subject("my step", net, step));
+//
+// gradlaws draws a model, θ and a batch; the bridge builds (once per thread and model) the
+// module the factory returns, converts it to the rung's dtype (float or double), copies θ into
+// its parameters in named_parameters() order, hands the step the batch as libtorch code takes
+// it (examples as rows, class labels as int64, masks as bool) and reads back the gradients the
+// step left in each parameter's .grad. Before each call every .grad holds a stale gradient (a
+// value that depends on the batch), as it does in a training loop: a step that never zeroes
+// the gradients is caught. Reports name θ's entries as the module does: "0.weight[2,0]".
+//
+// A factory that takes a gradlaws::model gets every model gradlaws draws within what libtorch
+// has (Linear, every registered activation, LayerNorm, BatchNorm1d); one that takes nothing
+// is a module of one architecture, described by fixed_model (model_of()).
+
+#include "gradlaws/subject.hpp"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace gradlaws::libtorch {
+
+/// libtorch's dtype for a machine scalar: kFloat32 for float, kFloat64 for double.
+template <class T> ::torch::Dtype dtype_of() {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                "libtorch subjects run on float and double");
+  return std::is_same_v<T, float> ? ::torch::kFloat32 : ::torch::kFloat64;
+}
+
+/// One name per entry of θ, in named_parameters() order: "fc1.weight[2,0]", "fc1.bias[2]".
+std::vector<std::string> parameter_names(const ::torch::nn::Module &m);
+/// The number of entries of θ: Σ numel over the module's parameters.
+std::size_t parameter_count(const ::torch::nn::Module &m);
+
+/// Copies θ into the parameters (converted to each parameter's dtype, without recording a
+/// gradient). Throws dimension_error when θ's size is not parameter_count(m).
+template <class T> void set_parameters(::torch::nn::Module &m, const vec<T> &theta);
+/// The parameters as θ.
+template <class T> vec<T> parameters_of(const ::torch::nn::Module &m);
+/// The gradients left in each parameter's .grad, in θ order (an undefined .grad reads as 0:
+/// a parameter the forward pass did not use).
+template <class T> vec<T> gradients_of(const ::torch::nn::Module &m);
+/// Puts a stale gradient in every .grad, as an earlier step of a training loop leaves it: a
+/// value derived from `seed`'s entries, so the same batch gets the same stale gradient.
+void stale_gradients(::torch::nn::Module &m, const ::torch::Tensor &seed);
+
+/// gradlaws's d × N columns (one example per column) as libtorch's N × d rows, in T's dtype.
+template <class T> ::torch::Tensor rows(const mat<T> &x);
+/// An N × d (or N) tensor as gradlaws's d × N columns.
+template <class T> mat<T> columns(const ::torch::Tensor &t);
+/// The targets as libtorch's losses take them: int64 labels (N) for a class-index loss (an
+/// ignored target keeps the loss's ignore label), N × d rows otherwise.
+template <class T> ::torch::Tensor targets(const loss &l, const mat<T> &y);
+
+/// gradlaws's model as nn::Sequential: Linear (weight out × in, then bias: θ's order), the
+/// registered activations, LayerNorm, BatchNorm1d (training mode, biased batch variance).
+/// Throws unsupported_rung_error naming a layer libtorch has no module for.
+::torch::nn::Sequential sequential(const model &m);
+/// Why sequential(m) cannot build m ("" when it can).
+std::string unbuildable(const model &m);
+/// What a factory of sequential() modules supports: the activations and layer kinds libtorch
+/// has, every loss.
+capabilities sequential_capabilities();
+
+/// A module of one architecture as the model gradlaws draws θ and batches for: its parameter
+/// count and names from the module, its widths per example and its loss given.
+model model_of(const ::torch::nn::Module &m, std::string name, std::size_t inputs,
+               std::size_t outputs, std::string_view loss);
+
+/// What a subject of one module supports: that module, as model_of() describes it.
+capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
+                                 std::size_t inputs, std::size_t outputs, std::string_view loss);
+
+/// The per-example losses L_i (N) with libtorch's functional losses, in gradlaws's convention
+/// of the loss (L sums over the outputs): mse_loss, l1_loss, huber_loss,
+/// binary_cross_entropy_with_logits (pos_weight), cross_entropy (class index with ignore_index,
+/// label_smoothing and weight; or probability targets), nll_loss. A loss libtorch has no
+/// function for (one registered by a user) enters through its gradient ∂L/∂ŷ: its value is
+/// not L, its gradient with respect to θ is.
+::torch::Tensor example_losses(const loss &l, const ::torch::Tensor &output,
+                               const ::torch::Tensor &y);
+/// libtorch's own reduction='mean' of the loss (÷ N·d elements for mse_loss, ÷ Σ w of the
+/// targets not ignored for cross_entropy): reduction::framework_mean().
+::torch::Tensor framework_mean(const loss &l, const ::torch::Tensor &output,
+                               const ::torch::Tensor &y);
+
+/// The batch as a step takes it.
+struct batch {
+  ::torch::Tensor x;            ///< N × d_in, one row per example, the rung's dtype
+  ::torch::Tensor y;            ///< targets(): int64 labels (N) or N × d_out rows
+  ::torch::Tensor mask;         ///< bool (N): the items that count (pipelines; else all true)
+  std::vector<std::int64_t> groups; ///< consecutive micro-batches, shards or sequences
+  /// c_i of the objective J = Σ c_i L_i the subject claims (N, x's dtype): the reduction's
+  /// (gradient subjects), 1/T on the T items that count (pipelines).
+  ::torch::Tensor coefficients;
+  const gradlaws::model *model = nullptr;
+  const gradlaws::reduction *reduction = nullptr; ///< gradient subjects only
+
+  std::int64_t size() const { return x.size(0); }
+  const gradlaws::loss &loss() const { return model->objective_loss(); }
+  /// example_losses() of this batch's loss.
+  ::torch::Tensor losses(const ::torch::Tensor &output) const;
+  /// J: Σ c_i L_i, or libtorch's own mean under reduction::framework_mean().
+  ::torch::Tensor objective(const ::torch::Tensor &output) const;
+  /// Group k's items (its rows of x, y, mask and coefficients; one group).
+  batch group(std::size_t k) const;
+};
+
+namespace detail {
+template <class H> ::torch::nn::Module &module_of(H &h) { return *h; }
+
+/// The subject's modules: one per thread, model and dtype, built by the factory on first use.
+template <class Make> auto build(Make &make, const model &m) {
+  if constexpr (std::is_invocable_v<Make &, const model &>) return make(m);
+  else return make();
+}
+
+template <class Make> class module_cache {
+public:
+  static constexpr bool takes_model = std::is_invocable_v<Make &, const model &>;
+  using holder = decltype(build(std::declval<Make &>(), std::declval<const model &>()));
+  explicit module_cache(Make make) : make_(std::move(make)) {}
+
+  template <class T> holder &get(const model &m) {
+    const std::string key = (takes_model ? m.describe() : std::string()) + "|" +
+                            (std::is_same_v<T, float> ? "float" : "double");
+    std::lock_guard lock(mutex_);
+    auto &slot = modules_[{std::this_thread::get_id(), key}];
+    if (!slot) {
+      holder h = build(make_, m);
+      module_of(h).to(dtype_of<T>());
+      slot = std::make_unique<holder>(std::move(h));
+    }
+    return *slot;
+  }
+
+private:
+  Make make_;
+  std::mutex mutex_;
+  std::map<std::pair<std::thread::id, std::string>, std::unique_ptr<holder>> modules_;
+};
+
+/// Refuses a fixed module whose parameter count is not the model's.
+void require_parameters(const ::torch::nn::Module &m, const model &fixed);
+/// The batch of a gradient subject's call.
+template <class T>
+batch gradient_batch(const model &m, const mat<T> &x, const mat<T> &y, const reduction &r);
+/// The batch of a pipeline subject's call.
+template <class T>
+batch pipeline_batch(const model &m, const mat<T> &x, const mat<T> &y, const layout &l);
+/// What the factory's modules support, with the subject's own declaration on top.
+capabilities merged(capabilities declared, bool takes_model);
+/// The activations as libtorch computes them (gelu with erf, softplus with its threshold…).
+const own_functions &libtorch_functions();
+
+template <class Subject, class Make, class Step, class Batch>
+Subject make_subject(std::string name, Make make, Step step, capabilities declared, Batch to_batch) {
+  static_assert(std::is_invocable_v<Step &, typename module_cache<Make>::holder &, const batch &>,
+                "a libtorch step is called as step(module, batch): the factory's module (by "
+                "reference) and a const gradlaws::libtorch::batch &");
+  auto cache = std::make_shared<module_cache<Make>>(std::move(make));
+  Subject s(std::move(name));
+  auto bind = [&]<class T>(T) {
+    s.template set<T>([cache, step, to_batch](const model &m, const vec<T> &theta, const mat<T> &x,
+                                              const mat<T> &y, const auto &how) -> vec<T> {
+      auto &h = cache->template get<T>(m);
+      ::torch::nn::Module &mod = module_of(h);
+      require_parameters(mod, m);
+      set_parameters<T>(mod, theta);
+      const batch b = to_batch(m, x, y, how, T{});
+      stale_gradients(mod, b.x);
+      step(h, b);
+      return gradients_of<T>(mod);
+    });
+  };
+  bind(float{});
+  bind(double{});
+  s.supports(merged(std::move(declared), module_cache<Make>::takes_model));
+  s.computes_with(libtorch_functions());
+  return s;
+}
+} // namespace detail
+
+/// A gradient subject from a module factory and a step: make(const model &) (any model; e.g.
+/// sequential) or make() (one architecture: give capabilities::fixed_model, e.g. model_of()),
+/// and step(module, batch) that leaves ∇_θ J in the parameters' .grad, J = batch::objective.
+template <class Make, class Step>
+gradient_subject make_gradient_subject(std::string name, Make make, Step step,
+                                       capabilities declared = {}) {
+  return detail::make_subject<gradient_subject>(
+      std::move(name), std::move(make), std::move(step), std::move(declared),
+      []<class T>(const model &m, const mat<T> &x, const mat<T> &y, const reduction &r, T) {
+        return detail::gradient_batch<T>(m, x, y, r);
+      });
+}
+
+/// A pipeline subject: step(module, batch) leaves in .grad the gradient of the mean loss over
+/// the items that count (batch::mask), however it walks batch::groups (micro-batches with
+/// accumulation, replica shards, sequences).
+template <class Make, class Step>
+pipeline_subject make_pipeline_subject(std::string name, Make make, Step step,
+                                       capabilities declared = {}) {
+  return detail::make_subject<pipeline_subject>(
+      std::move(name), std::move(make), std::move(step), std::move(declared),
+      []<class T>(const model &m, const mat<T> &x, const mat<T> &y, const layout &l, T) {
+        return detail::pipeline_batch<T>(m, x, y, l);
+      });
+}
+
+} // namespace gradlaws::libtorch
