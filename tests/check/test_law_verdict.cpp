@@ -93,6 +93,30 @@ TEST(OwnFunctions, AnExactArgumentIsChargedNothingAndAReachAcrossAJumpIsChargedT
   EXPECT_LT(smooth.e, 1e-11);
 }
 
+TEST(OwnFunctions, TwoCodePathsAreChargedTheirSpreadEvenAtAnExactArgument) {
+  // A framework's vectorised kernel and its scalar tail: the same argument may get either
+  // value, so the law verdict cannot take it to give the same value on both sides.
+  own_functions one = threshold_softplus();
+  own_activation two = one.list()[0];
+  const double shift = std::ldexp(1.0, -40);
+  two.paths.push_back(own_activation::of(
+      "softplus", [shift](auto z) { return decltype(z)(softplus_20(double(z)) + shift); },
+      [](auto z) { return decltype(z)(sigmoid_20(double(z))); }));
+  const own_functions f({two});
+  const activation &sp = find_activation("softplus");
+  {
+    const own_functions_scope scope(one, own_charge::law);
+    EXPECT_EQ(detail::apply_activation(sp, rounded<double>(1.0, 0.0)).e, 0.0);
+  }
+  const own_functions_scope scope(f, own_charge::law);
+  const rounded<double> exact_arg = detail::apply_activation(sp, rounded<double>(1.0, 0.0));
+  EXPECT_GE(exact_arg.e, shift);
+  EXPECT_LT(exact_arg.e, 2 * shift);
+  // With a reach, the wobble spans both paths: at least their spread again.
+  const rounded<double> reach = detail::apply_activation(sp, rounded<double>(1.0, 1e-15));
+  EXPECT_GE(reach.e, 2 * shift);
+}
+
 TEST(OwnFunctions, TheAccuracyChargeIsTheMeasuredDistanceFromTheExactFunction) {
   const own_functions f = threshold_softplus();
   std::vector<function_accuracy> log;
