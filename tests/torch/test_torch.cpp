@@ -131,9 +131,15 @@ TEST(TorchBridge, EveryRegisteredActivationIsBuiltAsLibtorchComputesIt) {
 }
 
 TEST(TorchSubjects, ACorrectStepOnAnyModelPassesEveryLaw) {
-  const auto results = check(lt::make_gradient_subject("torch step", any_model, correct_step), quick());
+  // batch::objective computes libtorch's own mean when a law asks for it: the step declares it.
+  const auto s = lt::make_gradient_subject("torch step", any_model, correct_step,
+                                           {.framework_mean = true});
+  const auto results = check(s, quick());
   ASSERT_FALSE(results.empty());
   EXPECT_EQ(failures(results), "");
+  bool ran_element_mean = false;
+  for (const run_result &r : results) ran_element_mean = ran_element_mean || r.entry == "element_mean";
+  EXPECT_TRUE(ran_element_mean);
 }
 
 TEST(TorchSubjects, MseLossMeanWhereAPerExampleMeanWasMeantIsCaught) {
