@@ -92,8 +92,8 @@ capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
 /// of the loss (L sums over the outputs): mse_loss, l1_loss, huber_loss,
 /// binary_cross_entropy_with_logits (pos_weight), cross_entropy (class index with ignore_index,
 /// label_smoothing and weight; or probability targets), nll_loss. A loss libtorch has no
-/// function for (one registered by a user) enters through its gradient ∂L/∂ŷ: its value is
-/// not L, its gradient with respect to θ is.
+/// function for (one registered by a user) enters through gradlaws's value and gradient ∂L/∂ŷ:
+/// the tensor's value is L_i and autograd carries gradlaws's ∂L/∂ŷ back into the module.
 ::torch::Tensor example_losses(const loss &l, const ::torch::Tensor &output,
                                const ::torch::Tensor &y);
 /// libtorch's own reduction='mean' of the loss (÷ N·d elements for mse_loss, ÷ Σ w of the
