@@ -41,6 +41,13 @@ const bool weights_explain = register_law(
         }),
     variant_strategy_subject);
 
+/// The domain of a law whose cases are drawn on the exact rung: the losses that run there.
+law_domain on_exact_losses(law_domain d) {
+  d.losses = selection<loss>::where("that run on the exact rung",
+                                    [](const loss &l) { return l.supports(rung::exact); });
+  return d;
+}
+
 const bool masked_nothing = register_law(
     make_law<pipeline_subject, masked_extra_problem>(
         {.name = "masked_examples_change_nothing",
@@ -53,7 +60,7 @@ const bool masked_nothing = register_law(
          .lhs = "the strategy's gradient with the masked example",
          .rhs = "the strategy's gradient without it",
          .explanation = "a masked example has coefficient 0 and is not counted in any divisor",
-         .domain = pipeline_strategies(ignores_masked)},
+         .domain = on_exact_losses(pipeline_strategies(ignores_masked))},
         [](const variant &v) { return masked_extras(*v.strat, rung::exact); },
         []<class T>(const pipeline_subject &subject, const masked_extra_problem &p) -> sides<T> {
           const auto l = lift<T>(p);

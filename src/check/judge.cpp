@@ -3,6 +3,7 @@
 #include "gradlaws/error.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -229,6 +230,28 @@ law_evidence sides_evidence(const vec<high> &lhs, const vec<high> &rhs,
   return worst;
 }
 
+/// Why an infinite component of a side is no verdict ("" when it is one): the bound's own
+/// evaluation of it is finite but within 2^8 of F's largest number, where summing the same
+/// terms in another order (a per-example loop, a framework's kernel) may overflow or not.
+template <class F>
+std::string overflow_in_another_order(const machine_sides<F> &s, const std::string &side,
+                                      Eigen::Index k, const std::string &format) {
+  constexpr double largest = double(std::numeric_limits<F>::max());
+  for (const auto *b : {&s.bound.lhs, &s.bound.rhs}) {
+    if (k >= b->size()) continue;
+    const double reach = std::abs(double((*b)[k].v)) + (*b)[k].e;
+    if (std::isfinite(reach) && reach >= std::ldexp(largest, -8)) {
+      char shown[32];
+      std::snprintf(shown, sizeof shown, "%.3g", reach);
+      return side + " component " + std::to_string(k) + " overflowed in " + format +
+             " where the value reaches " + shown + ", within 2^8 of " + format +
+             "'s largest number: another order of the same sums may or may not overflow, so "
+             "the case is not judged";
+    }
+  }
+  return "";
+}
+
 /// Why no bound holds for this case, or "" when the bounds are usable.
 template <class F> std::string unusable_bounds(const machine_sides<F> &s, const std::string &format) {
   if (s.branch_doubts > 0)
@@ -273,6 +296,11 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
   for (const auto &[side, values] : {std::pair{&v.lhs_name, &s.computed.lhs}, std::pair{&v.rhs_name, &s.computed.rhs}})
     for (Eigen::Index k = 0; k < values->size(); ++k)
       if (!std::isfinite((*values)[k])) {
+        if (std::string why = overflow_in_another_order(s, *side, k, v.format); !why.empty()) {
+          v.unavailable = std::move(why);
+          v.kind = verdict_kind::undecided;
+          return v;
+        }
         v.nonfinite = *side + " component " + std::to_string(k) + " is " +
                       (std::isnan((*values)[k]) ? "NaN" : "infinite");
         v.kind = verdict_kind::different;

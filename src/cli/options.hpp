@@ -25,6 +25,7 @@ struct options {
   bool variants = false;
   bool html = false; ///< report: also a self-contained HTML page beside the Markdown
   bool hidden = false; ///< gallery: batch gradients with their model hidden (two-precision rule)
+  bool torch = false;  ///< gallery: the libtorch cases only
   int jobs = 0; ///< processes for report, rates, sweep and gallery --seeds (0: one per core)
   /// --timeout: seconds one variant may run on one seed (0: no limit); unset: a default that
   /// grows with --cases (timeout_of in entries.hpp).

@@ -150,6 +150,10 @@ const std::vector<flag_spec> &flag_table() {
        .help = "gallery: the batch-gradient cases with their model hidden behind an\n"
                "opaque module, judged by the two-precision rule (pipelines are skipped)",
        .set = [](options &o, const flag_value &) { o.hidden = true; }},
+      {.name = "--torch", .commands = {"gallery"},
+       .help = "gallery: the libtorch cases only (training steps written with libtorch;\n"
+               "run by gradlaws-torch, which a build with libtorch adds)",
+       .set = [](options &o, const flag_value &) { o.torch = true; }},
       {.name = "--html", .commands = {"report"},
        .help = "report: also write the report as one self-contained HTML page",
        .set = [](options &o, const flag_value &) { o.html = true; }},
@@ -160,13 +164,13 @@ const std::vector<flag_spec> &flag_table() {
 const std::vector<std::string_view> &flags_in_help() {
   static const std::vector<std::string_view> shown{
       "--seed", "--cases", "--digits", "--kind", "--format", "--no-timings", "--jobs",
-      "--timeout", "--progress", "--html", "--hidden", "--color"};
+      "--timeout", "--progress", "--html", "--hidden", "--torch", "--color"};
   return shown;
 }
 
 const std::vector<std::string_view> &flag_check_order() {
   static const std::vector<std::string_view> order{
-      "--variant", "--variants", "--format", "--out",     "--html",     "--hidden", "--kind",
+      "--variant", "--variants", "--format", "--out",     "--html",     "--hidden", "--torch", "--kind",
       "--jobs",    "--timeout",  "--progress", "--seeds", "--seed",   "--cases",
       "--digits",  "--no-timings"};
   return order;

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace gradlaws {
 namespace {
@@ -49,6 +50,26 @@ TEST(LawVerdict, TheSidesMayDifferByTheSumOfTheirBoundsAndNoMore) {
   // Just above the sum by one ulp of the difference: still a bug.
   const verdict just = judge_machine<double>("l", "r", 30, planted(3 * u, 1 * u, 1.9 * u));
   EXPECT_EQ(just.kind, verdict_kind::different) << just.to_text();
+}
+
+TEST(LawVerdict, AnOverflowWhereTheValueNearsTheFormatsLargestNumberIsNotJudged) {
+  // A per-example loop summing terms of 8.5e37 overflows float where a batched sum does not:
+  // near float's largest number (3.4e38) the order of the sums decides, so no verdict.
+  const auto with = [](float computed, float bounded) {
+    machine_sides<float> s;
+    s.computed = {vec<float>::Constant(1, computed), vec<float>::Constant(1, bounded)};
+    s.exact = {vec<high>::Constant(1, high(bounded)), vec<high>::Constant(1, high(bounded))};
+    s.bound = {vec<rounded<float>>::Constant(1, rounded<float>(bounded, 1e31)),
+               vec<rounded<float>>::Constant(1, rounded<float>(bounded, 1e31))};
+    return judge_machine<float>("l", "r", 30, s);
+  };
+  const float inf = std::numeric_limits<float>::infinity();
+  const verdict near = with(inf, 8.5e37f);
+  EXPECT_EQ(near.kind, verdict_kind::undecided) << near.to_text();
+  EXPECT_MESSAGE(near.unavailable, "within 2^8 of float's largest number");
+  // Far from the largest number an infinite side is a bug.
+  const verdict far = with(inf, 1e30f);
+  EXPECT_EQ(far.kind, verdict_kind::different) << far.to_text();
 }
 
 TEST(LawVerdict, ASideFarFromTheExactValueIsReportedAsAccuracyWhenTheLawHolds) {

@@ -23,6 +23,9 @@ struct gallery_info {
   /// weights match, or words of a batch gradient's diagnosis ("the sum's weights"); "" when
   /// being caught is enough.
   std::string expected_match;
+  /// The framework the bug is written with: "" for gradlaws's own types, "libtorch" for a
+  /// libtorch training step (gradlaws::torch; `gradlaws gallery --torch`).
+  std::string framework;
 };
 
 struct gallery_outcome {

@@ -25,6 +25,8 @@ int run_gallery(const options &o, std::ostream &out, std::ostream &err);
 void check_gallery_flags(const options &o);
 /// gallery: every case named exists, before anything runs.
 void resolve_gallery_cases(const options &o);
+/// True when some registered gallery case is written with libtorch (gradlaws-torch).
+bool has_torch_cases();
 
 int run_help(const options &o, std::ostream &out, std::ostream &err);
 int run_version(const options &o, std::ostream &out, std::ostream &err);

@@ -26,6 +26,14 @@ std::vector<std::string> gallery_names() {
   return known;
 }
 
+/// The cases a run without names runs: every registered one, or with --torch the libtorch ones.
+std::vector<std::string> default_cases(const options &o) {
+  std::vector<std::string> names;
+  for (const gallery_info &g : gallery_cases())
+    if (!o.torch || g.framework == "libtorch") names.push_back(g.name);
+  return names;
+}
+
 constexpr int seeds_per_item = 25;
 
 /// The twin's own functions' worst errors, one per line, tab-separated, to cross from a
@@ -132,6 +140,12 @@ void check_gallery_flags(const options &o) {
   if (o.has("--seeds")) check_seed_range(o);
 }
 
+bool has_torch_cases() {
+  for (const gallery_info &g : gallery_cases())
+    if (g.framework == "libtorch") return true;
+  return false;
+}
+
 void resolve_gallery_cases(const options &o) {
   const std::vector<std::string> known = gallery_names();
   for (const std::string &n : o.names)
@@ -141,8 +155,12 @@ void resolve_gallery_cases(const options &o) {
 }
 
 int run_gallery(const options &o, std::ostream &out, std::ostream &err) {
+  if (o.torch && !has_torch_cases())
+    throw usage_error("--torch: this gradlaws has no libtorch cases (it was built without "
+                      "libtorch)", "gradlaws-torch gallery --torch runs them; a build with "
+                      "libtorch adds it (scripts/install-deps --torch, then rebuild)");
   // (named cases were resolved before anything ran)
-  std::vector<std::string> names = o.names.empty() ? gallery_names() : o.names;
+  std::vector<std::string> names = o.names.empty() ? default_cases(o) : o.names;
   if (o.hidden) // only batch gradients can be hidden behind an opaque module
     std::erase_if(names, [](const std::string &n) {
       for (const gallery_info &g : gallery_cases())
