@@ -39,6 +39,9 @@ if(TARGET gradlaws_torch)
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(EXPORT gradlawsTorchTargets NAMESPACE gradlaws:: DESTINATION ${GRADLAWS_CONFIG_DIR})
+  # gradlaws-torch: the command with the libtorch gallery (`gradlaws gallery --torch` runs it).
+  set_target_properties(gradlaws_torch_cli PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+  install(TARGETS gradlaws_torch_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/gradlawsConfig.cmake.in

@@ -45,7 +45,14 @@ std::string render_kill_matrix(const std::vector<gallery_outcome> &outcomes) {
   std::size_t name_width = 10; // "twin held"
   for (const std::string &law : laws) name_width = std::max(name_width, law.size());
   name_width += 2;
-  constexpr std::size_t cell = 6, per_block = 10;
+  // A cell is at least 6 characters and one more than its widest entry ("240/240"); blocks
+  // hold as many bugs as fit in 100 columns, ten at most.
+  std::size_t widest = 5;
+  for (const gallery_outcome &o : outcomes)
+    widest = std::max(widest, 2 * std::to_string(std::max(o.bug.size(), o.twin.size())).size() + 1);
+  const std::size_t cell = widest + 1;
+  const std::size_t per_block =
+      std::clamp<std::size_t>((100 - std::min<std::size_t>(name_width, 60)) / cell, 1, 10);
   std::string s = "kill matrix: the variants of each law (row) that caught each bug (column) /\n"
                   "variants run; · = the law does not apply to the bug's code\n";
   for (std::size_t first = 0; first < outcomes.size(); first += per_block) {

@@ -23,9 +23,11 @@
 
 #include "gradlaws/subject.hpp"
 
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -196,7 +198,60 @@ Subject make_subject(std::string name, Make make, Step step, capabilities declar
   s.computes_with(libtorch_functions());
   return s;
 }
+/// Runs rank(r, group) in R forked processes joined by a c10d Gloo process group over a file
+/// store, and returns what each rank returned (its gradients after the step). Throws
+/// gradlaws::error naming the rank for a rank that failed, and when the ranks do not finish
+/// within `seconds` (a rank waiting in a collective the others never reached).
+std::vector<std::vector<double>>
+run_on_ranks(int world, const std::function<std::vector<double>(int, ::c10d::ProcessGroup &)> &rank,
+             int seconds = 60);
+/// The gradient every rank holds after a data-parallel step; throws gradlaws::error when two
+/// ranks disagree (replicas that diverged).
+std::vector<double> agreed_gradient(const std::vector<std::vector<double>> &per_rank);
 } // namespace detail
+
+/// A data-parallel step on real processes: the layout's groups are the shards of R ranks (an
+/// empty one is an idle rank); each rank is a process of its own, with its own module built
+/// by the factory, joined to the others by libtorch's c10d Gloo process group. step(module,
+/// shard, group) runs on every rank with that rank's shard (batch::group) and all-reduces
+/// through `group` as the user's code does; gradlaws reads the gradients the ranks agree on.
+template <class Make, class Step>
+pipeline_subject make_replica_subject(std::string name, Make make, Step step,
+                                      capabilities declared = {}) {
+  using holder = typename detail::module_cache<Make>::holder;
+  static_assert(std::is_invocable_v<Step &, holder &, const batch &, ::c10d::ProcessGroup &>,
+                "a replica step is called as step(module, shard, process group)");
+  pipeline_subject s(std::move(name));
+  auto bind = [&]<class T>(T) {
+    s.template set<T>([make, step](const model &m, const vec<T> &theta, const mat<T> &x,
+                                   const mat<T> &y, const layout &l) -> vec<T> {
+      const batch whole = detail::pipeline_batch<T>(m, x, y, l);
+      const auto per_rank = detail::run_on_ranks(
+          int(l.groups.size()), [&](int rank, ::c10d::ProcessGroup &group) {
+            Make factory = make;
+            holder h = detail::build(factory, m);
+            ::torch::nn::Module &mod = detail::module_of(h);
+            mod.to(dtype_of<T>());
+            detail::require_parameters(mod, m);
+            set_parameters<T>(mod, theta);
+            const batch shard = whole.group(std::size_t(rank));
+            stale_gradients(mod, whole.x);
+            step(h, shard, group);
+            const vec<double> g = gradients_of<double>(mod);
+            return std::vector<double>(g.data(), g.data() + g.size());
+          });
+      const std::vector<double> g = detail::agreed_gradient(per_rank);
+      vec<T> out(Eigen::Index(g.size()));
+      for (std::size_t k = 0; k < g.size(); ++k) out[Eigen::Index(k)] = T(g[k]);
+      return out;
+    });
+  };
+  bind(float{});
+  bind(double{});
+  s.supports(detail::merged(std::move(declared), detail::module_cache<Make>::takes_model));
+  s.computes_with(detail::libtorch_functions());
+  return s;
+}
 
 /// A gradient subject from a module factory and a step: make(const model &) (any model; e.g.
 /// sequential) or make() (one architecture: give capabilities::fixed_model, e.g. model_of()),
