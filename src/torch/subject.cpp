@@ -7,6 +7,7 @@
 #include "gradlaws/opaque.hpp"
 
 #include <functional>
+#include <unordered_map>
 
 namespace gradlaws::libtorch {
 namespace nn = ::torch::nn;
@@ -56,6 +57,32 @@ std::vector<std::string> buildable_activations() {
   return names;
 }
 
+/// libtorch's value at one argument, remembered per thread: the bound's evaluations ask for the
+/// same arguments again and again (both sides of a law, the reach's seven points), and each
+/// libtorch call builds tensors (and a graph, for σ′).
+template <class S, class Compute>
+S remembered(const void *function, bool derivative, S z, const Compute &compute) {
+  struct key {
+    const void *function;
+    bool derivative, single;
+    double z;
+    bool operator==(const key &) const = default;
+  };
+  struct hash {
+    std::size_t operator()(const key &k) const {
+      return std::hash<double>()(k.z) ^ (std::hash<const void *>()(k.function) << 1) ^
+             (std::size_t(k.derivative) << 2) ^ (std::size_t(k.single) << 3);
+    }
+  };
+  thread_local std::unordered_map<key, double, hash> memory;
+  const key k{function, derivative, std::is_same_v<S, float>, double(z)};
+  if (const auto it = memory.find(k); it != memory.end()) return S(it->second);
+  if (memory.size() > (1u << 16)) memory.clear();
+  const S v = compute(z);
+  memory.emplace(k, double(v));
+  return v;
+}
+
 /// σ and σ′ as libtorch computes them, at one element of the argument's dtype in a tensor of
 /// `width` equal elements (σ′ by autograd): width 1 takes libtorch's scalar code, a wide tensor
 /// its vectorised kernel, and the two differ (float GELU by hundreds of ulps near z = -3).
@@ -63,16 +90,20 @@ own_activation torch_path(const std::string &name, std::int64_t width) {
   const auto module = std::make_shared<nn::AnyModule>(activation_module(name));
   auto f = [module, width](auto z) {
     using S = decltype(z);
-    ::torch::NoGradGuard no_grad;
-    return module->forward(::torch::full({width}, z, dtype_of<S>()))[0].template item<S>();
+    return remembered(module.get(), false, z, [&](S at) {
+      ::torch::NoGradGuard no_grad;
+      return module->forward(::torch::full({width}, at, dtype_of<S>()))[0].template item<S>();
+    });
   };
   auto df = [module, width](auto z) {
     using S = decltype(z);
-    ::torch::AutoGradMode grad(true);
-    const Tensor t =
-        ::torch::full({width}, z, ::torch::TensorOptions(dtype_of<S>()).requires_grad(true));
-    module->forward(t).sum().backward();
-    return t.grad()[0].template item<S>();
+    return remembered(module.get(), true, z, [&](S at) {
+      ::torch::AutoGradMode grad(true);
+      const Tensor t =
+          ::torch::full({width}, at, ::torch::TensorOptions(dtype_of<S>()).requires_grad(true));
+      module->forward(t).sum().backward();
+      return t.grad()[0].template item<S>();
+    });
   };
   return own_activation::of(name, f, df);
 }
