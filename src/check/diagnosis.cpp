@@ -44,6 +44,11 @@ weight_diagnosis diagnose_weights(const pipeline_subject &s, const layout &l,
   d.correct = correct_weights(l);
   try {
     const probe p = make_probe(n);
+    if (const std::string why = s.supported().refuses(p.m); !why.empty()) {
+      d.unavailable = "the probe (" + p.m.describe() + ") is outside what the subject supports: " +
+                      why;
+      return d;
+    }
     const vec<exact> theta = vec<exact>::Zero(Eigen::Index(p.m.parameter_count()));
     vec<exact> g;
     if (s.runs_on<exact>()) {

@@ -231,16 +231,17 @@ law_evidence sides_evidence(const vec<high> &lhs, const vec<high> &rhs,
 }
 
 /// Why an infinite component of a side is no verdict ("" when it is one): the bound's own
-/// evaluation of it is finite but within 2^8 of F's largest number, where summing the same
-/// terms in another order (a per-example loop, a framework's kernel) may overflow or not.
+/// evaluation of it reaches within 2^8 of F's largest number (or beyond), where summing the
+/// same terms in another order (a per-example loop, a framework's kernel) may overflow or not.
 template <class F>
 std::string overflow_in_another_order(const machine_sides<F> &s, const std::string &side,
                                       Eigen::Index k, const std::string &format) {
   constexpr double largest = double(std::numeric_limits<F>::max());
   for (const auto *b : {&s.bound.lhs, &s.bound.rhs}) {
     if (k >= b->size()) continue;
+    // gradlaws's own evaluation overflowing as well (an infinite reach) is the same case.
     const double reach = std::abs(double((*b)[k].v)) + (*b)[k].e;
-    if (std::isfinite(reach) && reach >= std::ldexp(largest, -8)) {
+    if (!(reach < std::ldexp(largest, -8))) {
       char shown[32];
       std::snprintf(shown, sizeof shown, "%.3g", reach);
       return side + " component " + std::to_string(k) + " overflowed in " + format +

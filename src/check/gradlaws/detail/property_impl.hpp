@@ -187,6 +187,10 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
     verdict judged;
     try {
       judged = evaluate(l, subject, c, opt, v.single_precision);
+    } catch (const nonfinite_error &e) {
+      // gradlaws's own evaluation in float or double overflowed: the case lies outside the
+      // format's range, where no rounding bound holds; it is not judged.
+      RC_DISCARD(std::string("outside the format's range: ") + e.what());
     } catch (const std::exception &e) {
       rec.failing = c;
       rec.found.reset();
