@@ -144,7 +144,11 @@ public:
     const std::string key = (takes_model ? m.describe() : std::string()) + "|" +
                             (std::is_same_v<T, float> ? "float" : "double");
     std::lock_guard lock(mutex_);
-    auto &slot = modules_[{std::this_thread::get_id(), key}];
+    auto &mine = modules_[std::this_thread::get_id()];
+    // Drawn models differ from case to case: keep a thread's modules to a few hundred (a
+    // module is used only during the call that asked for it, on that thread).
+    if (!mine.count(key) && mine.size() >= 256) mine.clear();
+    auto &slot = mine[key];
     if (!slot) {
       holder h = build(make_, m);
       module_of(h).to(dtype_of<T>());
@@ -156,7 +160,7 @@ public:
 private:
   Make make_;
   std::mutex mutex_;
-  std::map<std::pair<std::thread::id, std::string>, std::unique_ptr<holder>> modules_;
+  std::map<std::thread::id, std::map<std::string, std::unique_ptr<holder>>> modules_;
 };
 
 /// Refuses a fixed module whose parameter count is not the model's.
