@@ -202,6 +202,7 @@ Subject make_subject(std::string name, Make make, Step step, capabilities declar
   s.computes_with(libtorch_functions());
   return s;
 }
+
 /// Runs rank(r, group) in R forked processes joined by a c10d Gloo process group over a file
 /// store, and returns what each rank returned (its gradients after the step). Throws
 /// gradlaws::error naming the rank for a rank that failed, and when the ranks do not finish
