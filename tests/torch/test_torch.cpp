@@ -190,6 +190,20 @@ TEST(TorchSubjects, ABatchNormModuleDeclaringTwoExamplesPassesAndNamesItsParamet
   EXPECT_EQ(failures(results), "");
 }
 
+TEST(TorchSubjects, LibtorchsErrorInAStepIsNamedWithoutItsBacktrace) {
+  auto wrong_shape = [](::torch::nn::Sequential &net, const lt::batch &b) {
+    net->forward(b.x.t()); // examples as columns: libtorch refuses the shapes
+  };
+  const model m = make_mlp(2, {3}, {"tanh"}, 1, "mse");
+  const auto s = lt::make_gradient_subject("transposed", any_model, wrong_shape);
+  const std::string message = testing_support::message_of<error>([&] {
+    s.on<double>()(m, vec<double>::Zero(Eigen::Index(m.parameter_count())),
+                   mat<double>::Zero(2, 4), mat<double>::Zero(1, 4), reduction::mean());
+  });
+  EXPECT_MESSAGE(message, "the step raised libtorch's error: ");
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
 TEST(TorchSubjects, AFactoryWithoutAModelNeedsTheModelItIsCheckedAs) {
   auto make = [] { return NormNet(); };
   auto step = [](NormNet &net, const lt::batch &b) { b.objective(net->forward(b.x)).backward(); };

@@ -163,6 +163,17 @@ private:
   std::map<std::thread::id, std::map<std::string, std::unique_ptr<holder>>> modules_;
 };
 
+/// Runs the user's step; libtorch's own error (c10::Error, whose message carries a backtrace)
+/// becomes a gradlaws::error with its first line.
+template <class F> void run_step(const F &f) {
+  try {
+    f();
+  } catch (const c10::Error &e) {
+    const std::string what = e.what();
+    throw error("the step raised libtorch's error: " + what.substr(0, what.find('\n')));
+  }
+}
+
 /// Refuses a fixed module whose parameter count is not the model's.
 void require_parameters(const ::torch::nn::Module &m, const model &fixed);
 /// The batch of a gradient subject's call.
@@ -192,7 +203,7 @@ Subject make_subject(std::string name, Make make, Step step, capabilities declar
       set_parameters<T>(mod, theta);
       const batch b = to_batch(m, x, y, how, T{});
       stale_gradients(mod, b.x);
-      step(h, b);
+      run_step([&] { step(h, b); });
       return gradients_of<T>(mod);
     });
   };
@@ -241,7 +252,7 @@ pipeline_subject make_replica_subject(std::string name, Make make, Step step,
             set_parameters<T>(mod, theta);
             const batch shard = whole.group(std::size_t(rank));
             stale_gradients(mod, whole.x);
-            step(h, shard, group);
+            detail::run_step([&] { step(h, shard, group); });
             const vec<double> g = gradients_of<double>(mod);
             return std::vector<double>(g.data(), g.data() + g.size());
           });
