@@ -6,6 +6,7 @@
 #include "gradlaws/norm_layers.hpp"
 #include "gradlaws/opaque.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 
@@ -147,11 +148,12 @@ template <class T> void set_parameters(::torch::nn::Module &m, const vec<T> &the
                           m.name() + "' has " + std::to_string(parameter_count(m)) +
                           " parameters");
   ::torch::NoGradGuard no_grad;
+  // One tensor of θ in T's dtype; each parameter copies its slice (converting if it must).
+  vec<T> copy = theta;
+  const Tensor all = ::torch::from_blob(copy.data(), {theta.size()}, dtype_of<T>());
   std::int64_t at = 0;
   for (auto &p : m.parameters(true)) {
-    std::vector<double> v(std::size_t(p.numel()));
-    for (std::size_t k = 0; k < v.size(); ++k) v[k] = double(theta[at + std::int64_t(k)]);
-    p.copy_(::torch::tensor(v, ::torch::kFloat64).reshape(p.sizes()));
+    p.copy_(all.narrow(0, at, p.numel()).view(p.sizes()));
     at += p.numel();
   }
 }
@@ -165,8 +167,10 @@ template <class T, class Get> vec<T> flatten(const ::torch::nn::Module &m, Get g
     if (!t.defined()) {
       out.segment(at, p.numel()).setZero();
     } else {
-      const std::vector<double> e = entries(t);
-      for (std::size_t k = 0; k < e.size(); ++k) out[at + Eigen::Index(k)] = T(e[k]);
+      // Read in T's dtype (exact from float to double; a double module read as float rounds
+      // once, as the subject's float result must).
+      const Tensor c = t.detach().to(dtype_of<T>()).contiguous();
+      std::copy_n(c.data_ptr<T>(), c.numel(), out.data() + at);
     }
     at += p.numel();
   }
@@ -185,9 +189,14 @@ template <class T> vec<T> gradients_of(const ::torch::nn::Module &m) {
 void stale_gradients(::torch::nn::Module &m, const Tensor &seed) {
   const double s = seed.detach().abs().sum().item<double>() + double(seed.size(0));
   const double v = 0.25 + std::fmod(std::isfinite(s) ? s : 0.0, 1.0);
+  ::torch::NoGradGuard no_grad;
   std::int64_t k = 0;
-  for (auto &p : m.parameters(true))
-    p.mutable_grad() = ::torch::full_like(p, v * double(1 + k++ % 3)).detach();
+  for (auto &p : m.parameters(true)) {
+    const double stale = v * double(1 + k++ % 3);
+    Tensor &g = p.mutable_grad();
+    if (g.defined() && g.sizes() == p.sizes() && g.scalar_type() == p.scalar_type()) g.fill_(stale);
+    else g = ::torch::full_like(p, stale).detach();
+  }
 }
 
 template <class T> Tensor rows(const mat<T> &x) {
