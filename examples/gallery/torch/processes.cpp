@@ -33,22 +33,50 @@ void shard_mean(net &m, const lt::batch &shard, ::c10d::ProcessGroup &group) {
   for (Tensor &p : m->parameters()) p.grad().div_(double(group.getSize()));
 }
 
-const bool processes = register_gallery_case(
-    {.info = {.name = "torch_ddp_processes_uneven_shards",
-              .title = "on real processes: each rank's mean loss, gradients averaged over the "
-                       "world, on uneven shards",
-              .story = "The same averaging as torch_ddp_uneven_shards_world_mean, run as it runs "
-                       "in training: R processes, each with its own module and its own shard, "
-                       "all-reducing through a c10d Gloo process group. Fix: all-reduce the count "
-                       "first, divide each rank's summed loss by it, sum the gradients.",
-              .expected_match = "replica_mean_of_means",
-              .framework = "libtorch"},
-     .bug = lt::make_replica_subject("shard mean, all-reduce average", any_model, shard_mean),
-     .twin = lt::make_replica_subject("Σ loss / all-reduced count, all-reduce sum", any_model,
-                                      global_count),
-     // Every call forks R processes: the replica laws alone.
-     .options = {.laws = {"replica_global_divisor", "replica_equal_shards", "replica_single"},
-                 .pipeline = strategy_family::replica}});
+/// The bug: this rank's summed loss ÷ world_size × batch_size from the configuration (the
+/// largest shard), whatever the shards hold; gradients summed.
+void nominal_divisor(net &m, const lt::batch &shard, ::c10d::ProcessGroup &group) {
+  m->zero_grad();
+  std::vector<Tensor> largest{::torch::full({1}, double(shard.size()), ::torch::kFloat64)};
+  group.allreduce(largest, ::c10d::AllreduceOptions{::c10d::ReduceOp::MAX})->wait();
+  const Tensor divisor = largest[0] * double(group.getSize());
+  ((shard.losses(m->forward(shard.x)) * shard.mask).sum() / divisor).backward();
+  all_reduce_gradients(m, group);
+}
+
+/// A real-process case: bug and twin are replica steps, checked by the replica laws alone
+/// (every call forks R processes).
+gallery_case process_case(gallery_info info, const std::string &bug_name,
+                          void (*bug)(net &, const lt::batch &, ::c10d::ProcessGroup &)) {
+  info.framework = "libtorch";
+  return {.info = std::move(info),
+          .bug = lt::make_replica_subject(bug_name, any_model, bug),
+          .twin = lt::make_replica_subject("Σ loss / all-reduced count, all-reduce sum", any_model,
+                                           global_count),
+          .options = {.laws = {"replica_global_divisor", "replica_equal_shards", "replica_single"},
+                      .pipeline = strategy_family::replica}};
+}
+
+const bool processes = register_gallery_case(process_case(
+    {.name = "torch_ddp_processes_uneven_shards",
+     .title = "on real processes: each rank's mean loss, gradients averaged over the world, on "
+              "uneven shards",
+     .story = "The same averaging as torch_ddp_uneven_shards_world_mean, run as it runs in "
+              "training: R processes, each with its own module and its own shard, all-reducing "
+              "through a c10d Gloo process group. Fix: all-reduce the count first, divide each "
+              "rank's summed loss by it, sum the gradients.",
+     .expected_match = "replica_mean_of_means"},
+    "shard mean, all-reduce average", shard_mean));
+
+const bool idle = register_gallery_case(process_case(
+    {.name = "torch_ddp_processes_nominal_divisor",
+     .title = "on real processes: every rank divides by world_size × batch_size, idle ranks too",
+     .story = "The nominal divisor of torch_ddp_nominal_divisor on real processes: when the data "
+              "runs out, the last shards are smaller or empty (an idle rank still joins the "
+              "all-reduce with zeros), and the gradient shrinks by the missing items. Fix: "
+              "all-reduce the count of items present and divide by it.",
+     .expected_match = "replica_nominal_divisor"},
+    "Σ loss / (world × batch_size)", nominal_divisor));
 
 } // namespace
 } // namespace torch_gallery
