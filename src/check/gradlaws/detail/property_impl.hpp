@@ -187,11 +187,11 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
     verdict judged;
     try {
       judged = evaluate(l, subject, c, opt, v.single_precision);
-    } catch (const nonfinite_error &e) {
-      // gradlaws's own evaluation in float or double overflowed: the case lies outside the
-      // format's range, where no rounding bound holds; it is not judged.
-      RC_DISCARD(std::string("outside the format's range: ") + e.what());
     } catch (const std::exception &e) {
+      // On the machine rung, gradlaws's own evaluation in float or double overflowing means the
+      // case lies outside the format's range, where no rounding bound holds: not judged.
+      if (v.on == rung::machine && dynamic_cast<const nonfinite_error *>(&e))
+        RC_DISCARD(std::string("outside the format's range: ") + e.what());
       rec.failing = c;
       rec.found.reset();
       rec.error = e.what();
