@@ -15,11 +15,14 @@
 // it (examples as rows, class labels as int64, masks as bool) and reads back the gradients the
 // step left in each parameter's .grad. Before each call every .grad holds a stale gradient (a
 // value that depends on the batch), as it does in a training loop: a step that never zeroes
-// the gradients is caught. Reports name θ's entries as the module does: "0.weight[2,0]".
+// the gradients is caught. A module of one architecture's θ is named as the module names it:
+// "fc1.weight[2,0]".
 //
 // A factory that takes a gradlaws::model gets every model gradlaws draws within what libtorch
-// has (Linear, every registered activation, LayerNorm, BatchNorm1d); one that takes nothing
-// is a module of one architecture, described by fixed_model (model_of()).
+// has (Linear, every registered activation, LayerNorm; BatchNorm1d refuses a batch of one, so
+// a BatchNorm step is a module of one architecture that declares batch.min = 2); one that takes
+// nothing is a module of one architecture, described by fixed_model (module_capabilities()).
+// make_replica_subject runs a data-parallel step on real processes (c10d Gloo).
 
 #include "gradlaws/subject.hpp"
 
