@@ -6,22 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include "gallery/gallery_support.hpp"
+
 #include <algorithm>
 
 namespace gradlaws {
 namespace {
 
+using testing_support::caught_on;
+
 std::vector<std::string> case_names() {
   std::vector<std::string> names;
   for (const gallery_info &g : gallery_cases()) names.push_back(g.name);
   return names;
-}
-
-bool caught_on(const gallery_outcome &o, const std::string &rung_word) {
-  return std::any_of(o.bug.begin(), o.bug.end(), [&](const run_result &r) {
-    return r.status == run_status::falsified &&
-           (r.variant == rung_word || r.variant.ends_with("_" + rung_word));
-  });
 }
 
 bool ran_on(const gallery_outcome &o, const std::string &rung_word) {

@@ -6,23 +6,20 @@
 
 #include <gtest/gtest.h>
 
+#include "gallery/gallery_support.hpp"
+
 #include <algorithm>
 
 namespace gradlaws {
 namespace {
+
+using testing_support::caught_on;
 
 std::vector<std::string> torch_cases() {
   std::vector<std::string> names;
   for (const gallery_info &g : gallery_cases())
     if (g.framework == "libtorch") names.push_back(g.name);
   return names;
-}
-
-bool caught_on(const gallery_outcome &o, const std::string &format) {
-  return std::any_of(o.bug.begin(), o.bug.end(), [&](const run_result &r) {
-    return r.status == run_status::falsified &&
-           (r.variant == format || r.variant.ends_with("_" + format));
-  });
 }
 
 TEST(TorchGallery, HasTenCasesOrMore) { EXPECT_GE(torch_cases().size(), 10u); }

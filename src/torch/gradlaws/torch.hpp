@@ -179,6 +179,18 @@ template <class F> void run_step(const F &f) {
 
 /// Refuses a fixed module whose parameter count is not the model's.
 void require_parameters(const ::torch::nn::Module &m, const model &fixed);
+
+/// One call of a subject on its module: θ into the parameters, stale gradients (from `seed`),
+/// the step (`run`), and the gradients it left, read in G.
+template <class G, class T, class Run>
+vec<G> gradients_after(::torch::nn::Module &mod, const model &m, const vec<T> &theta,
+                       const ::torch::Tensor &seed, const Run &run) {
+  require_parameters(mod, m);
+  set_parameters<T>(mod, theta);
+  stale_gradients(mod, seed);
+  run_step(run);
+  return gradients_of<G>(mod);
+}
 /// The batch of a gradient subject's call.
 template <class T>
 batch gradient_batch(const model &m, const mat<T> &x, const mat<T> &y, const reduction &r);
@@ -201,13 +213,8 @@ Subject make_subject(std::string name, Make make, Step step, capabilities declar
     s.template set<T>([cache, step, to_batch](const model &m, const vec<T> &theta, const mat<T> &x,
                                               const mat<T> &y, const auto &how) -> vec<T> {
       auto &h = cache->template get<T>(m);
-      ::torch::nn::Module &mod = module_of(h);
-      require_parameters(mod, m);
-      set_parameters<T>(mod, theta);
       const batch b = to_batch(m, x, y, how, T{});
-      stale_gradients(mod, b.x);
-      run_step([&] { step(h, b); });
-      return gradients_of<T>(mod);
+      return gradients_after<T>(module_of(h), m, theta, b.x, [&] { step(h, b); });
     });
   };
   bind(float{});
@@ -249,14 +256,10 @@ pipeline_subject make_replica_subject(std::string name, Make make, Step step,
           int(l.groups.size()), [&](int rank, ::c10d::ProcessGroup &group) {
             Make factory = make;
             holder h = detail::build(factory, m);
-            ::torch::nn::Module &mod = detail::module_of(h);
-            mod.to(dtype_of<T>());
-            detail::require_parameters(mod, m);
-            set_parameters<T>(mod, theta);
+            detail::module_of(h).to(dtype_of<T>());
             const batch shard = whole.group(std::size_t(rank));
-            stale_gradients(mod, whole.x);
-            detail::run_step([&] { step(h, shard, group); });
-            const vec<double> g = gradients_of<double>(mod);
+            const vec<double> g = detail::gradients_after<double>(
+                detail::module_of(h), m, theta, whole.x, [&] { step(h, shard, group); });
             return std::vector<double>(g.data(), g.data() + g.size());
           });
       const std::vector<double> g = detail::agreed_gradient(per_rank);
