@@ -5,6 +5,13 @@
 
 namespace gradlaws::props {
 
+std::vector<exact> counts_of(const problem &p) {
+  std::vector<exact> c;
+  for (Eigen::Index i = 0; i < p.y.cols(); ++i)
+    c.push_back(p.m.objective_loss().count_of(vec<exact>(p.y.col(i)), p.m.output_dim()));
+  return c;
+}
+
 std::string tuple_string(const std::vector<std::size_t> &v) {
   std::string s = "(";
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);

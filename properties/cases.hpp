@@ -47,6 +47,24 @@ template <class T> mat<T> slice(const mat<T> &m, std::size_t begin, std::size_t 
   return m.middleCols(Eigen::Index(begin), Eigen::Index(count));
 }
 
+/// The batch's columns in the order given (column i of the result is column order[i]).
+template <class T> mat<T> permute(const mat<T> &m, const std::vector<std::size_t> &order) {
+  mat<T> out(m.rows(), m.cols());
+  for (std::size_t i = 0; i < order.size(); ++i) out.col(Eigen::Index(i)) = m.col(Eigen::Index(order[i]));
+  return out;
+}
+
+/// The columns of a, then those of b.
+template <class T> mat<T> append(const mat<T> &a, const mat<T> &b) {
+  mat<T> out(a.rows(), a.cols() + b.cols());
+  out << a, b;
+  return out;
+}
+
+/// Ω_i of each example in the loss's own mean (loss::count_of: 1, d, or Σ w of its labelled
+/// targets).
+std::vector<exact> counts_of(const problem &p);
+
 /// "(1, 2)".
 std::string tuple_string(const std::vector<std::size_t> &v);
 /// "[1/2, 1/4]".

@@ -6,18 +6,6 @@
 namespace gradlaws::props {
 namespace {
 
-template <class T> mat<T> permute(const mat<T> &m, const std::vector<std::size_t> &order) {
-  mat<T> out(m.rows(), m.cols());
-  for (std::size_t i = 0; i < order.size(); ++i) out.col(Eigen::Index(i)) = m.col(Eigen::Index(order[i]));
-  return out;
-}
-
-template <class T> mat<T> append(const mat<T> &a, const mat<T> &b) {
-  mat<T> out(a.rows(), a.cols() + b.cols());
-  out << a, b;
-  return out;
-}
-
 const bool permutation_law = register_backprop_law(
     {.name = "permutation_invariance",
      .kind = entry_kind::law,

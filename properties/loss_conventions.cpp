@@ -60,13 +60,6 @@ case_generator<problem> problems_of(selection<loss> s, bool ignored = true,
   };
 }
 
-/// The count of each target in the loss's own mean, and their sum.
-std::vector<exact> counts_of(const problem &p) {
-  std::vector<exact> c;
-  for (Eigen::Index i = 0; i < p.y.cols(); ++i)
-    c.push_back(p.m.objective_loss().count_of(vec<exact>(p.y.col(i)), p.m.output_dim()));
-  return c;
-}
 exact total(const std::vector<exact> &v) { return std::accumulate(v.begin(), v.end(), exact(0)); }
 
 /// Both sides per parameter, as bars.

@@ -267,7 +267,7 @@ rc::Gen<pipeline_problem> pipeline_problems(rc::Gen<layout> layouts, std::size_t
     const loss &l = m.objective_loss();
     if (l.info().target == target_kind::class_index && l.ignore_label())
       for (Eigen::Index i = 0; i < n; ++i) {
-        if (!lay.counts(std::size_t(i))) y(0, i) = exact(*l.ignore_label());
+        if (!lay.counts(std::size_t(i))) y.col(i).setConstant(exact(*l.ignore_label()));
         else if (l.ignores(vec<exact>(y.col(i)))) y(0, i) = exact(0);
       }
     return pipeline_problem{problem{std::move(m), d.theta, d.x.leftCols(n), std::move(y), on},

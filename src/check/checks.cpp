@@ -70,7 +70,10 @@ std::string mismatch(const law_domain &d, const capabilities &c) {
            " example (per-example gradients), and the subject accepts " + c.batch.describe("N");
   if (c.fixed_model && !d.keeps_model)
     return "it builds another model than the one drawn, and the subject is written for one model";
-  if (d.hands_framework_mean && !c.framework_mean)
+  if (c.framework_mean_only && d.hands_gradlaws_reductions)
+    return "it hands gradlaws's mean, sum or weighted mean, and the subject computes the loss's "
+           "own mean only (capabilities::framework_mean_only)";
+  if (d.hands_framework_mean && !c.framework_mean && !c.framework_mean_only)
     return "it asks for the loss's own mean (reduction::framework_mean()), and the subject does "
            "not declare that it computes it (capabilities::framework_mean)";
   if (!d.losses.is_all() && !c.fixed_model && (c.losses & d.losses).of(losses()).empty())
@@ -303,10 +306,7 @@ template <class Subject> std::vector<run_result> check_of(const Subject &s, cons
       run_options here = opt;
       if (here.rerun.empty())
         here.rerun = "(run the same check of '" + s.name() + "' with this in the environment)";
-      run_result r = l->run(s, v, test, here);
-      // A drafted regression test would call gradlaws's own functions, not the subject.
-      r.regression.clear();
-      out.push_back(std::move(r));
+      out.push_back(l->run(s, v, test, here));
     }
   return out;
 }
@@ -332,6 +332,25 @@ std::string describe_plan(const std::string &subject, const capabilities &c,
     s += "\n";
   }
   return s;
+}
+
+run_result check_case(const gradient_subject &s, const problem &p, const check_options &o) {
+  if (o.laws.size() != 1 || o.variants.size() != 1)
+    throw error("check_case replays one law on one variant: name them in check_options::laws and "
+                "check_options::variants (the drafted test does)");
+  const auto laws = planned(s, o);
+  if (laws.size() != 1 || laws[0].plan.variants.size() != 1)
+    throw error("the law " + o.laws[0] + " does not run on '" + s.name() + "' in variant " +
+                o.variants[0] + (laws.empty() ? "" : ": " + laws[0].plan.left_out));
+  const auto &[l, plan] = laws[0];
+  if (!l->run_case)
+    throw error("the law " + l->info.name + " draws cases of its own kind, not problems: it "
+                "cannot replay a given case");
+  p.validate();
+  run_options opt = o.run ? *o.run : options_from_environment();
+  const variant &v = plan.variants[0];
+  return l->run_case(s, v, p, subject_identifier(s.name()) + "/" + l->info.name + "." + v.name(),
+                     opt);
 }
 
 #define GRADLAWS_CHECKS_FOR(Subject, kind_name)                                                 \

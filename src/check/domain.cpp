@@ -50,6 +50,7 @@ std::string capabilities::describe() const {
   if (group.min > 1 || group.max) clause("groups of " + group.describe("n_k"));
   if (coupled()) clause("batch-coupled");
   if (framework_mean) clause("computes the loss's own mean (framework_mean)");
+  if (framework_mean_only) clause("computes the loss's own mean only (framework_mean_only)");
   return s.empty() ? "any model gradlaws describes" : s;
 }
 

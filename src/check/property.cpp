@@ -211,6 +211,33 @@ std::string draft_regression(const property_info &info, const std::string &test,
   return s;
 }
 
+std::string draft_subject_regression(const problem &p, const std::string &subject,
+                                     const std::string &law, const std::string &variant,
+                                     const std::string &test) {
+  std::vector<std::string> theta;
+  for (Eigen::Index k = 0; k < p.theta.size(); ++k) theta.push_back(to_string(p.theta[k]));
+  const std::string construction = p.m.construction_code();
+  std::string s = "// Drafted by gradlaws from the shrunk counterexample of " + test + ":\n";
+  s += "// the law " + law + " failed on '" + subject + "' in " + variant + ".\n";
+  s += "// Define my_subject() to return the subject as you hand it to check().\n";
+  s += "#include <gradlaws/checks.hpp>\n#include <gradlaws/gradlaws.hpp>\n#include <gradlaws/report.hpp>\n"
+       "#include <gtest/gtest.h>\n\n";
+  s += "gradlaws::gradient_subject my_subject();\n\n";
+  s += "TEST(GradlawsRegression, " + identifier(test) + ") {\n";
+  s += "  using namespace gradlaws;\n  using T = exact;\n";
+  s += "  const gradient_subject subject = my_subject();\n";
+  s += construction.empty()
+           ? "  const model m = *subject.supported().fixed_model; // " + p.m.describe() + "\n"
+           : "  const model m = " + construction + ";\n";
+  s += "  const vec<T> theta = vector_of<T>(" + quoted_list(theta) + ");\n";
+  s += matrix_code("x", p.x).substr(2) + matrix_code("y", p.y).substr(2);
+  s += "  const problem p{m, theta, x, y, rung::" + std::string(to_string(p.on)) + "};\n";
+  s += "  const run_result r =\n      check_case(subject, p, {.laws = {\"" + law +
+       "\"}, .variants = {\"" + variant + "\"}});\n";
+  s += "  EXPECT_TRUE(r.passed) << render_text(r, timings::omitted);\n}\n";
+  return s;
+}
+
 std::string draft_problem_regression(const problem &p, const property_info &info,
                                      const std::string &test, int digits, const verdict &found) {
   const std::string construction = p.m.construction_code();

@@ -40,16 +40,23 @@ public:
 #undef GRADLAWS_DEFINE_GRAD
 
 private:
-  /// The class of target y for C = yhat.size() outputs, or nothing when it is ignored.
-  template <class T> std::optional<long> class_of(const vec<T> &yhat, const vec<T> &y) const {
-    if (y.size() != 1 || yhat.size() == 0)
-      throw dimension_error("loss " + name() + ": the target is one class label (got " +
-                            std::to_string(y.size()) + " entries) and ŷ has one logit per class");
-    const std::optional<long> c = label_of(y[0]);
+  /// The classes C: ŷ's size over the positions.
+  template <class T> Eigen::Index block(const vec<T> &yhat, const vec<T> &y) const {
+    const auto p = Eigen::Index(info().positions);
+    if (y.size() != p || yhat.size() == 0 || yhat.size() % p != 0)
+      throw dimension_error("loss " + name() + ": the target is one class label per position (" +
+                            std::to_string(p) + "; got " + std::to_string(y.size()) +
+                            " entries) and ŷ has one block of logits per position (got " +
+                            std::to_string(yhat.size()) + " outputs)");
+    return yhat.size() / p;
+  }
+  /// The class of position t's label for C classes, or nothing when it is ignored.
+  template <class T> std::optional<long> class_of(const vec<T> &y, Eigen::Index t, Eigen::Index classes) const {
+    const std::optional<long> c = label_of(y[t]);
     if (c && *c == ignore_) return std::nullopt;
-    if (!c || *c < 0 || *c >= long(yhat.size()))
+    if (!c || *c < 0 || *c >= long(classes))
       throw dimension_error("loss " + name() + ": the target is not a class label in 0.." +
-                            std::to_string(yhat.size() - 1) + " or the ignore label " +
+                            std::to_string(classes - 1) + " or the ignore label " +
                             std::to_string(ignore_));
     return c;
   }
@@ -96,18 +103,25 @@ private:
     return a;
   }
   template <class T> T value_on(const vec<T> &yhat, const vec<T> &y) const {
-    const auto c = class_of(yhat, y);
-    if (!c) return T(0);
-    const vec<T> a = mixture<T>(*c, yhat.size()), l = per_class(yhat);
+    const Eigen::Index classes = block(yhat, y);
     T s(0);
-    for (Eigen::Index j = 0; j < a.size(); ++j)
-      if (!(a[j] == T(0))) s += a[j] * l[j];
+    for (Eigen::Index t = 0; t < y.size(); ++t) {
+      const auto c = class_of(y, t, classes);
+      if (!c) continue;
+      const vec<T> a = mixture<T>(*c, classes), l = per_class(vec<T>(yhat.segment(t * classes, classes)));
+      for (Eigen::Index j = 0; j < a.size(); ++j)
+        if (!(a[j] == T(0))) s += a[j] * l[j];
+    }
     return s;
   }
   template <class T> vec<T> gradient_on(const vec<T> &yhat, const vec<T> &y) const {
-    const auto c = class_of(yhat, y);
-    if (!c) return vec<T>::Constant(yhat.size(), T(0));
-    return back(yhat, mixture<T>(*c, yhat.size()));
+    const Eigen::Index classes = block(yhat, y);
+    vec<T> g = vec<T>::Constant(yhat.size(), T(0));
+    for (Eigen::Index t = 0; t < y.size(); ++t)
+      if (const auto c = class_of(y, t, classes))
+        g.segment(t * classes, classes) =
+            back(vec<T>(yhat.segment(t * classes, classes)), mixture<T>(*c, classes));
+    return g;
   }
 
   long ignore_;
@@ -167,16 +181,21 @@ std::shared_ptr<const loss> make_cross_entropy(cross_entropy_options o) {
   if (o.label_smoothing < 0 || o.label_smoothing > 1)
     throw error("loss " + o.name + ": label smoothing ε = " + to_string(o.label_smoothing) +
                 " is outside [0, 1]");
+  if (o.positions == 0) throw error("loss " + o.name + ": positions = 0; an example has at least one");
   const bool weighted = !o.class_weights.empty();
   std::string formula = "-log softmax(ŷ)_c";
   if (weighted) formula = "w_c·(" + formula + ")";
   if (o.label_smoothing != 0)
     formula = "(1-ε)·" + formula + " + (ε/C)·Σ_j " + (weighted ? "w_j·" : "") + "(-log softmax(ŷ)_j)";
-  loss_info info = class_info(o.name, formula + "; 0 if c = " + std::to_string(o.ignore_index),
-                              false,
+  formula += "; 0 if c = " + std::to_string(o.ignore_index);
+  if (o.positions > 1)
+    formula = "Σ_t over " + std::to_string(o.positions) + " positions of [" + formula + "]";
+  loss_info info = class_info(o.name, formula, false,
                               "torch.nn.functional.cross_entropy(ignore_index=" +
                                   std::to_string(o.ignore_index) + smoothing_words(o.label_smoothing) +
-                                  (weighted ? ", weight" : "") + ")");
+                                  (weighted ? ", weight" : "") + ")" +
+                                  (o.positions > 1 ? " over the N·P tokens" : ""));
+  info.positions = o.positions;
   auto w = weights_of(std::move(o.class_weights), o.name);
   return std::make_shared<class_index_loss>(std::move(info), o.ignore_index,
                                             std::move(o.label_smoothing), std::move(w), false);

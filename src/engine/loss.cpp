@@ -140,10 +140,23 @@ std::string_view to_string(mean_count c) {
 
 exact loss::class_weight(long, std::size_t) const { return exact(1); }
 
+std::size_t loss::classes(std::size_t outputs) const {
+  if (info_.target != target_kind::class_index) return outputs;
+  if (info_.positions == 0 || outputs % info_.positions != 0 || outputs == 0)
+    throw dimension_error("loss " + name() + ": " + std::to_string(info_.positions) +
+                          " positions do not divide the model's " + std::to_string(outputs) +
+                          " outputs into blocks of logits");
+  return outputs / info_.positions;
+}
+
 bool loss::ignores(const vec<exact> &y) const {
   const auto ignored = ignore_label();
-  return ignored && info_.target == target_kind::class_index && y.size() == 1 &&
-         label_of(y[0]) == ignored;
+  if (!ignored || info_.target != target_kind::class_index || y.size() == 0 ||
+      std::size_t(y.size()) != info_.positions)
+    return false;
+  for (Eigen::Index t = 0; t < y.size(); ++t)
+    if (label_of(y[t]) != ignored) return false;
+  return true;
 }
 
 std::string loss::target_problem(const vec<exact> &y, std::size_t outputs) const {
@@ -162,26 +175,48 @@ std::string loss::target_problem(const vec<exact> &y, std::size_t outputs) const
     return total == 1 ? "" : "its entries sum to " + to_string(total) + ", not 1";
   }
   case target_kind::class_index: {
-    const auto c = label_of(y[0]);
-    if (ignores(y) || (c && *c >= 0 && std::size_t(*c) < outputs)) return "";
-    return to_string(y[0]) + " is not a class in 0.." + std::to_string(outputs - 1) +
-           (ignore_label() ? " or the ignore label " + std::to_string(*ignore_label()) : "");
+    if (outputs % info_.positions != 0)
+      return std::to_string(info_.positions) + " positions do not divide " +
+             std::to_string(outputs) + " outputs";
+    const std::size_t c_max = classes(outputs);
+    for (Eigen::Index t = 0; t < y.size(); ++t) {
+      const auto c = label_of(y[t]);
+      if ((c && c == ignore_label()) || (c && *c >= 0 && std::size_t(*c) < c_max)) continue;
+      return (rows > 1 ? "position " + std::to_string(t) + ": " : std::string()) +
+             to_string(y[t]) + " is not a class in 0.." + std::to_string(c_max - 1) +
+             (ignore_label() ? " or the ignore label " + std::to_string(*ignore_label()) : "");
+    }
+    return "";
   }
   }
   return "";
 }
 
 std::string loss::describe_target(const vec<exact> &y) const {
-  if (info_.target != target_kind::class_index || y.size() != 1) return to_string(y);
-  if (ignores(y)) return "ignored (" + to_string(y[0]) + ")";
-  return "class " + to_string(y[0]);
+  if (info_.target != target_kind::class_index || std::size_t(y.size()) != info_.positions)
+    return to_string(y);
+  const auto one = [&](const exact &v) {
+    const auto c = label_of(v);
+    if (c && c == ignore_label()) return info_.positions == 1 ? "ignored (" + to_string(v) + ")"
+                                                             : std::string("ignored");
+    return (info_.positions == 1 ? "class " : "") + to_string(v);
+  };
+  if (info_.positions == 1) return one(y[0]);
+  std::string s = "classes [";
+  for (Eigen::Index t = 0; t < y.size(); ++t) s += (t ? ", " : "") + one(y[t]);
+  return s + "]";
 }
 
 std::string loss::convention() const {
   const bool labels = info_.target == target_kind::class_index;
   std::string s = std::string(to_string(info_.target)) + " target; L " +
-                  (labels ? "is the target class's term (0 for an ignored target)"
-                          : "sums over its outputs") +
+                  (labels ? (info_.positions > 1
+                                 ? "sums the target class's term over the " +
+                                       std::to_string(info_.positions) +
+                                       " positions (0 for an ignored one)"
+                                 : std::string("is the target class's term (0 for an ignored "
+                                               "target)"))
+                          : std::string("sums over its outputs")) +
                   "; gradlaws's J averages over the examples (÷ N" +
                   (labels ? ", ignored ones counted)" : ")") + "; the loss's own mean ÷ " +
                   std::string(to_string(info_.counts));

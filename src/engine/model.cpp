@@ -33,6 +33,7 @@ model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> la
     }
   }
   names_ = std::move(names);
+  loss_->classes(width); // a loss over P positions needs P blocks of logits
 }
 
 model model::with_loss(const loss &l) const { return model(input_dim_, layers_, l); }

@@ -194,12 +194,15 @@ rc::Gen<mat<exact>> targets(const model &m, std::size_t n, bool ignored) {
   }
   const long ignore = l.ignore_label().value_or(0);
   const bool can_ignore = ignored && l.ignore_label().has_value();
-  return rc::gen::exec([classes, n, ignore, can_ignore] {
-    mat<exact> y(1, Eigen::Index(n));
-    for (std::size_t i = 0; i < n; ++i) {
-      const bool ignored = can_ignore && *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
-      y(0, Eigen::Index(i)) = ignored ? exact(ignore) : exact(long(*count(0, classes - 1)));
-    }
+  const std::size_t positions = l.info().positions, labels = l.classes(classes);
+  return rc::gen::exec([labels, positions, n, ignore, can_ignore] {
+    mat<exact> y{Eigen::Index(positions), Eigen::Index(n)};
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t t = 0; t < positions; ++t) {
+        const bool ignored = can_ignore && *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
+        y(Eigen::Index(t), Eigen::Index(i)) =
+            ignored ? exact(ignore) : exact(long(*count(0, labels - 1)));
+      }
     // At least one target counts: a loss's own mean over none has nothing to divide by.
     if (can_ignore && (y.array() == exact(ignore)).all()) y(0, Eigen::Index(n - 1)) = exact(0);
     return y;
@@ -216,12 +219,16 @@ std::vector<vec<exact>> simpler_targets(const loss &l, const vec<exact> &y, std:
     break;
   }
   case target_kind::class_index: {
-    if (l.ignores(y)) {
-      out.push_back(vec<exact>::Constant(1, exact(0)));
-      break;
+    // Position by position: an ignored label becomes class 0, class c any class below it.
+    for (Eigen::Index t = 0; t < y.size(); ++t) {
+      const long c = label_of(y[t]).value_or(0);
+      const bool ignored = l.ignore_label() && c == *l.ignore_label();
+      for (long k = 0; k < (ignored ? 1 : c); ++k) {
+        vec<exact> s = y;
+        s[t] = exact(k);
+        out.push_back(std::move(s));
+      }
     }
-    const long c = label_of(y[0]).value_or(0);
-    for (long k = 0; k < c; ++k) out.push_back(vec<exact>::Constant(1, exact(k)));
     break;
   }
   }

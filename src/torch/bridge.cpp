@@ -56,8 +56,20 @@ Tensor class_weights(const loss &l, std::int64_t classes, ::torch::Dtype dtype) 
   return ::torch::tensor(w, ::torch::kFloat64).to(dtype);
 }
 
-/// A class-index loss as libtorch computes it: per example (mean false) or its own mean.
-Tensor class_index_loss(const loss &l, const Tensor &out, const Tensor &y, bool mean) {
+/// A class-index loss as libtorch computes it: per example (mean false) or its own mean. With
+/// P positions an example's row holds P blocks of C logits and P labels: the loss is taken
+/// over the N·P tokens (as a language model's step does) and summed per example.
+Tensor token_loss(const loss &l, const Tensor &out, const Tensor &y, bool mean);
+Tensor class_index_loss(const loss &l, const Tensor &output, const Tensor &labels, bool mean) {
+  const auto positions = std::int64_t(l.info().positions), n = output.size(0);
+  if (positions == 1) return token_loss(l, output, labels, mean);
+  const Tensor per_token =
+      token_loss(l, output.reshape({n * positions, -1}), labels.reshape({n * positions}), mean);
+  return mean ? per_token : per_token.reshape({n, positions}).sum(1);
+}
+
+/// The loss of each row of logits `out` against its label in `y` (or libtorch's own mean).
+Tensor token_loss(const loss &l, const Tensor &out, const Tensor &y, bool mean) {
   const Tensor w = class_weights(l, out.size(1), out.scalar_type());
   const long ignore = l.ignore_label().value_or(-100);
   if (call_of(l) == "torch.nn.functional.nll_loss") {
@@ -213,15 +225,20 @@ template <class T> mat<T> columns(const Tensor &t) {
 
 template <class T> Tensor targets(const loss &l, const mat<T> &y) {
   if (l.info().target != target_kind::class_index) return rows(y);
+  const auto positions = std::int64_t(l.info().positions);
   std::vector<std::int64_t> labels;
-  for (Eigen::Index i = 0; i < y.cols(); ++i) {
-    const auto c = y.rows() == 1 ? label_of(y(0, i)) : std::nullopt;
-    if (!c)
-      throw dimension_error("loss " + l.name() + ": example " + std::to_string(i + 1) +
-                            "'s target is not one integer class label");
-    labels.push_back(*c);
-  }
-  return ::torch::tensor(labels, ::torch::kInt64);
+  for (Eigen::Index i = 0; i < y.cols(); ++i)
+    for (Eigen::Index t = 0; t < y.rows(); ++t) {
+      const auto c = y.rows() == positions ? label_of(y(t, i)) : std::nullopt;
+      if (!c)
+        throw dimension_error("loss " + l.name() + ": example " + std::to_string(i + 1) +
+                              "'s target is not " +
+                              (positions > 1 ? std::to_string(positions) + " integer class labels"
+                                             : std::string("one integer class label")));
+      labels.push_back(*c);
+    }
+  const Tensor t = ::torch::tensor(labels, ::torch::kInt64);
+  return positions > 1 ? t.reshape({y.cols(), positions}) : t;
 }
 
 Tensor example_losses(const loss &l, const Tensor &output, const Tensor &y) {

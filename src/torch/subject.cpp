@@ -144,10 +144,22 @@ model model_of(const nn::Module &m, std::string name, std::size_t inputs, std::s
                       parameter_names(m));
 }
 
+model model_of(const nn::Module &m, std::string name, std::size_t inputs, std::size_t outputs,
+               std::shared_ptr<const loss> loss) {
+  return opaque_model(std::move(name), inputs, outputs, parameter_count(m), std::move(loss),
+                      parameter_names(m));
+}
+
 capabilities module_capabilities(const nn::Module &m, std::string name, std::size_t inputs,
                                  std::size_t outputs, std::string_view loss) {
   return {.fixed_model =
               std::make_shared<const model>(model_of(m, std::move(name), inputs, outputs, loss))};
+}
+
+capabilities module_capabilities(const nn::Module &m, std::string name, std::size_t inputs,
+                                 std::size_t outputs, std::shared_ptr<const loss> loss) {
+  return {.fixed_model = std::make_shared<const model>(
+              model_of(m, std::move(name), inputs, outputs, std::move(loss)))};
 }
 
 Tensor batch::losses(const Tensor &output) const { return example_losses(loss(), output, y); }

@@ -124,6 +124,7 @@ const std::vector<std::string> gradient_laws{
     "accumulation", "affine_reduction", "class_weighted_mean", "duplication_invariance",
     "element_mean", "gradient_at_mean_example_affine", "linearity", "loss_linearity",
     "no_batch_coupling", "normalisation_oracle_agreement", "oracle_agreement",
+    "own_mean_duplication_invariance", "own_mean_linearity", "own_mean_permutation_invariance",
     "permutation_invariance", "reduction_scale", "token_global_count", "weighted_mean",
     "zero_weight_invariance"};
 const std::vector<std::string> backward_laws{"mean_error_backprop_affine", "upstream_linearity"};

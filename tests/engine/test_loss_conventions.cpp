@@ -224,5 +224,61 @@ RC_GTEST_PROP(LossConventions, DrawnClassTargetsAreLabelsOrIgnoredAndShrinkToCla
     }
 }
 
+// A language model's loss: P = 2 positions of C = 3 classes each, ŷ = the same logits at both
+// positions. Example 1's labels (1, ignored): L = ln 2. Example 2's (0, 2): L = 4 ln 2. The
+// framework's mean divides by the 3 tokens not ignored, gradlaws's mean by the N = 2 examples.
+TEST(LossConventions, ALossOverPositionsSumsItsTokensAndItsMeanCountsTheTokensNotIgnored) {
+  const auto token_ce = make_cross_entropy({.name = "token_ce", .positions = 2});
+  const model m = make_mlp(1, {}, {}, 6, "mse").with_loss(token_ce);
+  vec<double> both(6);
+  both << logits(), logits();
+  EXPECT_NEAR(token_ce->value(both, d({1, -100})), ln2, 1e-15);
+  expect_near(token_ce->gradient(both, d({1, -100})), d({0.25, -0.5, 0.25, 0, 0, 0}),
+              "∇ at (class 1, ignored)");
+  mat<double> y(2, 2);
+  y << 1, 0, -100, 2;
+  const mat<double> x = mat<double>::Zero(1, 2);
+  vec<double> theta = vec<double>::Zero(12);
+  theta.tail(6) = both;
+  EXPECT_NEAR(objective<double>(m, theta, x, y, reduction::framework_mean()), 5.0 / 3.0 * ln2, 1e-14);
+  EXPECT_NEAR(objective<double>(m, theta, x, y, reduction::mean()), 5.0 / 2.0 * ln2, 1e-14);
+  EXPECT_EQ(token_ce->count_of(d({1, -100}), 6), exact(1));
+  EXPECT_EQ(token_ce->describe_target(q({1, -100})), "classes [1, ignored]");
+  EXPECT_TRUE(token_ce->ignores(q({-100, -100})));
+  EXPECT_FALSE(token_ce->ignores(q({-100, 0})));
+  EXPECT_NE(token_ce->convention().find("over the 2 positions"), std::string::npos);
+  EXPECT_EQ(token_ce->target_problem(q({1, 3}), 6), "position 1: 3 is not a class in 0..2 or the ignore label -100");
+}
+
+TEST(LossConventions, ALossOverPositionsRefusesAModelWhoseOutputsItCannotSplit) {
+  const auto token_ce = make_cross_entropy({.name = "token_ce", .positions = 2});
+  EXPECT_MESSAGE(message_of<dimension_error>(
+                     [&] { (void)make_mlp(1, {}, {}, 5, "mse").with_loss(token_ce); }),
+                 "2 positions do not divide the model's 5 outputs");
+  EXPECT_MESSAGE(message_of<error>([] { (void)make_cross_entropy({.positions = 0}); }),
+                 "positions = 0");
+  const model m = make_mlp(1, {}, {}, 6, "mse").with_loss(token_ce);
+  mat<double> one_label(1, 1);
+  one_label << 1;
+  EXPECT_MESSAGE(message_of<dimension_error>([&] {
+                   (void)gradient<double>(m, vec<double>::Zero(12), mat<double>::Zero(1, 1), one_label);
+                 }),
+                 "takes 2 target rows per example");
+}
+
+RC_GTEST_PROP(LossConventions, DrawnTokenTargetsHaveALabelPerPositionAndShrinkPositionByPosition, ()) {
+  const model m = make_mlp(1, {}, {}, 6, "mse").with_loss(make_cross_entropy({.positions = 2}));
+  const mat<exact> y = *gen::targets(m, 3);
+  RC_ASSERT(y.rows() == 2 && y.cols() == 3);
+  RC_ASSERT((y.array() != exact(-100)).any());
+  for (Eigen::Index i = 0; i < y.cols(); ++i) {
+    RC_ASSERT(m.objective_loss().target_problem(vec<exact>(y.col(i)), 6).empty());
+    for (const vec<exact> &s : gen::simpler_targets(m.objective_loss(), y.col(i), 6)) {
+      RC_ASSERT(s.size() == 2 && (s.array() != y.col(i).array()).count() == 1);
+      RC_ASSERT(m.objective_loss().target_problem(s, 6).empty());
+    }
+  }
+}
+
 } // namespace
 } // namespace gradlaws

@@ -205,64 +205,6 @@ TEST(TorchSubjects, LibtorchsErrorInAStepIsNamedWithoutItsBacktrace) {
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
 }
 
-/// A tiny transformer block over sequences of T tokens of E features (one sequence per
-/// example, flattened): a linear embedding with learned positions, one head of causal
-/// self-attention with a residual, LayerNorm, and a language-model head of C logits per token.
-struct TinyBlockImpl : ::torch::nn::Module {
-  static constexpr std::int64_t T = 3, E = 2, H = 4, C = 3;
-  ::torch::nn::Linear embed{register_module("embed", ::torch::nn::Linear(E, H))};
-  Tensor position{register_parameter("position", ::torch::zeros({T, H}))};
-  ::torch::nn::Linear query{register_module("query", ::torch::nn::Linear(H, H))};
-  ::torch::nn::Linear key{register_module("key", ::torch::nn::Linear(H, H))};
-  ::torch::nn::Linear value{register_module("value", ::torch::nn::Linear(H, H))};
-  ::torch::nn::LayerNorm norm{
-      register_module("norm", ::torch::nn::LayerNorm(::torch::nn::LayerNormOptions({H})))};
-  ::torch::nn::Linear head{register_module("head", ::torch::nn::Linear(H, C))};
-
-  Tensor forward(const Tensor &x) {
-    const std::int64_t n = x.size(0);
-    const Tensor h = embed(x.reshape({n, T, E})) + position;
-    const Tensor scores = ::torch::matmul(query(h), key(h).transpose(1, 2)) / std::sqrt(double(H));
-    const Tensor future = ::torch::ones({T, T}, ::torch::kBool).triu(1);
-    const Tensor attention = ::torch::softmax(scores.masked_fill(future, -1e9), -1);
-    return head(norm(h + ::torch::matmul(attention, value(h)))).reshape({n, T * C});
-  }
-};
-TORCH_MODULE(TinyBlock);
-
-capabilities tiny_block() {
-  return lt::module_capabilities(*TinyBlock(), "tiny transformer block",
-                                 TinyBlockImpl::T * TinyBlockImpl::E,
-                                 TinyBlockImpl::T * TinyBlockImpl::C, "mse");
-}
-
-TEST(TorchSubjects, ATinyTransformerBlockPassesEveryLawThatNeedsNoReferenceModel) {
-  auto step = [](TinyBlock &net, const lt::batch &b) {
-    net->zero_grad();
-    b.objective(net->forward(b.x)).backward();
-  };
-  const capabilities c = tiny_block();
-  EXPECT_EQ(c.fixed_model->parameter_count(), 107u);
-  // named_parameters(): the module's own parameters first, then its submodules'.
-  EXPECT_EQ(c.fixed_model->parameter_names()[0], "position[0,0]");
-  EXPECT_EQ(c.fixed_model->parameter_names()[12], "embed.weight[0,0]");
-  const auto results =
-      check(lt::make_gradient_subject("tiny block step", [] { return TinyBlock(); }, step, c), quick());
-  ASSERT_GE(results.size(), 5u);
-  EXPECT_EQ(failures(results), "");
-}
-
-TEST(TorchSubjects, ATinyTransformerBlockWhoseStepTakesTheMeanLossAlwaysIsCaught) {
-  auto step = [](TinyBlock &net, const lt::batch &b) {
-    net->zero_grad();
-    F::mse_loss(net->forward(b.x), b.y).backward(); // whatever reduction the law asks for
-  };
-  const auto results = check(
-      lt::make_gradient_subject("tiny block, mse_loss", [] { return TinyBlock(); }, step, tiny_block()),
-      quick({"reduction_scale"}));
-  EXPECT_TRUE(any_failed(results));
-}
-
 TEST(TorchSubjects, AFactoryWithoutAModelNeedsTheModelItIsCheckedAs) {
   auto make = [] { return NormNet(); };
   auto step = [](NormNet &net, const lt::batch &b) { b.objective(net->forward(b.x)).backward(); };

@@ -19,6 +19,7 @@
 // For GoogleTest, gradlaws/gtest.hpp runs a check inside a test and reports each failing law.
 
 #include "gradlaws/catalogue.hpp"
+#include "gradlaws/problem.hpp"
 #include "gradlaws/subject.hpp"
 
 #include <optional>
@@ -76,6 +77,12 @@ std::vector<std::pair<std::string, std::string>> plan(const pipeline_subject &s,
 std::vector<run_result> check(const gradient_subject &s, const check_options &o = {});
 std::vector<run_result> check(const backward_subject &s, const check_options &o = {});
 std::vector<run_result> check(const pipeline_subject &s, const check_options &o);
+
+/// Runs one law on one variant of the subject (o.laws and o.variants name one each) on the
+/// given case instead of drawn ones: how a regression test drafted from a failure of the
+/// subject replays its shrunk case. Throws gradlaws::error when the law does not run on the
+/// subject in that variant, or draws cases that are not problems.
+run_result check_case(const gradient_subject &s, const problem &p, const check_options &o);
 
 /// The names of the laws offered to a kind of subject (before its capabilities).
 std::vector<std::string> laws_for_gradient_subjects();

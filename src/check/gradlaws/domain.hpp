@@ -97,6 +97,10 @@ struct law_domain {
   /// The law asks the subject for the loss's own mean, reduction::framework_mean(): a user's
   /// subject gets it only when it declares it computes that (capabilities::framework_mean).
   bool hands_framework_mean = false;
+  /// The law hands gradlaws's own reductions (mean, sum, weighted means, given coefficients):
+  /// false for a law that hands the loss's own mean alone, which is all a subject that
+  /// declares capabilities::framework_mean_only gets.
+  bool hands_gradlaws_reductions = true;
 };
 
 /// The catalogue's variants of a law: its model families, then the axis's registry entries
@@ -121,6 +125,10 @@ struct capabilities {
   /// The subject computes reduction::framework_mean() (the loss's own mean, as its framework
   /// defines it) as well as gradlaws's mean, sum and weighted means.
   bool framework_mean = false;
+  /// The subject computes the loss's own mean and nothing else, whatever reduction it is
+  /// handed: a step that calls its framework's loss as written (F::cross_entropy(logits,
+  /// labels) with reduction='mean'). It gets the laws that hand the own mean alone.
+  bool framework_mean_only = false;
 
   bool coupled() const { return batch_coupled || (fixed_model && fixed_model->batch_coupled()); }
   /// True when a case can fall outside (a selection or a size range is not "any").

@@ -217,9 +217,15 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
 template <class Subject>
 using plan_runner = std::function<run_result(const Subject &, const variant &,
                                              const std::string &test, const run_options &)>;
+/// A law of problem cases run on one given case instead of drawn ones (the replay of a
+/// drafted regression test).
+template <class Subject>
+using case_runner = std::function<run_result(const Subject &, const variant &, const problem &,
+                                             const std::string &test, const run_options &)>;
 template <class Subject> struct plan_law {
   property_info info;
   plan_runner<Subject> run;
+  case_runner<Subject> run_case; ///< empty for a law whose cases are not problems
 };
 namespace detail {
 template <class Subject> std::vector<plan_law<Subject>> &plan_law_table() {
@@ -229,6 +235,8 @@ template <class Subject> std::vector<plan_law<Subject>> &plan_law_table() {
 /// How a law runs on a user's subject: cases within its capabilities, the machine rung for
 /// machine variants, the diagnosis of a falsified case.
 template <class Subject, class Case> plan_runner<Subject> user_run(law<Subject, Case> l);
+/// The same on one given case, for laws of problem cases.
+template <class Subject, class Case> case_runner<Subject> user_case_run(law<Subject, Case> l);
 } // namespace detail
 /// The laws and boundary laws offered to users' subjects of a kind, in registration order:
 /// those registered with register_law whose domain is for users. Nothing else joins it.
@@ -252,7 +260,8 @@ template <class Subject, property_case Case>
 bool register_law(law<Subject, Case> l, std::type_identity_t<subject_for<Subject>> subject) {
   if constexpr (has_reference_v<Subject>)
     if (l.info.domain.for_users && l.info.kind != entry_kind::fallacy)
-      detail::plan_law_table<Subject>().push_back({l.info, detail::user_run(l)});
+      detail::plan_law_table<Subject>().push_back(
+          {l.info, detail::user_run(l), detail::user_case_run(l)});
   return register_entry(make_entry(std::move(l), std::move(subject)));
 }
 
@@ -313,6 +322,12 @@ gen::problem_options within_capabilities(gen::problem_options o, const variant &
 std::string draft_regression(const property_info &info, const std::string &test, rung on,
                              int digits, double operations, const std::string &setup,
                              const verdict &found, double magnitude = 1);
+/// A GoogleTest regression test of a user's gradient subject that failed `law` on `variant`:
+/// the shrunk case's exact values, replayed on the subject by check_case. The user defines
+/// my_subject() to return the subject as they hand it to check().
+std::string draft_subject_regression(const problem &p, const std::string &subject,
+                                     const std::string &law, const std::string &variant,
+                                     const std::string &test);
 /// draft_regression for a problem: declares m, theta, x and y. Empty when the model cannot
 /// print its construction or the property has no side expressions.
 std::string draft_problem_regression(const problem &p, const property_info &info,

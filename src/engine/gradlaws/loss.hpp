@@ -37,7 +37,7 @@ namespace gradlaws {
 enum class target_kind {
   dense,        ///< one real target per output (regression)
   distribution, ///< one probability per output: entries ≥ 0 summing to 1 (soft labels)
-  class_index   ///< one integer per example: a class in 0..C-1 or the loss's ignore label
+  class_index   ///< one integer per position: a class in 0..C-1 or the loss's ignore label
 };
 /// What a loss's own mean (a framework's reduction='mean') divides Σ_i L_i by.
 enum class mean_count {
@@ -66,6 +66,10 @@ struct loss_info {
   exact label_smoothing = 0;
   /// Weight p of the positive class of a BCE with logits (PyTorch's pos_weight): 1 for none.
   exact pos_weight = 1;
+  /// Class-index losses: the positions (tokens) of one example. ŷ holds one block of C logits
+  /// per position (P·C outputs), y one label per position, and L sums over the positions: a
+  /// language model's loss over a sequence. 1: one label per example.
+  std::size_t positions = 1;
 };
 
 class loss;
@@ -92,18 +96,22 @@ public:
   virtual exact class_weight(long c, std::size_t classes) const;
   /// The label of a target the loss ignores (class-index losses that have one).
   virtual std::optional<long> ignore_label() const { return std::nullopt; }
-  /// Rows of a target column for a model with `outputs` outputs: 1 for a class index.
+  /// Rows of a target column for a model with `outputs` outputs: one label per position for a
+  /// class index.
   std::size_t target_rows(std::size_t outputs) const {
-    return info_.target == target_kind::class_index ? 1 : outputs;
+    return info_.target == target_kind::class_index ? info_.positions : outputs;
   }
+  /// The classes C of a class-index loss on `outputs` outputs (outputs / positions); `outputs`
+  /// for the others. Throws dimension_error when the positions do not divide the outputs.
+  std::size_t classes(std::size_t outputs) const;
   /// Why y is not a target of this loss for a model with `outputs` outputs ("" if it is): a
   /// class label that is not an integer in 0..C-1 or the ignore label, a distribution whose
   /// entries are negative or do not sum to 1.
   std::string target_problem(const vec<exact> &y, std::size_t outputs) const;
-  /// True for a class-index target equal to the ignore label.
+  /// True for a class-index target whose every position holds the ignore label.
   bool ignores(const vec<exact> &y) const;
-  /// The example's share of the divisor of the loss's own mean: 1, `outputs`, or w_{y} (0 for
-  /// an ignored target). T: any scalar; a class label is read exactly.
+  /// The example's share of the divisor of the loss's own mean: 1, `outputs`, or Σ_t w_{y_t}
+  /// over its positions (0 for an ignored one). T: any scalar; a class label is read exactly.
   template <class T> exact count_of(const vec<T> &y, std::size_t outputs) const;
   /// A target as a person reads it: "class 2", "ignored (-100)", "[1/2, 3]".
   std::string describe_target(const vec<exact> &y) const;
@@ -188,8 +196,11 @@ struct cross_entropy_options {
   long ignore_index = -100;
   exact label_smoothing = 0;        ///< ε ∈ [0, 1]
   std::vector<exact> class_weights; ///< one w_c > 0 per class; empty: every class weighs 1
+  /// Tokens per example (a language model's sequence): L = Σ_t of the per-token loss over
+  /// ŷ's P blocks of C logits, and the loss's own mean divides by the tokens not ignored.
+  std::size_t positions = 1;
 };
-/// Throws gradlaws::error for ε outside [0, 1] or a weight ≤ 0, naming it.
+/// Throws gradlaws::error for ε outside [0, 1], a weight ≤ 0 or no positions, naming it.
 std::shared_ptr<const loss> make_cross_entropy(cross_entropy_options o);
 
 // ---------------------------------------------------------------------------------------------
@@ -225,11 +236,17 @@ template <class T> exact loss::count_of(const vec<T> &y, std::size_t outputs) co
   case mean_count::elements: return exact(static_cast<long>(outputs));
   case mean_count::targets: break;
   }
-  const std::optional<long> c = y.size() == 1 ? label_of(y[0]) : std::nullopt;
-  if (!c)
-    throw dimension_error("loss " + name() + ": a target must be one integer class label");
-  if (const auto ignored = ignore_label(); ignored && *c == *ignored) return exact(0);
-  return class_weight(*c, outputs);
+  if (std::size_t(y.size()) != info_.positions)
+    throw dimension_error("loss " + name() + ": a target has one class label per position (" +
+                          std::to_string(info_.positions) + "), not " + std::to_string(y.size()));
+  exact total(0);
+  for (Eigen::Index t = 0; t < y.size(); ++t) {
+    const std::optional<long> c = label_of(y[t]);
+    if (!c) throw dimension_error("loss " + name() + ": a target must be integer class labels");
+    if (const auto ignored = ignore_label(); ignored && *c == *ignored) continue;
+    total += class_weight(*c, classes(outputs));
+  }
+  return total;
 }
 
 template <class T>

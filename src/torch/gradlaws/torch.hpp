@@ -70,8 +70,9 @@ void stale_gradients(::torch::nn::Module &m, const ::torch::Tensor &seed);
 template <class T> ::torch::Tensor rows(const mat<T> &x);
 /// An N × d (or N) tensor as gradlaws's d × N columns.
 template <class T> mat<T> columns(const ::torch::Tensor &t);
-/// The targets as libtorch's losses take them: int64 labels (N) for a class-index loss (an
-/// ignored target keeps the loss's ignore label), N × d rows otherwise.
+/// The targets as libtorch's losses take them: int64 labels for a class-index loss, N of them
+/// or N × P for a loss over P positions (an ignored one keeps the loss's ignore label); N × d
+/// rows otherwise.
 template <class T> ::torch::Tensor targets(const loss &l, const mat<T> &y);
 
 /// gradlaws's model as nn::Sequential: Linear (weight out × in, then bias: θ's order), the
@@ -89,14 +90,23 @@ capabilities sequential_capabilities();
 model model_of(const ::torch::nn::Module &m, std::string name, std::size_t inputs,
                std::size_t outputs, std::string_view loss);
 
+/// The same under a loss given as an object: a language model's cross-entropy over P
+/// positions (make_cross_entropy({.positions = P})), say.
+model model_of(const ::torch::nn::Module &m, std::string name, std::size_t inputs,
+               std::size_t outputs, std::shared_ptr<const loss> loss);
+
 /// What a subject of one module supports: that module, as model_of() describes it.
 capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
                                  std::size_t inputs, std::size_t outputs, std::string_view loss);
+capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
+                                 std::size_t inputs, std::size_t outputs,
+                                 std::shared_ptr<const loss> loss);
 
 /// The per-example losses L_i (N) with libtorch's functional losses, in gradlaws's convention
 /// of the loss (L sums over the outputs): mse_loss, l1_loss, huber_loss,
 /// binary_cross_entropy_with_logits (pos_weight), cross_entropy (class index with ignore_index,
-/// label_smoothing and weight; or probability targets), nll_loss. A loss libtorch has no
+/// label_smoothing and weight, over the N·P tokens of a loss over P positions; or probability
+/// targets), nll_loss. A loss libtorch has no
 /// function for (one registered by a user) enters through gradlaws's value and gradient ∂L/∂ŷ:
 /// the tensor's value is L_i and autograd carries gradlaws's ∂L/∂ŷ back into the module.
 ::torch::Tensor example_losses(const loss &l, const ::torch::Tensor &output,
@@ -109,7 +119,7 @@ capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
 /// The batch as a step takes it.
 struct batch {
   ::torch::Tensor x;            ///< N × d_in, one row per example, the rung's dtype
-  ::torch::Tensor y;            ///< targets(): int64 labels (N) or N × d_out rows
+  ::torch::Tensor y;            ///< targets(): int64 labels (N, or N × P) or N × d_out rows
   ::torch::Tensor mask;         ///< bool (N): the items that count (pipelines; else all true)
   std::vector<std::int64_t> groups; ///< consecutive micro-batches, shards or sequences
   /// c_i of the objective J = Σ c_i L_i the subject claims (N, x's dtype): the reduction's

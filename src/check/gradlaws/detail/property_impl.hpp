@@ -304,8 +304,31 @@ template <class Subject, class Case> plan_runner<Subject> user_run(law<Subject, 
       if (failing && !v.fixed_model())
         for (auto &d : diagnose_reduction(s)) r.details.push_back(std::move(d));
     }
+    // The catalogue's draft calls gradlaws's own functions; a user's draft replays the case on
+    // the subject (laws of problem cases).
+    r.regression.clear();
+    if constexpr (std::is_same_v<Case, problem>)
+      if (failing) r.regression = draft_subject_regression(*failing, s.name(), l.info.name, v.name(), test);
     return r;
   };
+}
+
+template <class Subject, class Case> case_runner<Subject> user_case_run(law<Subject, Case> l) {
+  if constexpr (!std::is_same_v<Case, problem>) {
+    return {};
+  } else {
+    return [l = for_user_subject(std::move(l))](const Subject &s, const variant &v,
+                                                const problem &p, const std::string &test,
+                                                const run_options &o) {
+      law<Subject, Case> once = l;
+      once.cases = [p](const variant &) { return rc::gen::just(p); };
+      run_options one = o;
+      one.cases = 1;
+      run_result r = run_law(once, s, v, test, one);
+      r.regression.clear();
+      return r;
+    };
+  }
 }
 } // namespace detail
 

@@ -15,7 +15,7 @@ namespace gradlaws {
 
 namespace detail {
 /// Throws dimension_error naming example j unless y is a target of loss l: a class label in
-/// 0..C-1 or the ignore label; a distribution (entries ≥ 0 summing to 1, to within the
+/// 0..C-1 or the ignore label at each position; a distribution (entries ≥ 0 summing to 1, to within the
 /// rounding of T's conversion of each entry).
 template <class T>
 void check_target(const loss &l, const vec<T> &y, std::size_t outputs, std::size_t j) {
@@ -23,12 +23,17 @@ void check_target(const loss &l, const vec<T> &y, std::size_t outputs, std::size
     return "target y_" + std::to_string(j + 1) + " of loss " + l.name() + ": ";
   };
   if (l.info().target == target_kind::class_index) {
-    const auto c = label_of(y[0]);
-    if (c && (*c == l.ignore_label() || (*c >= 0 && std::size_t(*c) < outputs))) return;
-    throw dimension_error(where() + "not a class label in 0.." + std::to_string(outputs - 1) +
-                          (l.ignore_label() ? " or the ignore label " +
-                                                  std::to_string(*l.ignore_label())
-                                            : std::string()));
+    const std::size_t classes = l.classes(outputs);
+    for (Eigen::Index t = 0; t < y.size(); ++t) {
+      const auto c = label_of(y[t]);
+      if (c && (*c == l.ignore_label() || (*c >= 0 && std::size_t(*c) < classes))) continue;
+      throw dimension_error(where() + (y.size() > 1 ? "position " + std::to_string(t) + ": " : "") +
+                            "not a class label in 0.." + std::to_string(classes - 1) +
+                            (l.ignore_label() ? " or the ignore label " +
+                                                    std::to_string(*l.ignore_label())
+                                              : std::string()));
+    }
+    return;
   }
   if (l.info().target != target_kind::distribution) return;
   if constexpr (std::is_same_v<T, exact>) {
