@@ -1,10 +1,14 @@
 #include "gradlaws/checks.hpp"
+#include "gradlaws/detail/workers.hpp"
+#include "gradlaws/result_json.hpp"
 #include "gradlaws/opaque.hpp"
 
 #include "gradlaws/property.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
 
 namespace gradlaws {
 
@@ -296,18 +300,44 @@ std::vector<std::pair<std::string, std::string>> plan_of(const Subject &s, const
   return out;
 }
 
+/// check_options::jobs, or GRADLAWS_JOBS (a positive integer), or 1.
+int jobs_of(const check_options &o) {
+  if (o.jobs < 0) throw error("check_options::jobs = " + std::to_string(o.jobs) + "; give 1 or more (0: GRADLAWS_JOBS, else 1)");
+  if (o.jobs > 0) return o.jobs;
+  const char *env = std::getenv("GRADLAWS_JOBS");
+  if (!env || !*env) return 1;
+  int n = 0;
+  const std::string_view text(env);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 1)
+    throw error("GRADLAWS_JOBS='" + std::string(text) + "' is not a positive number of processes");
+  return n;
+}
+
 template <class Subject> std::vector<run_result> check_of(const Subject &s, const check_options &o) {
   const run_options opt = o.run ? *o.run : options_from_environment();
-  std::vector<run_result> out;
+  std::vector<std::pair<const plan_law<Subject> *, variant>> pairs;
   for (const auto &[l, p] : planned(s, o))
-    for (const variant &v : p.variants) {
-      // The RapidCheck id (and so the reproduce key) names the subject, the law and the variant.
-      const std::string test = subject_identifier(s.name()) + "/" + l->info.name + "." + v.name();
-      run_options here = opt;
-      if (here.rerun.empty())
-        here.rerun = "(run the same check of '" + s.name() + "' with this in the environment)";
-      out.push_back(l->run(s, v, test, here));
-    }
+    for (const variant &v : p.variants) pairs.emplace_back(l, v);
+  auto run = [&](std::size_t i) {
+    const auto &[l, v] = pairs[i];
+    // The RapidCheck id (and so the reproduce key) names the subject, the law and the variant.
+    const std::string test = subject_identifier(s.name()) + "/" + l->info.name + "." + v.name();
+    run_options here = opt;
+    if (here.rerun.empty())
+      here.rerun = "(run the same check of '" + s.name() + "' with this in the environment)";
+    return l->run(s, v, test, here);
+  };
+  std::vector<run_result> out(pairs.size());
+  const int jobs = jobs_of(o);
+  if (jobs == 1 || pairs.size() < 2) {
+    for (std::size_t i = 0; i < pairs.size(); ++i) out[i] = run(i);
+    return out;
+  }
+  // Each pair runs from its own seed, so a worker's result is the one this process would get.
+  detail::run_items(
+      pairs.size(), jobs, [&](std::size_t i) { return detail::item_output{result_json(run(i))}; },
+      [&](std::size_t i, const detail::item_output &r) { out[i] = read_result_json(r.at(0)); });
   return out;
 }
 

@@ -1,6 +1,7 @@
 // A failure of the user's own subject comes with a drafted GoogleTest test: the shrunk case's
 // exact values, replayed on the subject by check_case (the catalogue's fallacies draft theirs
-// over gradlaws's own functions).
+// over gradlaws's own functions). check() on several worker processes returns what it returns
+// on one.
 
 #include <gradlaws/checks.hpp>
 #include <gradlaws/literals.hpp>
@@ -11,6 +12,7 @@
 #include "support.hpp"
 #include "tests_config.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -84,6 +86,47 @@ TEST(SubjectRegression, CheckCaseNamesWhatItCannotReplay) {
                  }),
                  "draws cases of its own kind");
   EXPECT_THROW((void)check_case(s, p, {{}, {"no_such_law"}, {"identity_double"}}), unknown_name_error);
+}
+
+/// Each result as text and as data, without its time: what must not depend on the jobs.
+std::vector<std::string> without_times(std::vector<run_result> results) {
+  std::vector<std::string> out;
+  for (run_result &r : results) {
+    r.seconds = 0;
+    out.push_back(render_text(r, timings::omitted) + result_json(r));
+  }
+  return out;
+}
+
+TEST(CheckJobs, TwoWorkerProcessesGiveTheSameResultsInTheSameOrder) {
+  for (const bool bug : {false, true}) {
+    check_options o{{}, {"linearity", "reduction_scale", "weighted_mean"},
+                    {"tanh_double", "relu_double", "sigmoid_double"}};
+    run_options r;
+    r.cases = 25;
+    o.run = r;
+    const gradient_subject s = subject_of(bug ? "missing 1/N" : "right", bug);
+    o.jobs = 1;
+    const auto one = check(s, o);
+    o.jobs = 2;
+    const auto two = check(s, o);
+    ASSERT_EQ(one.size(), 9u);
+    EXPECT_EQ(without_times(one), without_times(two));
+    EXPECT_EQ(one[0].passed, !bug);
+  }
+}
+
+TEST(CheckJobs, TheEnvironmentGivesTheJobsAndABadValueIsNamed) {
+  check_options o{{}, {"linearity"}, {"tanh_double"}};
+  ::setenv("GRADLAWS_JOBS", "two", 1);
+  EXPECT_MESSAGE(testing_support::message_of<error>([&] { (void)check(subject_of("right", false), o); }),
+                 "GRADLAWS_JOBS='two' is not a positive number of processes");
+  ::setenv("GRADLAWS_JOBS", "2", 1);
+  EXPECT_EQ(check(subject_of("right", false), o).size(), 1u);
+  ::unsetenv("GRADLAWS_JOBS");
+  o.jobs = -1;
+  EXPECT_MESSAGE(testing_support::message_of<error>([&] { (void)check(subject_of("right", false), o); }),
+                 "check_options::jobs = -1");
 }
 
 } // namespace

@@ -143,6 +143,24 @@ TEST(TorchSubjects, ACorrectStepOnAnyModelPassesEveryLaw) {
   EXPECT_TRUE(ran_element_mean);
 }
 
+TEST(TorchSubjects, TwoWorkerProcessesCheckALibtorchStepAsOneDoes) {
+  // The workers are forked after libtorch has run in this process.
+  const auto s = lt::make_gradient_subject("torch step", any_model, correct_step);
+  check_options o = quick({"linearity", "reduction_scale"}, 10);
+  o.variants = {"tanh_double", "gelu_float", "softplus_double"};
+  auto texts = [](std::vector<run_result> results) {
+    std::vector<std::string> out;
+    for (run_result &r : results) out.push_back(render_text(r, timings::omitted));
+    return out;
+  };
+  o.jobs = 1;
+  const auto one = check(s, o);
+  o.jobs = 2;
+  const auto two = check(s, o);
+  ASSERT_EQ(one.size(), 6u);
+  EXPECT_EQ(texts(one), texts(two));
+}
+
 TEST(TorchSubjects, MseLossMeanWhereAPerExampleMeanWasMeantIsCaught) {
   // F::mse_loss divides by N·d: 1/d of gradlaws's mean, whose L sums over the outputs.
   auto bug = [](::torch::nn::Sequential &net, const lt::batch &b) {

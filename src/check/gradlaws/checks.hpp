@@ -42,6 +42,9 @@ struct check_options {
   /// Pipelines: what the groups of a layout are (micro-batches, replica shards, sequences of
   /// tokens). Required for a pipeline subject, which is checked on that family's layouts.
   std::optional<strategy_family> pipeline;
+  /// Worker processes that run the (law, variant) pairs side by side; the results are the
+  /// same, in the same order, as with one. 0: GRADLAWS_JOBS from the environment, else 1.
+  int jobs = 0;
 };
 
 /// One law of a subject's plan: the variants it runs on, or why it was left out. The plan is

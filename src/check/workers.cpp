@@ -1,4 +1,4 @@
-#include "workers.hpp"
+#include "gradlaws/detail/workers.hpp"
 
 #include <gradlaws/error.hpp>
 
@@ -19,7 +19,7 @@
 #include <optional>
 #include <thread>
 
-namespace gradlaws::cli {
+namespace gradlaws::detail {
 
 namespace {
 
@@ -417,4 +417,4 @@ void run_items(std::size_t count, int jobs, const work_fn &work, const done_fn &
   if (!s.failure().empty()) throw error(s.failure());
 }
 
-} // namespace gradlaws::cli
+} // namespace gradlaws::detail

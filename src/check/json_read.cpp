@@ -2,11 +2,11 @@
 // (detail/result_fields.hpp). Strict: a missing or unknown field, a wrong type or a name that
 // is not one of its enumeration's is an error naming the field's path.
 
-#include "detail/json.hpp"
-#include "detail/result_fields.hpp"
+#include "gradlaws/detail/json.hpp"
+#include "gradlaws/detail/result_fields.hpp"
 
 #include "gradlaws/error.hpp"
-#include "gradlaws/report.hpp"
+#include "gradlaws/result_json.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,7 @@
 // A JSON reader small enough to read in one sitting: what read_result_json needs, with errors
 // that say where the text went wrong.
 
-#include "detail/json.hpp"
+#include "gradlaws/detail/json.hpp"
 
 #include "gradlaws/error.hpp"
 
