@@ -195,7 +195,7 @@ rounding_evidence side_evidence(const std::string &name, const vec<F> &computed,
                           " exactly and " + std::to_string(bound.size()) + " bounded");
   rounding_evidence r;
   r.side = name;
-  r.exact = components(exact_side, shown);
+  if (shown > 0) r.exact = components(exact_side, shown);
   for (Eigen::Index k = 0; k < computed.size(); ++k) {
     rounding_evidence c;
     c.component = std::size_t(k);
@@ -212,19 +212,24 @@ rounding_evidence side_evidence(const std::string &name, const vec<F> &computed,
   return r;
 }
 
+/// One unit in the last place of F at a finite a ≥ 0.
+template <class F> double ulp_of(F a) {
+  return double(std::nextafter(a, std::numeric_limits<F>::infinity())) - double(a);
+}
+
 /// The law verdict's evidence: the component whose difference used most of the two bounds.
 template <class F>
-law_evidence sides_evidence(const vec<high> &lhs, const vec<high> &rhs,
-                            const sides<rounded<F>> &bound) {
+law_evidence sides_evidence(const vec<F> &lhs, const vec<F> &rhs, const sides<rounded<F>> &bound) {
   law_evidence worst;
   for (Eigen::Index k = 0; k < lhs.size(); ++k) {
     law_evidence c;
     c.component = std::size_t(k);
-    // The difference of two floats is exact at working precision.
-    c.difference = high(abs(lhs[k] - rhs[k])).convert_to<double>();
+    // IEEE subtraction in double rounds the exact difference of two floats or doubles once:
+    // the double nearest to it, as the working precision's difference converted would be.
+    c.difference = std::abs(double(lhs[k]) - double(rhs[k]));
     c.lhs_bound = bound.lhs[k].e;
     c.rhs_bound = bound.rhs[k].e;
-    c.ulp = ulp_at<F>(std::max(high(abs(lhs[k])), high(abs(rhs[k]))));
+    c.ulp = ulp_of<F>(std::max(std::abs(lhs[k]), std::abs(rhs[k])));
     if (k == 0 || c.used() > worst.used()) worst = c;
   }
   return worst;
@@ -280,18 +285,20 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
   v.on = rung::machine;
   v.digits = digits;
   v.format = std::is_same_v<F, float> ? "float" : "double";
-  const int shown = std::is_same_v<F, float> ? 9 : 17; // enough to tell any two values apart
-  v.lhs = components(s.computed.lhs, shown);
-  v.rhs = components(s.computed.rhs, shown);
-  vec<high> lhs(s.computed.lhs.size()), rhs(s.computed.rhs.size());
-  for (Eigen::Index k = 0; k < lhs.size(); ++k) {
-    lhs[k] = high(s.computed.lhs[k]);
-    rhs[k] = high(s.computed.rhs[k]);
-  }
-  for (Eigen::Index k = 0; k < lhs.size(); ++k) {
-    const high d = lhs[k] - rhs[k];
-    v.difference.push_back(d == 0 ? "0" : to_string(d, 6));
-  }
+  const vec<F> &lhs = s.computed.lhs, &rhs = s.computed.rhs;
+  // The values as text, for a verdict that is shown: one that fails, or any when asked
+  // (formatting every component of every case would cost more than judging it).
+  const auto shown = [&](verdict_kind kind) {
+    v.kind = kind;
+    if (kind == verdict_kind::equal_up_to_rounding && !tol.values_of_equal_sides) return;
+    const int digits = std::is_same_v<F, float> ? 9 : 17; // enough to tell any two values apart
+    v.lhs = components(s.computed.lhs, digits);
+    v.rhs = components(s.computed.rhs, digits);
+    for (Eigen::Index k = 0; k < lhs.size(); ++k) {
+      const high d = high(lhs[k]) - high(rhs[k]);
+      v.difference.push_back(d == 0 ? "0" : to_string(d, 6));
+    }
+  };
   v.lhs_name = std::move(lhs_name);
   v.rhs_name = std::move(rhs_name);
   for (const auto &[side, values] : {std::pair{&v.lhs_name, &s.computed.lhs}, std::pair{&v.rhs_name, &s.computed.rhs}})
@@ -299,16 +306,16 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
       if (!std::isfinite((*values)[k])) {
         if (std::string why = overflow_in_another_order(s, *side, k, v.format); !why.empty()) {
           v.unavailable = std::move(why);
-          v.kind = verdict_kind::undecided;
+          shown(verdict_kind::undecided);
           return v;
         }
         v.nonfinite = *side + " component " + std::to_string(k) + " is " +
                       (std::isnan((*values)[k]) ? "NaN" : "infinite");
-        v.kind = verdict_kind::different;
+        shown(verdict_kind::different);
         return v;
       }
   if (v.unavailable = unusable_bounds(s, v.format); !v.unavailable.empty()) {
-    v.kind = verdict_kind::undecided;
+    shown(verdict_kind::undecided);
     return v;
   }
   if (s.bound.lhs.size() != lhs.size() || s.bound.rhs.size() != rhs.size())
@@ -316,13 +323,14 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
                           " entries as computed and " + std::to_string(s.bound.lhs.size()) +
                           " and " + std::to_string(s.bound.rhs.size()) + " bounded");
   v.law = sides_evidence<F>(lhs, rhs, s.bound);
-  const int exact_digits = std::max(tol.shown_digits, 20);
+  shown(v.law->difference <= v.law->bound() ? verdict_kind::equal_up_to_rounding
+                                             : verdict_kind::different);
+  // The exact values as text only where the sides are shown.
+  const int exact_digits = v.lhs.empty() ? 0 : std::max(tol.shown_digits, 20);
   const sides<rounded<F>> &accuracy = s.accuracy_bound ? *s.accuracy_bound : s.bound;
   v.rounding.push_back(side_evidence<F>(v.lhs_name, s.computed.lhs, s.exact.lhs, accuracy.lhs, exact_digits));
   v.rounding.push_back(side_evidence<F>(v.rhs_name, s.computed.rhs, s.exact.rhs, accuracy.rhs, exact_digits));
   v.functions = s.functions;
-  v.kind = v.law->difference <= v.law->bound() ? verdict_kind::equal_up_to_rounding
-                                                : verdict_kind::different;
   return v;
 }
 
@@ -338,7 +346,7 @@ template <class F> std::string nonfinite_of(const vec<F> &v, const std::string &
 } // namespace
 
 verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const sides<double> &d,
-                            const sides<float> &f, double inputs) {
+                            const sides<float> &f, double inputs, const tolerances &tol) {
   require_same_length(d, lhs_name, rhs_name);
   require_same_length(f, lhs_name, rhs_name);
   if (f.lhs.size() != d.lhs.size())
@@ -347,22 +355,27 @@ verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const si
   verdict v;
   v.on = rung::machine;
   v.format = "double and float";
-  v.lhs = components(vec<high>(d.lhs.cast<high>()), 17);
-  v.rhs = components(vec<high>(d.rhs.cast<high>()), 17);
-  for (Eigen::Index k = 0; k < d.lhs.size(); ++k) {
-    const double diff = d.lhs[k] - d.rhs[k]; // shown rounded to 6 digits: the rounding is immaterial
-    v.difference.push_back(diff == 0 ? "0" : to_string(high(diff), 6));
-  }
+  // The values as text for a verdict that is shown (formatting every case costs more than it).
+  const auto show = [&] {
+    v.lhs = components(vec<high>(d.lhs.cast<high>()), 17);
+    v.rhs = components(vec<high>(d.rhs.cast<high>()), 17);
+    for (Eigen::Index k = 0; k < d.lhs.size(); ++k) {
+      const double diff = d.lhs[k] - d.rhs[k]; // shown rounded to 6 digits: the rounding is immaterial
+      v.difference.push_back(diff == 0 ? "0" : to_string(high(diff), 6));
+    }
+  };
   v.lhs_name = std::move(lhs_name);
   v.rhs_name = std::move(rhs_name);
   v.nonfinite = nonfinite_of(d.lhs, v.lhs_name, "double");
   if (v.nonfinite.empty()) v.nonfinite = nonfinite_of(d.rhs, v.rhs_name, "double");
   if (!v.nonfinite.empty()) {
     v.kind = verdict_kind::different;
+    show();
     return v;
   }
   if (std::string why = nonfinite_of(f.lhs, v.lhs_name, "float") + nonfinite_of(f.rhs, v.rhs_name, "float");
       !why.empty()) {
+    show();
     v.kind = verdict_kind::undecided;
     v.unavailable = why + " (it overflowed), so the two-precision rule cannot judge this case";
     return v;
@@ -378,6 +391,7 @@ verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const si
   }
   v.precisions = e;
   v.kind = e.holds() ? verdict_kind::equal_up_to_rounding : verdict_kind::different;
+  if (v.kind == verdict_kind::different || tol.values_of_equal_sides) show();
   return v;
 }
 

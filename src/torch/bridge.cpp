@@ -160,12 +160,13 @@ template <class T> void set_parameters(::torch::nn::Module &m, const vec<T> &the
                           m.name() + "' has " + std::to_string(parameter_count(m)) +
                           " parameters");
   ::torch::NoGradGuard no_grad;
-  // One tensor of θ in T's dtype; each parameter copies its slice (converting if it must).
-  vec<T> copy = theta;
-  const Tensor all = ::torch::from_blob(copy.data(), {theta.size()}, dtype_of<T>());
   std::int64_t at = 0;
   for (auto &p : m.parameters(true)) {
-    p.copy_(all.narrow(0, at, p.numel()).view(p.sizes()));
+    // A parameter of T's dtype takes its slice directly; another converts it.
+    if (p.scalar_type() == dtype_of<T>() && p.is_contiguous())
+      std::copy_n(theta.data() + at, p.numel(), p.data_ptr<T>());
+    else
+      p.copy_(::torch::from_blob(const_cast<T *>(theta.data()) + at, p.sizes(), dtype_of<T>()));
     at += p.numel();
   }
 }
@@ -178,6 +179,8 @@ template <class T, class Get> vec<T> flatten(const ::torch::nn::Module &m, Get g
     const Tensor t = get(p);
     if (!t.defined()) {
       out.segment(at, p.numel()).setZero();
+    } else if (t.scalar_type() == dtype_of<T>() && t.is_contiguous()) {
+      std::copy_n(t.data_ptr<T>(), t.numel(), out.data() + at);
     } else {
       // Read in T's dtype (exact from float to double; a double module read as float rounds
       // once, as the subject's float result must).
@@ -199,15 +202,24 @@ template <class T> vec<T> gradients_of(const ::torch::nn::Module &m) {
 }
 
 void stale_gradients(::torch::nn::Module &m, const Tensor &seed) {
-  const double s = seed.detach().abs().sum().item<double>() + double(seed.size(0));
-  const double v = 0.25 + std::fmod(std::isfinite(s) ? s : 0.0, 1.0);
+  stale_gradients(m, seed.detach().abs().sum().item<double>() + double(seed.size(0)));
+}
+
+void stale_gradients(::torch::nn::Module &m, double seed) {
+  const double v = 0.25 + std::fmod(std::isfinite(seed) ? std::fabs(seed) : 0.0, 1.0);
   ::torch::NoGradGuard no_grad;
   std::int64_t k = 0;
   for (auto &p : m.parameters(true)) {
     const double stale = v * double(1 + k++ % 3);
     Tensor &g = p.mutable_grad();
-    if (g.defined() && g.sizes() == p.sizes() && g.scalar_type() == p.scalar_type()) g.fill_(stale);
-    else g = ::torch::full_like(p, stale).detach();
+    if (!g.defined() || g.sizes() != p.sizes() || g.scalar_type() != p.scalar_type())
+      g = ::torch::full_like(p, stale).detach();
+    else if (g.is_contiguous() && g.scalar_type() == ::torch::kFloat64)
+      std::fill_n(g.data_ptr<double>(), g.numel(), stale);
+    else if (g.is_contiguous() && g.scalar_type() == ::torch::kFloat32)
+      std::fill_n(g.data_ptr<float>(), g.numel(), float(stale));
+    else
+      g.fill_(stale);
   }
 }
 

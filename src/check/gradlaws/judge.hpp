@@ -68,8 +68,11 @@ extern template verdict judge_machine<float>(std::string, std::string, int,
 /// evaluate: the same sides computed by the subject in double and in float. Different when a
 /// double side is not finite; undecided when only a float side is not (it overflowed).
 /// `inputs`: the largest value of θ and the batch (problem::magnitude()).
+/// The sides' values are shown (verdict::lhs, rhs, difference) when the verdict is not equal,
+/// or when tol.values_of_equal_sides asks for them.
 verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const sides<double> &in_double,
-                            const sides<float> &in_float, double inputs = 0);
+                            const sides<float> &in_float, double inputs = 0,
+                            const tolerances &tol = {});
 
 /// Distance max_k |a_k - b_k| / max(‖a‖∞, ‖b‖∞, 1).
 high relative_distance(const vec<high> &a, const vec<high> &b);

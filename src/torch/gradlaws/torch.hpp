@@ -65,6 +65,12 @@ template <class T> vec<T> gradients_of(const ::torch::nn::Module &m);
 /// Puts a stale gradient in every .grad, as an earlier step of a training loop leaves it: a
 /// value derived from `seed`'s entries, so the same batch gets the same stale gradient.
 void stale_gradients(::torch::nn::Module &m, const ::torch::Tensor &seed);
+/// The same from a number that depends on the batch (stale_seed).
+void stale_gradients(::torch::nn::Module &m, double seed);
+/// A number that depends on the batch: Σ |x_ij| + N.
+template <class T> double stale_seed(const mat<T> &x) {
+  return double(x.cwiseAbs().sum()) + double(x.cols());
+}
 
 /// gradlaws's d × N columns (one example per column) as libtorch's N × d rows, in T's dtype.
 template <class T> ::torch::Tensor rows(const mat<T> &x);
@@ -190,11 +196,11 @@ template <class F> void run_step(const F &f) {
 /// Refuses a fixed module whose parameter count is not the model's.
 void require_parameters(const ::torch::nn::Module &m, const model &fixed);
 
-/// One call of a subject on its module: θ into the parameters, stale gradients (from `seed`),
-/// the step (`run`), and the gradients it left, read in G.
+/// One call of a subject on its module: θ into the parameters, stale gradients (from `seed`,
+/// stale_seed of the batch), the step (`run`), and the gradients it left, read in G.
 template <class G, class T, class Run>
 vec<G> gradients_after(::torch::nn::Module &mod, const model &m, const vec<T> &theta,
-                       const ::torch::Tensor &seed, const Run &run) {
+                       double seed, const Run &run) {
   require_parameters(mod, m);
   set_parameters<T>(mod, theta);
   stale_gradients(mod, seed);
@@ -224,7 +230,7 @@ Subject make_subject(std::string name, Make make, Step step, capabilities declar
                                               const mat<T> &y, const auto &how) -> vec<T> {
       auto &h = cache->template get<T>(m);
       const batch b = to_batch(m, x, y, how, T{});
-      return gradients_after<T>(module_of(h), m, theta, b.x, [&] { step(h, b); });
+      return gradients_after<T>(module_of(h), m, theta, stale_seed(x), [&] { step(h, b); });
     });
   };
   bind(float{});
@@ -269,7 +275,7 @@ pipeline_subject make_replica_subject(std::string name, Make make, Step step,
             detail::module_of(h).to(dtype_of<T>());
             const batch shard = whole.group(std::size_t(rank));
             const vec<double> g = detail::gradients_after<double>(
-                detail::module_of(h), m, theta, whole.x, [&] { step(h, shard, group); });
+                detail::module_of(h), m, theta, stale_seed(x), [&] { step(h, shard, group); });
             return std::vector<double>(g.data(), g.data() + g.size());
           });
       const std::vector<double> g = detail::agreed_gradient(per_rank);

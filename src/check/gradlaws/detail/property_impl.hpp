@@ -35,11 +35,11 @@ namespace detail {
 /// otherwise.
 template <class F, class Subject, class Case>
 verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, const Case &c,
-                         const run_options &opt) {
+                         const run_options &opt, const tolerances &tol) {
   if constexpr (requires { is_opaque(c.m); }) {
     if (is_opaque(c.m)) // no exact value, no bound: the subject in double against itself in float
       return judge_two_precision(l.info.lhs, l.info.rhs, l.sides.template on<double>(subject, c),
-                                 l.sides.template on<float>(subject, c), c.magnitude());
+                                 l.sides.template on<float>(subject, c), c.magnitude(), tol);
   }
   if constexpr (has_reference_v<Subject>) {
     const Subject &ref = reference<Subject>::get();
@@ -50,7 +50,10 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
       s.computed = l.sides.template on<F>(subject, c);
     }
     {
-      precision_scope scope(opt.digits);
+      // The exact value is the yardstick of an error in F: 38 digits (two limbs of MPFR) are 22
+      // beyond double's, so the working precision need not be exceeded, and is not used when
+      // it is higher.
+      precision_scope scope(std::min(opt.digits, 38));
       s.exact = l.sides.template on<high>(ref, c);
     }
     const Subject &bounded = subject.template runs_on<rounded<F>>() ? subject : ref;
@@ -66,7 +69,7 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
       s.accuracy_bound = l.sides.template on<rounded<F>>(bounded, c);
     }
     s.branch_doubts = branch_doubts() - before;
-    return judge_machine(l.info.lhs, l.info.rhs, opt.digits, s, opt.tol);
+    return judge_machine(l.info.lhs, l.info.rhs, opt.digits, s, tol);
   } else {
     throw unsupported_rung_error("'" + l.info.name + "' is written over a kind of subject with "
                                  "no reference, so it has no machine rung");
@@ -89,8 +92,8 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
                       [&] { return l.sides.template on<high>(subject, c); }, tol, magnitude);
   }
   case rung::machine:
-    return single ? detail::evaluate_machine<float>(l, subject, c, opt)
-                  : detail::evaluate_machine<double>(l, subject, c, opt);
+    return single ? detail::evaluate_machine<float>(l, subject, c, opt, tol)
+                  : detail::evaluate_machine<double>(l, subject, c, opt, tol);
   default:
     throw error("properties are judged on the exact, high or machine rung, not the " +
                 std::string(to_string(c.on)) + " rung");
