@@ -62,7 +62,7 @@ rc::Gen<reshuffled_problem> reshuffled(const gen::problem_options &o) {
   return rc::gen::exec([o] {
     problem p = *gen::problems(o);
     auto order = *gen::permutation(p.batch_size());
-    mat<exact> ex = *gen::columns(p.m.input_dim(), 1);
+    mat<exact> ex = *gen::inputs(p.m, 1);
     mat<exact> ey = *gen::targets(p.m, 1);
     return reshuffled_problem{std::move(p), std::move(order), vec<exact>(ex.col(0)),
                               vec<exact>(ey.col(0))};

@@ -409,7 +409,7 @@ rc::Gen<masked_extra_problem> masked_extras(const strategy &s, rung on) {
       if (p.lay.groups[k] > 0)
         for (std::size_t i = first; i <= first + p.lay.groups[k]; ++i) slots.push_back(i);
     const std::size_t at = *rc::gen::elementOf(slots);
-    const mat<exact> ex = *gen::columns(p.m.input_dim(), 1);
+    const mat<exact> ex = *gen::inputs(p.m, 1);
     const mat<exact> ey = *gen::targets(p.m, 1);
     return masked_extra_problem{std::move(p), at, vec<exact>(ex.col(0)), vec<exact>(ey.col(0))};
   });

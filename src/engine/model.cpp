@@ -36,13 +36,22 @@ model::model(std::size_t input_dim, std::vector<std::shared_ptr<const layer>> la
   loss_->classes(width); // a loss over P positions needs P blocks of logits
 }
 
-model model::with_loss(const loss &l) const { return model(input_dim_, layers_, l); }
+model model::with_loss(const loss &l) const {
+  return model(input_dim_, layers_, l).with_vocabulary(vocabulary_);
+}
 model model::with_loss(std::shared_ptr<const loss> l) const {
-  return model(input_dim_, layers_, std::move(l));
+  return model(input_dim_, layers_, std::move(l)).with_vocabulary(vocabulary_);
+}
+
+model model::with_vocabulary(std::size_t v) const {
+  model m = *this;
+  m.vocabulary_ = v;
+  return m;
 }
 
 std::string model::describe() const {
   std::string s;
+  if (vocabulary_) s += "token ids < " + std::to_string(vocabulary_) + " → ";
   for (std::size_t k = 0; k < layers_.size(); ++k) s += (k ? " → " : "") + layers_[k]->describe();
   return s + "; loss " + loss_->name();
 }
@@ -59,7 +68,8 @@ std::string model::construction_code() const {
     if (c.empty()) return "";
     s += (k ? ",\n    " : "\n    ") + c;
   }
-  return s + "},\n    gradlaws::find_loss(\"" + loss_->name() + "\"))";
+  s += "},\n    gradlaws::find_loss(\"" + loss_->name() + "\"))";
+  return vocabulary_ ? s + ".with_vocabulary(" + std::to_string(vocabulary_) + ")" : s;
 }
 
 bool model::supports(rung r) const {

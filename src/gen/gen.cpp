@@ -159,7 +159,7 @@ rc::Gen<problem> problems(const problem_options &o) {
     model m = *models(o);
     const auto n = *count(o.min_batch, o.max_batch);
     auto theta = *rc::gen::container<std::vector<exact>>(m.parameter_count(), dyadic());
-    mat<exact> x = *columns(m.input_dim(), n);
+    mat<exact> x = *inputs(m, n);
     mat<exact> y = *targets(m, n, o.ignored_targets);
     vec<exact> t(Eigen::Index(theta.size()));
     for (std::size_t k = 0; k < theta.size(); ++k) t[Eigen::Index(k)] = theta[k];
@@ -176,6 +176,17 @@ vec<exact> one_hot(std::size_t classes, std::size_t c, const exact &eps) {
   return y;
 }
 } // namespace
+
+rc::Gen<mat<exact>> inputs(const model &m, std::size_t n) {
+  if (!m.vocabulary()) return columns(m.input_dim(), n);
+  const std::size_t rows = m.input_dim(), ids = m.vocabulary();
+  return rc::gen::exec([rows, n, ids] {
+    mat<exact> x{Eigen::Index(rows), Eigen::Index(n)};
+    for (Eigen::Index j = 0; j < x.cols(); ++j)
+      for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, j) = exact(long(*count(0, ids - 1)));
+    return x;
+  });
+}
 
 rc::Gen<mat<exact>> targets(const model &m, std::size_t n, bool ignored) {
   const loss &l = m.objective_loss();

@@ -348,6 +348,9 @@ std::vector<drawn_batch> simpler_draws(const drawn_batch &d, const model &m, con
 } // namespace
 
 rc::Gen<drawn_batch> drawn_batches(const model &m, std::size_t n, std::size_t shifts) {
+  if (m.vocabulary())
+    throw error("pipelines draw real inputs (and move them while shrinking); a model that takes "
+                "token ids (" + m.describe() + ") is checked through batch gradients");
   const vec<exact> init = initial_parameters(m);
   const auto raw = rc::gen::apply(
       [](vec<exact> theta, mat<exact> x, mat<exact> y, mat<exact> shift) {

@@ -139,27 +139,30 @@ capabilities sequential_capabilities() {
 }
 
 model model_of(const nn::Module &m, std::string name, std::size_t inputs, std::size_t outputs,
-               std::string_view loss) {
+               std::string_view loss, std::size_t vocabulary) {
   return opaque_model(std::move(name), inputs, outputs, parameter_count(m), loss,
-                      parameter_names(m));
+                      parameter_names(m))
+      .with_vocabulary(vocabulary);
 }
 
 model model_of(const nn::Module &m, std::string name, std::size_t inputs, std::size_t outputs,
-               std::shared_ptr<const loss> loss) {
+               std::shared_ptr<const loss> loss, std::size_t vocabulary) {
   return opaque_model(std::move(name), inputs, outputs, parameter_count(m), std::move(loss),
-                      parameter_names(m));
+                      parameter_names(m))
+      .with_vocabulary(vocabulary);
 }
 
 capabilities module_capabilities(const nn::Module &m, std::string name, std::size_t inputs,
-                                 std::size_t outputs, std::string_view loss) {
-  return {.fixed_model =
-              std::make_shared<const model>(model_of(m, std::move(name), inputs, outputs, loss))};
-}
-
-capabilities module_capabilities(const nn::Module &m, std::string name, std::size_t inputs,
-                                 std::size_t outputs, std::shared_ptr<const loss> loss) {
+                                 std::size_t outputs, std::string_view loss, std::size_t vocabulary) {
   return {.fixed_model = std::make_shared<const model>(
-              model_of(m, std::move(name), inputs, outputs, std::move(loss)))};
+              model_of(m, std::move(name), inputs, outputs, loss, vocabulary))};
+}
+
+capabilities module_capabilities(const nn::Module &m, std::string name, std::size_t inputs,
+                                 std::size_t outputs, std::shared_ptr<const loss> loss,
+                                 std::size_t vocabulary) {
+  return {.fixed_model = std::make_shared<const model>(
+              model_of(m, std::move(name), inputs, outputs, std::move(loss), vocabulary))};
 }
 
 Tensor batch::losses(const Tensor &output) const { return example_losses(loss(), output, y); }
@@ -179,6 +182,7 @@ batch batch::group(std::size_t k) const {
   const std::int64_t n = groups[k];
   batch g = *this;
   g.x = x.narrow(0, begin, n);
+  if (tokens.defined()) g.tokens = tokens.narrow(0, begin, n);
   g.y = y.narrow(0, begin, n);
   g.mask = mask.narrow(0, begin, n);
   g.coefficients = coefficients.narrow(0, begin, n);
@@ -199,6 +203,7 @@ template <class T>
 batch gradient_batch(const model &m, const mat<T> &x, const mat<T> &y, const reduction &r) {
   batch b;
   b.x = rows(x);
+  if (m.vocabulary()) b.tokens = b.x.to(::torch::kInt64);
   b.y = targets(m.objective_loss(), y);
   b.mask = ::torch::ones({x.cols()}, ::torch::kBool);
   b.groups = {x.cols()};
@@ -216,6 +221,7 @@ batch pipeline_batch(const model &m, const mat<T> &x, const mat<T> &y, const lay
   l.validate(std::size_t(x.cols()));
   batch b;
   b.x = rows(x);
+  if (m.vocabulary()) b.tokens = b.x.to(::torch::kInt64);
   b.y = targets(m.objective_loss(), y);
   std::vector<char> valid;
   std::vector<double> c;

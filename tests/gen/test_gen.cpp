@@ -5,6 +5,7 @@
 
 #include <gradlaws/backprop.hpp>
 #include <gradlaws/gen.hpp>
+#include <gradlaws/pipeline_gen.hpp>
 #include <gradlaws/property.hpp>
 
 #include <gtest/gtest.h>
@@ -327,6 +328,30 @@ TEST(Gen, AHundredCasesOfEveryLawVariantCoverEveryLossOnItsRung) {
       if (o.class_targets || l->info().target != target_kind::class_index)
         EXPECT_TRUE(seen.count(l->name())) << variant << " never drew the loss " << l->name();
   }
+}
+
+TEST(Generators, AModelOfTokenIdsIsDrawnIdsAndNamesItsVocabulary) {
+  const model m = make_mlp(2, {}, {}, 1, "mse").with_vocabulary(4);
+  EXPECT_EQ(m.describe().rfind("token ids < 4 → ", 0), 0u) << m.describe();
+  EXPECT_NE(m.construction_code().find(".with_vocabulary(4)"), std::string::npos);
+  EXPECT_EQ(m.with_loss(find_loss("absolute")).vocabulary(), 4u);
+  const auto drawn = [&](std::uint64_t seed) {
+    return gen::inputs(m, 5)(rc::Random(seed), 100).value();
+  };
+  std::set<long> seen;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const mat<exact> x = drawn(seed);
+    ASSERT_EQ(x.rows(), 2);
+    ASSERT_EQ(x.cols(), 5);
+    for (Eigen::Index j = 0; j < x.cols(); ++j)
+      for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const auto id = label_of(x(i, j));
+        ASSERT_TRUE(id && *id >= 0 && *id < 4) << to_string(x(i, j));
+        seen.insert(*id);
+      }
+  }
+  EXPECT_EQ(seen.size(), 4u); // every id is drawn
+  EXPECT_THROW((void)gen::drawn_batches(m, 2, 0), error); // pipelines draw real inputs
 }
 
 } // namespace

@@ -1,5 +1,5 @@
 // A language model's training step as its authors write it: a tiny transformer block (token
-// embedding, learned positions, one head of causal self-attention, LayerNorm) with a language-
+// ids through an nn::Embedding, learned positions, one head of causal self-attention, LayerNorm) with a language-
 // model head of C logits per token, class-index targets with an ignore index, and the loss
 // taken over the N·T tokens by libtorch's own cross_entropy. Checked as a module of one
 // architecture by every law that needs no reference model.
@@ -18,10 +18,10 @@ namespace lt = gradlaws::libtorch;
 namespace F = ::torch::nn::functional;
 using ::torch::Tensor;
 
-/// T tokens of E features per example (one sequence, flattened), H hidden units, C classes.
+/// T tokens per example (one sequence), ids in 0..V-1, H hidden units, C classes.
 struct TinyLmImpl : ::torch::nn::Module {
-  static constexpr std::int64_t T = 3, E = 2, H = 4, C = 3;
-  ::torch::nn::Linear embed{register_module("embed", ::torch::nn::Linear(E, H))};
+  static constexpr std::int64_t T = 3, V = 5, H = 4, C = 3;
+  ::torch::nn::Embedding embed{register_module("embed", ::torch::nn::Embedding(V, H))};
   ::torch::nn::Embedding position{register_module("position", ::torch::nn::Embedding(T, H))};
   ::torch::nn::Linear query{register_module("query", ::torch::nn::Linear(H, H))};
   ::torch::nn::Linear key{register_module("key", ::torch::nn::Linear(H, H))};
@@ -30,10 +30,10 @@ struct TinyLmImpl : ::torch::nn::Module {
       register_module("norm", ::torch::nn::LayerNorm(::torch::nn::LayerNormOptions({H})))};
   ::torch::nn::Linear head{register_module("head", ::torch::nn::Linear(H, C))};
 
-  /// N × (T·E) features → N × (T·C) logits: token t's C logits at columns t·C … t·C + C - 1.
-  Tensor forward(const Tensor &x) {
-    const std::int64_t n = x.size(0);
-    const Tensor h = embed(x.reshape({n, T, E})) + position(::torch::arange(T));
+  /// N × T token ids → N × (T·C) logits: token t's C logits at columns t·C … t·C + C - 1.
+  Tensor forward(const Tensor &tokens) {
+    const std::int64_t n = tokens.size(0);
+    const Tensor h = embed(tokens) + position(::torch::arange(T));
     const Tensor scores = ::torch::matmul(query(h), key(h).transpose(1, 2)) / std::sqrt(double(H));
     const Tensor future = ::torch::ones({T, T}, ::torch::kBool).triu(1);
     const Tensor attention = ::torch::softmax(scores.masked_fill(future, -1e9), -1);
@@ -49,9 +49,8 @@ std::shared_ptr<const loss> lm_loss() {
 }
 
 capabilities tiny_lm(bool framework_mean_only = false) {
-  capabilities c = lt::module_capabilities(*TinyLm(), "tiny transformer LM",
-                                           TinyLmImpl::T * TinyLmImpl::E,
-                                           TinyLmImpl::T * TinyLmImpl::C, lm_loss());
+  capabilities c = lt::module_capabilities(*TinyLm(), "tiny transformer LM", TinyLmImpl::T,
+                                           TinyLmImpl::T * TinyLmImpl::C, lm_loss(), TinyLmImpl::V);
   c.framework_mean = !framework_mean_only;
   c.framework_mean_only = framework_mean_only;
   return c;
@@ -81,7 +80,7 @@ std::vector<std::string> names(const std::vector<run_result> &results) {
 /// libtorch's cross_entropy with its default reduction='mean' over the labelled tokens.
 auto lm_step = [](TinyLm &net, const lt::batch &b) {
   net->zero_grad();
-  const Tensor logits = net->forward(b.x).reshape({-1, TinyLmImpl::C});
+  const Tensor logits = net->forward(b.tokens).reshape({-1, TinyLmImpl::C});
   F::cross_entropy(logits, b.y.reshape({-1}), F::CrossEntropyFuncOptions().ignore_index(-100))
       .backward();
 };
@@ -90,7 +89,7 @@ auto lm_step = [](TinyLm &net, const lt::batch &b) {
 /// averaged (a per-sequence mean where the token mean was meant).
 auto per_sequence_step = [](TinyLm &net, const lt::batch &b) {
   net->zero_grad();
-  const Tensor logits = net->forward(b.x).reshape({-1, TinyLmImpl::C});
+  const Tensor logits = net->forward(b.tokens).reshape({-1, TinyLmImpl::C});
   const Tensor per_token =
       F::cross_entropy(logits, b.y.reshape({-1}), F::CrossEntropyFuncOptions().reduction(::torch::kNone))
           .reshape({b.size(), TinyLmImpl::T});
@@ -100,9 +99,24 @@ auto per_sequence_step = [](TinyLm &net, const lt::batch &b) {
 
 TEST(TorchLanguageModel, TheBlockIsNamedAsItsModuleNamesItAndTakesALabelPerToken) {
   const capabilities c = tiny_lm();
-  EXPECT_EQ(c.fixed_model->parameter_count(), 107u);
+  EXPECT_EQ(c.fixed_model->parameter_count(), 115u);
   EXPECT_EQ(c.fixed_model->parameter_names()[0], "embed.weight[0,0]");
-  EXPECT_EQ(c.fixed_model->parameter_names()[12], "position.weight[0,0]");
+  EXPECT_EQ(c.fixed_model->parameter_names()[20], "position.weight[0,0]");
+  EXPECT_EQ(c.fixed_model->vocabulary(), 5u);
+  // Its inputs are token ids: the batch hands them as int64, and anything else is refused.
+  mat<double> x(3, 1);
+  x << 4, 0, 2;
+  const lt::batch b =
+      lt::detail::gradient_batch<double>(*c.fixed_model, x, mat<double>::Zero(3, 1), reduction::mean());
+  EXPECT_EQ(b.tokens.scalar_type(), ::torch::kInt64);
+  EXPECT_EQ(b.tokens[0][0].item<std::int64_t>(), 4);
+  x(1, 0) = 5;
+  EXPECT_MESSAGE(testing_support::message_of<dimension_error>([&] {
+                   problem{*c.fixed_model, vec<exact>::Zero(115), x.cast<exact>(),
+                           mat<exact>::Zero(3, 1), rung::machine}
+                       .validate();
+                 }),
+                 "input x_1[1] is not a token id in 0..4");
   EXPECT_EQ(c.fixed_model->objective_loss().target_rows(9), 3u);
   mat<double> y(3, 2);
   y << 0, 2, -100, 1, 1, -100;
@@ -137,7 +151,7 @@ TEST(TorchLanguageModel, TheBridgesTokenLossIsGradlawssLossOverPositions) {
 TEST(TorchLanguageModel, AStepThroughTheObjectivePassesEveryLawThatNeedsNoReferenceModel) {
   auto step = [](TinyLm &net, const lt::batch &b) {
     net->zero_grad();
-    b.objective(net->forward(b.x)).backward();
+    b.objective(net->forward(b.tokens)).backward();
   };
   const auto results =
       check(lt::make_gradient_subject("tiny LM step", [] { return TinyLm(); }, step, tiny_lm()), quick());
@@ -178,7 +192,7 @@ TEST(TorchLanguageModel, OneCaseReplayedFailsThePerSequenceMeanAndPassesTheToken
   const capabilities c = tiny_lm(true);
   mat<exact> y(3, 2);
   y << 1, 0, -100, 0, -100, 0;
-  const problem p{*c.fixed_model, vec<exact>::Zero(107), mat<exact>::Zero(6, 2), y, rung::machine};
+  const problem p{*c.fixed_model, vec<exact>::Zero(115), mat<exact>::Zero(3, 2), y, rung::machine};
   const check_options o{{}, {"own_mean_linearity"}, {"double"}};
   const run_result bug = check_case(
       lt::make_gradient_subject("per-sequence", [] { return TinyLm(); }, per_sequence_step, c), p, o);

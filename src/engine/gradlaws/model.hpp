@@ -32,6 +32,11 @@ public:
   /// The same layers under another loss.
   model with_loss(const loss &l) const;
   model with_loss(std::shared_ptr<const loss> l) const;
+  /// Token ids as inputs: every entry of x an integer in 0..vocabulary-1, as a module whose
+  /// first layer embeds tokens (torch::nn::Embedding) takes them. 0: real inputs (the default).
+  std::size_t vocabulary() const { return vocabulary_; }
+  /// The same model taking token ids in 0..v-1 (v ≥ 1; 0: real inputs again).
+  model with_vocabulary(std::size_t v) const;
 
   /// "Dense(1→2) → relu → Dense(2→1); loss mse".
   std::string describe() const;
@@ -52,6 +57,7 @@ private:
   std::vector<std::size_t> offsets_;
   /// Shared by copies: a model is copied into every generated case.
   std::shared_ptr<const std::vector<std::string>> names_;
+  std::size_t vocabulary_ = 0;
 };
 
 /// A multilayer perceptron: Dense(input→widths[0]) → activations[0] → … → Dense(→output).

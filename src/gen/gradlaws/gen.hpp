@@ -62,6 +62,9 @@ rc::Gen<problem> problems(const problem_options &o);
 /// A batch of n columns of the given height. Besides shrinking each value, it shrinks a row
 /// by translation (subtracting its first entry), which keeps differences between examples.
 rc::Gen<mat<exact>> columns(std::size_t rows, std::size_t n);
+/// n inputs for model m: columns() of its input width, or token ids in 0..V-1 for a model
+/// that takes them (model::vocabulary), shrinking towards id 0.
+rc::Gen<mat<exact>> inputs(const model &m, std::size_t n);
 /// n targets for the loss of model m: dense columns (as columns()); distributions, a one-hot
 /// of class c mixed with the uniform by ε ∈ {0, 1/4, 1/2} (shrinking to the one-hot of
 /// class 0); or class labels in 0..C-1, each ignored (the loss's ignore label) one time in four

@@ -92,21 +92,22 @@ std::string unbuildable(const model &m);
 capabilities sequential_capabilities();
 
 /// A module of one architecture as the model gradlaws draws θ and batches for: its parameter
-/// count and names from the module, its widths per example and its loss given.
+/// count and names from the module, its widths per example and its loss given. `vocabulary`
+/// V > 0: its inputs are token ids in 0..V-1 (batch::tokens), for a module that embeds them.
 model model_of(const ::torch::nn::Module &m, std::string name, std::size_t inputs,
-               std::size_t outputs, std::string_view loss);
-
+               std::size_t outputs, std::string_view loss, std::size_t vocabulary = 0);
 /// The same under a loss given as an object: a language model's cross-entropy over P
 /// positions (make_cross_entropy({.positions = P})), say.
 model model_of(const ::torch::nn::Module &m, std::string name, std::size_t inputs,
-               std::size_t outputs, std::shared_ptr<const loss> loss);
+               std::size_t outputs, std::shared_ptr<const loss> loss, std::size_t vocabulary = 0);
 
 /// What a subject of one module supports: that module, as model_of() describes it.
 capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
-                                 std::size_t inputs, std::size_t outputs, std::string_view loss);
+                                 std::size_t inputs, std::size_t outputs, std::string_view loss,
+                                 std::size_t vocabulary = 0);
 capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
                                  std::size_t inputs, std::size_t outputs,
-                                 std::shared_ptr<const loss> loss);
+                                 std::shared_ptr<const loss> loss, std::size_t vocabulary = 0);
 
 /// The per-example losses L_i (N) with libtorch's functional losses, in gradlaws's convention
 /// of the loss (L sums over the outputs): mse_loss, l1_loss, huber_loss,
@@ -125,6 +126,9 @@ capabilities module_capabilities(const ::torch::nn::Module &m, std::string name,
 /// The batch as a step takes it.
 struct batch {
   ::torch::Tensor x;            ///< N × d_in, one row per example, the rung's dtype
+  /// x as int64 token ids (N × d_in) when the model takes them (model::vocabulary); else
+  /// undefined.
+  ::torch::Tensor tokens;
   ::torch::Tensor y;            ///< targets(): int64 labels (N, or N × P) or N × d_out rows
   ::torch::Tensor mask;         ///< bool (N): the items that count (pipelines; else all true)
   std::vector<std::int64_t> groups; ///< consecutive micro-batches, shards or sequences

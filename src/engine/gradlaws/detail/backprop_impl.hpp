@@ -78,10 +78,17 @@ void check_inputs(const model &m, const vec<T> &theta, const mat<T> &x, const ma
       throw nonfinite_error("parameter θ[" + std::to_string(k) + "] (" +
                             m.parameter_names()[std::size_t(k)] + ") is NaN or infinite");
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    for (Eigen::Index i = 0; i < x.rows(); ++i)
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
       if (!is_finite_value(x(i, j)))
         throw nonfinite_error("input x_" + std::to_string(j + 1) + "[" + std::to_string(i) +
                               "] is NaN or infinite");
+      if (m.vocabulary()) {
+        const auto id = label_of(x(i, j));
+        if (!id || *id < 0 || std::size_t(*id) >= m.vocabulary())
+          throw dimension_error("input x_" + std::to_string(j + 1) + "[" + std::to_string(i) +
+                                "] is not a token id in 0.." + std::to_string(m.vocabulary() - 1));
+      }
+    }
     for (Eigen::Index i = 0; i < y.rows(); ++i)
       if (!is_finite_value(y(i, j)))
         throw nonfinite_error("target y_" + std::to_string(j + 1) + "[" + std::to_string(i) +
