@@ -302,7 +302,9 @@ std::vector<std::pair<std::string, std::string>> plan_of(const Subject &s, const
 
 /// check_options::jobs, or GRADLAWS_JOBS (a positive integer), or 1.
 int jobs_of(const check_options &o) {
-  if (o.jobs < 0) throw error("check_options::jobs = " + std::to_string(o.jobs) + "; give 1 or more (0: GRADLAWS_JOBS, else 1)");
+  if (o.jobs < 0)
+    throw error("check_options::jobs = " + std::to_string(o.jobs) +
+                "; give 1 or more (0: GRADLAWS_JOBS, else 1)");
   if (o.jobs > 0) return o.jobs;
   const char *env = std::getenv("GRADLAWS_JOBS");
   if (!env || !*env) return 1;

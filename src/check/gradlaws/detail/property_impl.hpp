@@ -50,9 +50,8 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
       s.computed = l.sides.template on<F>(subject, c);
     }
     {
-      // The exact value is the yardstick of an error in F: 38 digits (two limbs of MPFR) are 22
-      // beyond double's, so the working precision need not be exceeded, and is not used when
-      // it is higher.
+      // The exact value is the yardstick of an error in F: 38 digits (two MPFR limbs, 22 beyond
+      // double's) measure it to spare, and a higher working precision would only cost time.
       precision_scope scope(std::min(opt.digits, 38));
       s.exact = l.sides.template on<high>(ref, c);
     }
