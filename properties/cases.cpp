@@ -12,6 +12,8 @@ std::vector<exact> counts_of(const problem &p) {
   return c;
 }
 
+exact total(const std::vector<exact> &v) { return std::accumulate(v.begin(), v.end(), exact(0)); }
+
 std::string tuple_string(const std::vector<std::size_t> &v) {
   std::string s = "(";
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);

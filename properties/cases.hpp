@@ -64,6 +64,8 @@ template <class T> mat<T> append(const mat<T> &a, const mat<T> &b) {
 /// Ω_i of each example in the loss's own mean (loss::count_of: 1, d, or Σ w of its labelled
 /// targets).
 std::vector<exact> counts_of(const problem &p);
+/// Σ of the values.
+exact total(const std::vector<exact> &v);
 
 /// "(1, 2)".
 std::string tuple_string(const std::vector<std::size_t> &v);

@@ -60,7 +60,6 @@ case_generator<problem> problems_of(selection<loss> s, bool ignored = true,
   };
 }
 
-exact total(const std::vector<exact> &v) { return std::accumulate(v.begin(), v.end(), exact(0)); }
 
 /// Both sides per parameter, as bars.
 std::vector<figure> side_bars(const problem &p, const sides<high> &s, std::string title,

@@ -7,8 +7,6 @@
 
 #include "cases.hpp"
 
-#include <numeric>
-
 namespace gradlaws::props {
 namespace {
 
@@ -41,7 +39,7 @@ template <class T> vec<T> own_mean(const gradient_subject &g, const model &m, co
 template <class T> vec<T> count_weighted_example_means(const gradient_subject &g, const problem &p) {
   const auto l = lift<T>(p);
   const std::vector<exact> c = counts_of(p);
-  const exact omega = std::accumulate(c.begin(), c.end(), exact(0));
+  const exact omega = total(c);
   vec<T> out = vec<T>::Constant(l.theta.size(), T(0));
   for (Eigen::Index i = 0; i < l.x.cols(); ++i)
     if (c[std::size_t(i)] != 0)

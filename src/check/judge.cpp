@@ -178,11 +178,15 @@ verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
 namespace gradlaws {
 
 namespace {
-/// One unit in the last place of F at |x| (the spacing of F just above |x|).
+/// One unit in the last place of F at a finite a ≥ 0 (the spacing of F just above a).
+template <class F> double ulp_of(F a) {
+  return double(std::nextafter(a, std::numeric_limits<F>::infinity())) - double(a);
+}
+
+/// One unit in the last place of F at |x|.
 template <class F> double ulp_at(const high &x) {
   const F a = std::abs(x.convert_to<F>());
-  if (!std::isfinite(a)) return HUGE_VAL;
-  return double(std::nextafter(a, std::numeric_limits<F>::infinity())) - double(a);
+  return std::isfinite(a) ? ulp_of(a) : HUGE_VAL;
 }
 
 template <class F>
@@ -210,11 +214,6 @@ rounding_evidence side_evidence(const std::string &name, const vec<F> &computed,
     }
   }
   return r;
-}
-
-/// One unit in the last place of F at a finite a ≥ 0.
-template <class F> double ulp_of(F a) {
-  return double(std::nextafter(a, std::numeric_limits<F>::infinity())) - double(a);
 }
 
 /// The law verdict's evidence: the component whose difference used most of the two bounds.

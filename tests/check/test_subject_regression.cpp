@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "results_support.hpp"
 #include "support.hpp"
 #include "tests_config.hpp"
 
@@ -88,16 +89,6 @@ TEST(SubjectRegression, CheckCaseNamesWhatItCannotReplay) {
   EXPECT_THROW((void)check_case(s, p, {{}, {"no_such_law"}, {"identity_double"}}), unknown_name_error);
 }
 
-/// Each result as text and as data, without its time: what must not depend on the jobs.
-std::vector<std::string> without_times(std::vector<run_result> results) {
-  std::vector<std::string> out;
-  for (run_result &r : results) {
-    r.seconds = 0;
-    out.push_back(render_text(r, timings::omitted) + result_json(r));
-  }
-  return out;
-}
-
 TEST(CheckJobs, TwoWorkerProcessesGiveTheSameResultsInTheSameOrder) {
   for (const bool bug : {false, true}) {
     check_options o{{}, {"linearity", "reduction_scale", "weighted_mean"},
@@ -111,7 +102,7 @@ TEST(CheckJobs, TwoWorkerProcessesGiveTheSameResultsInTheSameOrder) {
     o.jobs = 2;
     const auto two = check(s, o);
     ASSERT_EQ(one.size(), 9u);
-    EXPECT_EQ(without_times(one), without_times(two));
+    EXPECT_EQ(testing_support::without_times(one), testing_support::without_times(two));
     EXPECT_EQ(one[0].passed, !bug);
   }
 }

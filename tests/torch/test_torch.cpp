@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "results_support.hpp"
 #include "support.hpp"
 
 namespace gradlaws {
@@ -25,13 +26,8 @@ check_options quick(std::vector<std::string> laws = {}, int cases = 20) {
   return {r, std::move(laws), {}};
 }
 
-/// The reports of the results that did not pass, and of those that ran fewer than `cases`.
 std::string failures(const std::vector<run_result> &results, int cases = 20) {
-  std::string s;
-  for (const run_result &r : results)
-    if (!r.passed || r.cases < cases)
-      s += render_text(r, timings::omitted) + " (" + std::to_string(r.cases) + " cases)\n";
-  return s;
+  return testing_support::failures(results, cases);
 }
 
 bool any_failed(const std::vector<run_result> &results) {
@@ -148,17 +144,12 @@ TEST(TorchSubjects, TwoWorkerProcessesCheckALibtorchStepAsOneDoes) {
   const auto s = lt::make_gradient_subject("torch step", any_model, correct_step);
   check_options o = quick({"linearity", "reduction_scale"}, 10);
   o.variants = {"tanh_double", "gelu_float", "softplus_double"};
-  auto texts = [](std::vector<run_result> results) {
-    std::vector<std::string> out;
-    for (run_result &r : results) out.push_back(render_text(r, timings::omitted));
-    return out;
-  };
   o.jobs = 1;
   const auto one = check(s, o);
   o.jobs = 2;
   const auto two = check(s, o);
   ASSERT_EQ(one.size(), 6u);
-  EXPECT_EQ(texts(one), texts(two));
+  EXPECT_EQ(testing_support::without_times(one), testing_support::without_times(two));
 }
 
 TEST(TorchSubjects, MseLossMeanWhereAPerExampleMeanWasMeantIsCaught) {

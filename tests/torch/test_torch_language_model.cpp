@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "results_support.hpp"
 #include "support.hpp"
 
 namespace gradlaws {
@@ -64,10 +65,7 @@ check_options quick(std::vector<std::string> laws = {}, int cases = 20) {
 }
 
 std::string failures(const std::vector<run_result> &results) {
-  std::string s;
-  for (const run_result &r : results)
-    if (!r.passed || r.cases < 20) s += render_text(r, timings::omitted) + "\n";
-  return s;
+  return testing_support::failures(results, 20);
 }
 
 std::vector<std::string> names(const std::vector<run_result> &results) {
