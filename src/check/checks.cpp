@@ -168,6 +168,9 @@ law_plan variants_for(const Subject &s, const law_domain &d,
       on_subject_rungs(p.variants, s, machine_only, v, on_exact && losses_here,
                        !on_exact && losses_here);
     }
+    // A law over nothing but the rung runs in the machine formats too (the catalogue's own
+    // machine variants, if any, were skipped above: a user's subject runs in its formats).
+    if (d.axis == variant_axis::rung) on_subject_rungs(p.variants, s, d, variant{.within = c}, false, false);
     if (p.variants.empty() && !refused.empty())
       p.left_out = "it ranges over activations or layers the subject does not support (" +
                    c->describe() + ")";
@@ -400,6 +403,7 @@ run_result check_case(const gradient_subject &s, const problem &p, const check_o
 GRADLAWS_CHECKS_FOR(gradient_subject, gradient)
 GRADLAWS_CHECKS_FOR(backward_subject, backward)
 GRADLAWS_CHECKS_FOR(pipeline_subject, pipeline)
+GRADLAWS_CHECKS_FOR(clipping_subject, clipping)
 #undef GRADLAWS_CHECKS_FOR
 
 } // namespace gradlaws

@@ -3,7 +3,11 @@
 namespace gradlaws {
 
 namespace detail {
-void refuse_result_size(const std::string &subject, long got, long want) {
+void refuse_result_size(const std::string &subject, long got, long want, bool of_theta) {
+  if (!of_theta)
+    throw dimension_error("the subject '" + subject + "' returned " + std::to_string(got) +
+                          " entries for a gradient of " + std::to_string(want) +
+                          " to clip: a clipped gradient has the gradient's entries");
   throw dimension_error("the subject '" + subject + "' returned " + std::to_string(got) +
                         " entries for a θ of " + std::to_string(want) +
                         ": a gradient has one entry per parameter, in θ's order");
@@ -43,6 +47,13 @@ pipeline_subject strategy_subject(const strategy &s) {
                                                        const layout &l) {
     return s.gradient<T>(m, theta, x, y, l);
   });
+}
+
+const clipping_subject &norm_clipping_subject() {
+  static const clipping_subject s = make_clipping_subject(
+      "gradlaws clip_by_norm",
+      []<class T>(const T &threshold, const vec<T> &g) { return clip_by_norm(threshold, g); });
+  return s;
 }
 
 const pipeline_subject &full_batch_subject() {

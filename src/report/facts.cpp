@@ -124,6 +124,13 @@ const std::vector<catalogue_part> &catalogue_parts() {
        {plain("In double and float the two sides are different roundings of the same number: equal up "
               "to rounding, not bit for bit.")},
        {"floating point"}},
+      {"The training step: clipping",
+       {plain("After the gradient come operations that are not linear in it. Clipping by the norm is "
+              "the identity inside the ball of radius C and a projection onto its sphere outside, so "
+              "clipping each example (DP-SGD) or each micro-batch and then averaging is not clipping "
+              "the average, and clipping a scaled gradient clips the true one at C/S; each agrees "
+              "with the other order where nothing is clipped (the boundary laws).")},
+       {"the training step"}},
   };
   return p;
 }

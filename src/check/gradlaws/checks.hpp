@@ -62,6 +62,9 @@ std::vector<plan_entry> explain_plan(const backward_subject &s, const check_opti
 /// full-batch gradient; a falsified case carries the pipeline's probed weights and the
 /// registered conventions they match (gradlaws/diagnosis.hpp).
 std::vector<plan_entry> explain_plan(const pipeline_subject &s, const check_options &o);
+/// Clipping rules: the laws of clipping (the training step's family), on drawn gradients and
+/// thresholds, each against gradlaws's clip_by_norm as the machine rung's reference.
+std::vector<plan_entry> explain_plan(const clipping_subject &s, const check_options &o = {});
 /// The plan as text: one line per law, what it runs on or why it was left out, under a line
 /// naming the subject and its capabilities.
 std::string describe_plan(const std::string &subject, const capabilities &c,
@@ -74,12 +77,15 @@ std::vector<std::pair<std::string, std::string>> plan(const backward_subject &s,
                                                       const check_options &o = {});
 std::vector<std::pair<std::string, std::string>> plan(const pipeline_subject &s,
                                                       const check_options &o);
+std::vector<std::pair<std::string, std::string>> plan(const clipping_subject &s,
+                                                      const check_options &o = {});
 
 /// Runs every applicable law on the subject; one result per (law, variant). Throws
 /// gradlaws::error for a subject with no callable, or an unknown law or variant name.
 std::vector<run_result> check(const gradient_subject &s, const check_options &o = {});
 std::vector<run_result> check(const backward_subject &s, const check_options &o = {});
 std::vector<run_result> check(const pipeline_subject &s, const check_options &o);
+std::vector<run_result> check(const clipping_subject &s, const check_options &o = {});
 
 /// Runs one law on one variant of the subject (o.laws and o.variants name one each) on the
 /// given case instead of drawn ones: how a regression test drafted from a failure of the
@@ -91,5 +97,6 @@ run_result check_case(const gradient_subject &s, const problem &p, const check_o
 std::vector<std::string> laws_for_gradient_subjects();
 std::vector<std::string> laws_for_backward_subjects();
 std::vector<std::string> laws_for_pipeline_subjects();
+std::vector<std::string> laws_for_clipping_subjects();
 
 } // namespace gradlaws

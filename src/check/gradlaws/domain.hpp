@@ -129,6 +129,11 @@ struct capabilities {
   /// handed: a step that calls its framework's loss as written (F::cross_entropy(logits,
   /// labels) with reduction='mean'). It gets the laws that hand the own mean alone.
   bool framework_mean_only = false;
+  /// Clipping rules: the ε the rule adds to the norm before dividing, g · min(1, C/(‖g‖ + ε))
+  /// (torch.nn.utils.clip_grad_norm_ adds 1e-6). Such a rule scales a gradient whose norm is
+  /// within ε of C, so the laws that need every gradient inside the threshold keep the norms
+  /// at most C − ε for it. 0: the rule is g · min(1, C/‖g‖).
+  double clipping_epsilon = 0;
 
   bool coupled() const { return batch_coupled || (fixed_model && fixed_model->batch_coupled()); }
   /// True when a case can fall outside (a selection or a size range is not "any").

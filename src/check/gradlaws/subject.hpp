@@ -8,6 +8,7 @@
 //   backward_subject     ∂/∂θ Σ U ⊙ ŷ at the forward pass of X                backward_pass_subject()
 //   pipeline_subject     a training pipeline's gradient over a layout         strategy_subject(s)
 //   activation           σ and σ′ (the registry's interface)                  find_activation(name)
+//   clipping_subject     a clipping rule g ↦ clip(g) at threshold C           norm_clipping_subject()
 //
 // A subject holds one callable per rung it runs on. Written generically over the scalar, it
 // runs on every rung; written for double only, it runs on the machine rung only, and asking
@@ -24,6 +25,7 @@
 //                  .batch = {.min = 2}});
 
 #include "gradlaws/backprop.hpp"
+#include "gradlaws/clipping.hpp"
 #include "gradlaws/domain.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/own_functions.hpp"
@@ -60,8 +62,10 @@ template <class F>
 struct parameters_of<F, std::void_t<decltype(&F::operator())>>
     : member_parameters_of<decltype(&F::operator())> {};
 
-/// Throws dimension_error: the subject returned `got` entries for a θ of `want`.
-[[noreturn]] void refuse_result_size(const std::string &subject, long got, long want);
+/// Throws dimension_error: the subject returned `got` entries for a θ (of_theta) or a
+/// gradient to clip of `want`.
+[[noreturn]] void refuse_result_size(const std::string &subject, long got, long want,
+                                     bool of_theta = true);
 
 /// A subject's callable with its result's size checked against θ (its second argument)
 /// before any law reads it: an empty or short result is an error naming the subject, and a
@@ -73,7 +77,10 @@ template <class R, class... A> struct size_checked<R(A...)> {
     return [name, f = std::move(f)](A... a) -> R {
       R r = f(a...);
       const auto &theta = std::get<1>(std::forward_as_tuple(a...));
-      if (r.size() != theta.size()) refuse_result_size(name, long(r.size()), long(theta.size()));
+      constexpr bool of_theta =
+          std::is_same_v<std::remove_cvref_t<std::tuple_element_t<0, std::tuple<A...>>>, model>;
+      if (r.size() != theta.size())
+        refuse_result_size(name, long(r.size()), long(theta.size()), of_theta);
       return r;
     };
   }
@@ -186,6 +193,12 @@ using pipeline_signature = vec<T>(const model &, const vec<T> &theta, const mat<
                                   const mat<T> &y, const layout &l);
 using pipeline_subject = subject<pipeline_signature>;
 
+/// A clipping rule of a training step: the gradient g clipped at threshold C > 0 (by its norm,
+/// as torch.nn.utils.clip_grad_norm_ does, or however the code under test clips).
+template <class T>
+using clipping_signature = vec<T>(const T &threshold, const vec<T> &g);
+using clipping_subject = subject<clipping_signature>;
+
 /// gradlaws's own batch gradient: one batched forward and backward pass (gradient()).
 const gradient_subject &backprop_subject();
 /// gradlaws's own backward pass: forward() keeping the tape, then backward().
@@ -195,6 +208,8 @@ pipeline_subject strategy_subject(const strategy &s);
 /// The full-batch gradient of the valid items (the batched_mean strategy): what every
 /// pipeline claims to compute.
 const pipeline_subject &full_batch_subject();
+/// Clipping by the ℓ2 norm, g · min(1, C/‖g‖) (clip_by_norm).
+const clipping_subject &norm_clipping_subject();
 
 /// What a kind of subject claims to compute, as gradlaws computes it: the reference the
 /// machine rung measures a subject's float or double results against.
@@ -207,6 +222,9 @@ template <> struct reference<backward_subject> {
 };
 template <> struct reference<pipeline_subject> {
   static const pipeline_subject &get() { return full_batch_subject(); }
+};
+template <> struct reference<clipping_subject> {
+  static const clipping_subject &get() { return norm_clipping_subject(); }
 };
 /// True for the kinds of subject that have a reference (and so run on the machine rung).
 template <class Subject>
@@ -221,6 +239,13 @@ template <class F> gradient_subject make_gradient_subject(std::string name, F f)
 }
 template <class F> pipeline_subject make_pipeline_subject(std::string name, F f) {
   pipeline_subject s(std::move(name));
+  s.set_generic(std::move(f));
+  return s;
+}
+
+/// A clipping subject from a callable (threshold, g) → clipped g, generic or for some scalars.
+template <class F> clipping_subject make_clipping_subject(std::string name, F f) {
+  clipping_subject s(std::move(name));
   s.set_generic(std::move(f));
   return s;
 }

@@ -8,7 +8,7 @@
 // Every operation charges what IEEE 754 arithmetic in round-to-nearest can lose (Higham,
 // Accuracy and Stability of Numerical Algorithms, 2nd ed., §2.2 and §3.3): the result r of a
 // basic operation on the computed operands is within u·|r| + η of their exact result (u = 2^-53
-// or 2^-24, η the smallest subnormal), and the operands' own errors propagate through the
+// or 2^-24, η the smallest normal number), and the operands' own errors propagate through the
 // operation by the mean value theorem, second-order terms included:
 //
 //   a ± b    e_a + e_b + u|r| + η
@@ -49,10 +49,13 @@ template <class F> struct rounded {
   static_assert(std::is_same_v<F, double> || std::is_same_v<F, float>,
                 "rounded<F>: F is double or float");
   using value_type = F;
-  /// Unit roundoff, and the absolute error a result in F's subnormal range may take: half
-  /// the smallest subnormal, rounded up to it (half of double's is not itself a double).
+  /// Unit roundoff, and the absolute error a result in F's subnormal range may take: the
+  /// smallest normal number. Gradual underflow loses at most half a subnormal there, but code
+  /// run with flush-to-zero or denormals-are-zero (set by math libraries such as oneDNN, or by
+  /// -ffast-math builds) turns a subnormal into 0, and the bound must hold for the code as it
+  /// runs.
   static constexpr double u = std::numeric_limits<F>::epsilon() / 2;
-  static constexpr double eta = double(std::numeric_limits<F>::denorm_min());
+  static constexpr double eta = double(std::numeric_limits<F>::min());
 
   F v{0};       ///< the value F arithmetic computes
   double e = 0; ///< |v − exact value| ≤ e
