@@ -79,50 +79,71 @@ std::vector<std::pair<std::string, std::string>> clipping_case::details() const 
 }
 
 std::vector<figure> clipping_case::figures() const {
-  if (g.empty() || dimension() > 2 || rotation) return {};
+  if (g.empty() || dimension() > 2 || rotation || scale != 1) return {};
   const precision_scope scope(30);
-  const auto point = [](const vec<high> &v) {
-    return std::pair{v[0].convert_to<double>(), v.size() > 1 ? v[1].convert_to<double>() : 0.0};
-  };
+  const bool micro = !sizes.empty();
+  // What is clipped, and the weights of the mean: the examples, or the micro-batches.
+  std::vector<exact> weights = uniform_weights(g.size());
+  std::vector<vec<exact>> vectors = g;
+  if (micro) {
+    vectors = micro_batch_gradients();
+    weights.clear();
+    for (std::size_t n : sizes) weights.push_back(exact(long(n)) / exact(long(g.size())));
+  }
+  const std::string v = micro ? "∇J_" : "g_";
   const high c = from_exact<high>(threshold);
+  const bool flat = dimension() == 1;
+  // In one dimension the rows are the vectors (y = 2), the clipped ones (y = 1), the means (0).
+  const auto point = [flat](const vec<high> &x, double row) {
+    return std::pair{x[0].convert_to<double>(), flat ? row : x[1].convert_to<double>()};
+  };
   figure f;
   f.name = "clipping-geometry";
-  f.title = "Clipping each gradient, then averaging, is not clipping the average";
-  f.caption = "Each gradient beyond the circle of radius C is pulled back onto it. The mean of the "
-              "clipped gradients and the clipped mean gradient are different points unless every "
-              "gradient is inside the circle.";
+  f.title = micro ? "Clipping each micro-batch is not clipping their sum"
+                  : "Clipping each gradient is not clipping their mean";
+  f.caption = std::string(flat ? "Each row is one step on the line of the gradients: the " : "The ") +
+              (micro ? "micro-batch gradients" : "gradients") +
+              ", clipped at C (each one beyond C is pulled back to it), and the two answers: the " +
+              (micro ? "accumulated clipped micro-batch gradients" : "mean of the clipped gradients") +
+              " and the clipped " + (micro ? "accumulated gradient" : "mean gradient") +
+              ". They are different points unless nothing is clipped.";
   f.x_label = "component 1";
-  f.y_label = dimension() > 1 ? "component 2" : "";
-  figure::series circle{.label = "‖g‖ = C = " + to_string(threshold), .style = figure::mark::dashed};
-  for (int k = 0; k <= 96; ++k) {
-    const double a = 2 * std::numbers::pi * k / 96;
-    circle.x.push_back(c.convert_to<double>() * std::cos(a));
-    circle.y.push_back(c.convert_to<double>() * std::sin(a));
+  f.y_label = flat ? "vectors (2), clipped (1), the two answers (0)" : "component 2";
+  const double cd = c.convert_to<double>();
+  figure::series edge{.label = "‖g‖ = C = " + to_string(threshold), .style = figure::mark::dashed};
+  if (flat) { // the band |g| ≤ C, open at the bottom
+    edge.x = {-cd, -cd, cd, cd};
+    edge.y = {-0.5, 2.5, 2.5, -0.5};
+  } else {
+    for (int k = 0; k <= 96; ++k) {
+      edge.x.push_back(cd * std::cos(2 * std::numbers::pi * k / 96));
+      edge.y.push_back(cd * std::sin(2 * std::numbers::pi * k / 96));
+    }
   }
-  f.data.push_back(std::move(circle));
-  figure::series raw{.label = "the gradients g_i", .style = figure::mark::arrows};
-  figure::series clipped{.label = "clipped", .style = figure::mark::arrows};
+  f.data.push_back(std::move(edge));
+  const figure::mark style = flat ? figure::mark::points : figure::mark::arrows;
+  figure::series raw{.label = micro ? "the micro-batch gradients" : "the gradients", .style = style};
+  figure::series clipped{.label = "clipped", .style = style};
   std::vector<vec<high>> clipped_values;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    const vec<high> gi = lift<high>(g[i]);
-    const auto [x, y] = point(gi);
-    raw.x.push_back(x);
-    raw.y.push_back(y);
-    raw.point_labels.push_back("g_" + std::to_string(i + 1));
-    clipped_values.push_back(clip_by_norm(c, gi));
-    const auto [cx, cy] = point(clipped_values.back());
-    clipped.x.push_back(cx);
-    clipped.y.push_back(cy);
-    clipped.point_labels.push_back("clip(g_" + std::to_string(i + 1) + ")");
+  for (std::size_t i = 0; i < vectors.size(); ++i) {
+    const vec<high> x = lift<high>(vectors[i]);
+    const std::string name = v + std::to_string(i + 1);
+    const auto [rx, ry] = point(x, 2);
+    raw.x.push_back(rx), raw.y.push_back(ry), raw.point_labels.push_back(name);
+    clipped_values.push_back(clip_by_norm(c, x));
+    const auto [cx, cy] = point(clipped_values.back(), 1);
+    clipped.x.push_back(cx), clipped.y.push_back(cy), clipped.point_labels.push_back("clip(" + name + ")");
   }
   f.data.push_back(std::move(raw));
   f.data.push_back(std::move(clipped));
-  const auto [mx, my] = point(weighted_sum(clipped_values, uniform_weights(g.size())));
-  const auto [cx, cy] = point(clip_by_norm(c, weighted_sum(gradients_on<high>(g), uniform_weights(g.size()))));
-  f.data.push_back({.label = "mean of the clipped gradients", .style = figure::mark::points,
-                    .x = {mx}, .y = {my}, .point_labels = {"mean clip(g_i)"}});
-  f.data.push_back({.label = "the clipped mean gradient", .style = figure::mark::points,
-                    .x = {cx}, .y = {cy}, .point_labels = {"clip(mean g)"}});
+  const auto [mx, my] = point(weighted_sum(clipped_values, weights), 0);
+  const auto [cx, cy] = point(clip_by_norm(c, weighted_sum(gradients_on<high>(vectors), weights)), 0);
+  f.data.push_back({.label = micro ? "accumulated clipped gradients" : "mean of the clipped gradients",
+                    .style = figure::mark::points, .x = {mx}, .y = {my},
+                    .point_labels = {micro ? "clip each" : "mean of clipped"}});
+  f.data.push_back({.label = micro ? "the clipped accumulated gradient" : "the clipped mean gradient",
+                    .style = figure::mark::points, .x = {cx}, .y = {cy},
+                    .point_labels = {micro ? "clip once" : "clipped mean"}});
   return {f};
 }
 
