@@ -34,16 +34,18 @@ template <class T> T squared_norm(const vec<T> &g) {
   return s;
 }
 
-/// ‖g‖₂ on rung T.
-template <class T> T norm_of(const vec<T> &g) {
-  const T s = squared_norm(g);
+/// √x on rung T (exact_sqrt on the exact rung).
+template <class T> T square_root(const T &x) {
   if constexpr (is_exact_v<T>) {
-    return exact_sqrt(s);
+    return exact_sqrt(x);
   } else {
     using std::sqrt;
-    return sqrt(s);
+    return sqrt(x);
   }
 }
+
+/// ‖g‖₂ on rung T.
+template <class T> T norm_of(const vec<T> &g) { return square_root(squared_norm(g)); }
 
 namespace detail {
 template <class T> vec<T> scaled_by(const vec<T> &g, const T &factor) {
