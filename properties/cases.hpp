@@ -42,6 +42,11 @@ inline constexpr auto oracle_sides = []<class T>(const gradient_subject &g,
             gradient<T>(p.m, l.theta, l.x, l.y, on<T>(backprop_subject()))};
 };
 
+/// One of the values, shrinking towards the first (RapidCheck's elementOf does not shrink).
+template <class V> rc::Gen<V> simplest_first(const std::vector<V> &values) {
+  return rc::gen::map(gen::count(0, values.size() - 1), [values](std::size_t i) { return values[i]; });
+}
+
 /// The examples of columns [begin, begin + count) of a batch matrix.
 template <class T> mat<T> slice(const mat<T> &m, std::size_t begin, std::size_t count) {
   return m.middleCols(Eigen::Index(begin), Eigen::Index(count));

@@ -149,11 +149,6 @@ std::vector<figure> clipping_case::figures() const {
 
 namespace {
 
-/// One of the values, shrinking towards the first (RapidCheck's elementOf does not shrink).
-template <class V> rc::Gen<V> simplest_first(const std::vector<V> &values) {
-  return rc::gen::map(gen::count(0, values.size() - 1), [values](std::size_t i) { return values[i]; });
-}
-
 /// Thresholds, simplest first: the shrinker moves towards C = 1.
 rc::Gen<exact> threshold() {
   static const std::vector<exact> values{exact(1),     exact(2), exact(1, 2), exact(3),

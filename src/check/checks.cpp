@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 namespace gradlaws {
@@ -85,6 +86,10 @@ std::string mismatch(const law_domain &d, const capabilities &c) {
   if (c.fixed_model && !d.losses.admits(c.fixed_model->objective_loss()))
     return "it is about losses " + d.losses.describe() + ", and the subject's model uses " +
            c.fixed_model->objective_loss().name();
+  if (d.optimizer && c.optimizer && *d.optimizer != *c.optimizer)
+    return std::string("it is about ") + (*d.optimizer == update_rule::family::sgd ? "SGD" : "Adam") +
+           " steps, and the subject computes " + (*c.optimizer == update_rule::family::sgd ? "SGD" : "Adam") +
+           " steps";
   if (c.fixed_model && d.axis != variant_axis::activation)
     return "it draws its own models (not activation problems), and the subject is written for "
            "one model";
@@ -255,7 +260,17 @@ std::vector<planned_law<Subject>> planned(const Subject &s, const check_options 
     if (!o.pipeline)
       throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
                   "its layouts' kind (accumulation, replica or token)");
-  } else if (o.pipeline) {
+  } else if constexpr (std::is_same_v<Subject, optimizer_subject>) {
+    if (!s.supported().optimizer)
+      throw error("checking the optimizer '" + s.name() + "' needs the family of update rules it "
+                  "computes: supports({.optimizer = update_rule::family::sgd}) or ::adam");
+  } else if constexpr (std::is_same_v<Subject, clipping_subject>) {
+    const double eps = s.supported().clipping_epsilon;
+    if (!(eps >= 0) || !std::isfinite(eps))
+      throw error("the clipping rule '" + s.name() + "' declares clipping_epsilon = " +
+                  std::to_string(eps) + "; give a finite ε ≥ 0");
+  }
+  if (o.pipeline && !std::is_same_v<Subject, pipeline_subject>) {
     throw error("check_options::pipeline is for pipeline subjects; '" + s.name() +
                 "' is not one (a pipeline subject takes a layout: make_pipeline_subject)");
   }
@@ -404,6 +419,7 @@ GRADLAWS_CHECKS_FOR(gradient_subject, gradient)
 GRADLAWS_CHECKS_FOR(backward_subject, backward)
 GRADLAWS_CHECKS_FOR(pipeline_subject, pipeline)
 GRADLAWS_CHECKS_FOR(clipping_subject, clipping)
+GRADLAWS_CHECKS_FOR(optimizer_subject, optimizer)
 #undef GRADLAWS_CHECKS_FOR
 
 } // namespace gradlaws

@@ -51,6 +51,7 @@ std::string capabilities::describe() const {
   if (coupled()) clause("batch-coupled");
   if (framework_mean) clause("computes the loss's own mean (framework_mean)");
   if (framework_mean_only) clause("computes the loss's own mean only (framework_mean_only)");
+  if (optimizer) clause(std::string("computes ") + (*optimizer == update_rule::family::sgd ? "SGD" : "Adam") + " steps");
   if (clipping_epsilon != 0) clause("adds ε = " + to_string(clipping_epsilon) + " to the norm it clips by");
   return s.empty() ? "any model gradlaws describes" : s;
 }

@@ -3,13 +3,18 @@
 namespace gradlaws {
 
 namespace detail {
-void refuse_result_size(const std::string &subject, long got, long want, bool of_theta) {
-  if (!of_theta)
-    throw dimension_error("the subject '" + subject + "' returned " + std::to_string(got) +
-                          " entries for a gradient of " + std::to_string(want) +
+void refuse_result_size(const std::string &subject, long got, long want, result_kind what) {
+  const std::string head = "the subject '" + subject + "' returned " + std::to_string(got) + " entries for ";
+  switch (what) {
+  case result_kind::clipped:
+    throw dimension_error(head + "a gradient of " + std::to_string(want) +
                           " to clip: a clipped gradient has the gradient's entries");
-  throw dimension_error("the subject '" + subject + "' returned " + std::to_string(got) +
-                        " entries for a θ of " + std::to_string(want) +
+  case result_kind::state:
+    throw dimension_error(head + "an optimizer state of " + std::to_string(want) +
+                          ": a step keeps θ's size and the rule's slots");
+  case result_kind::gradient: break;
+  }
+  throw dimension_error(head + "a θ of " + std::to_string(want) +
                         ": a gradient has one entry per parameter, in θ's order");
 }
 } // namespace detail
@@ -53,6 +58,13 @@ const clipping_subject &norm_clipping_subject() {
   static const clipping_subject s = make_clipping_subject(
       "gradlaws clip_by_norm",
       []<class T>(const T &threshold, const vec<T> &g) { return clip_by_norm(threshold, g); });
+  return s;
+}
+
+const optimizer_subject &optimizer_step_subject() {
+  static const optimizer_subject s = make_optimizer_subject(
+      "gradlaws optimizer step", []<class T>(const update_rule &r, const optimizer_state<T> &state,
+                                             const vec<T> &g) { return step(r, g, state); });
   return s;
 }
 

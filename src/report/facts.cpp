@@ -124,12 +124,15 @@ const std::vector<catalogue_part> &catalogue_parts() {
        {plain("In double and float the two sides are different roundings of the same number: equal up "
               "to rounding, not bit for bit.")},
        {"floating point"}},
-      {"The training step: clipping",
+      {"The training step: clipping and the optimizer",
        {plain("After the gradient come operations that are not linear in it. Clipping by the norm is "
               "the identity inside the ball of radius C and a projection onto its sphere outside, so "
               "clipping each example (DP-SGD) or each micro-batch and then averaging is not clipping "
               "the average, and clipping a scaled gradient clips the true one at C/S; each agrees "
-              "with the other order where nothing is clipped (the boundary laws).")},
+              "with the other order where nothing is clipped. SGD is affine in the gradient, so its "
+              "step on the accumulated gradient is the mean of its steps; Adam's is not, and without "
+              "ε Adam does not see the gradient's scale: a wrong 1/N in the loss is nearly invisible "
+              "to it and plain to SGD.")},
        {"the training step"}},
   };
   return p;

@@ -67,6 +67,10 @@ std::vector<run_result> expect_laws_at(const char *file, int line, const clippin
                                        check_options o) {
   return expect(file, line, s, std::move(o));
 }
+std::vector<run_result> expect_laws_at(const char *file, int line, const optimizer_subject &s,
+                                       check_options o) {
+  return expect(file, line, s, std::move(o));
+}
 
 namespace {
 bool names_entry(const variant &v, const std::string &name) {

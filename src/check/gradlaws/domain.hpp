@@ -17,6 +17,8 @@
 #include "gradlaws/strategy.hpp"
 
 #include <cstddef>
+#include "gradlaws/optimizer.hpp"
+
 #include <limits>
 #include <memory>
 #include <optional>
@@ -101,6 +103,8 @@ struct law_domain {
   /// false for a law that hands the loss's own mean alone, which is all a subject that
   /// declares capabilities::framework_mean_only gets.
   bool hands_gradlaws_reductions = true;
+  /// Laws over optimizers: the family of update rules the law hands its subject.
+  std::optional<update_rule::family> optimizer;
 };
 
 /// The catalogue's variants of a law: its model families, then the axis's registry entries
@@ -134,6 +138,9 @@ struct capabilities {
   /// within ε of C, so the laws that need every gradient inside the threshold keep the norms
   /// at most C − ε for it. 0: the rule is g · min(1, C/‖g‖).
   double clipping_epsilon = 0;
+  /// Optimizers: the family of update rules the subject computes (SGD or Adam); the laws hand
+  /// it rules of that family only. Required of an optimizer subject.
+  std::optional<update_rule::family> optimizer;
 
   bool coupled() const { return batch_coupled || (fixed_model && fixed_model->batch_coupled()); }
   /// True when a case can fall outside (a selection or a size range is not "any").

@@ -9,6 +9,7 @@
 //   pipeline_subject     a training pipeline's gradient over a layout         strategy_subject(s)
 //   activation           σ and σ′ (the registry's interface)                  find_activation(name)
 //   clipping_subject     a clipping rule g ↦ clip(g) at threshold C           norm_clipping_subject()
+//   optimizer_subject    one step of an update rule: state, g ↦ state′          optimizer_step_subject()
 //
 // A subject holds one callable per rung it runs on. Written generically over the scalar, it
 // runs on every rung; written for double only, it runs on the machine rung only, and asking
@@ -26,6 +27,7 @@
 
 #include "gradlaws/backprop.hpp"
 #include "gradlaws/clipping.hpp"
+#include "gradlaws/optimizer.hpp"
 #include "gradlaws/domain.hpp"
 #include "gradlaws/error.hpp"
 #include "gradlaws/own_functions.hpp"
@@ -62,36 +64,51 @@ template <class F>
 struct parameters_of<F, std::void_t<decltype(&F::operator())>>
     : member_parameters_of<decltype(&F::operator())> {};
 
-/// Throws dimension_error: the subject returned `got` entries for a θ (of_theta) or a
-/// gradient to clip of `want`.
-[[noreturn]] void refuse_result_size(const std::string &subject, long got, long want,
-                                     bool of_theta = true);
+/// What a subject's result is measured against: θ (a gradient), the gradient it clips, or the
+/// optimizer state it steps.
+enum class result_kind { gradient, clipped, state };
 
-/// A subject's callable with its result's size checked against θ (its second argument)
-/// before any law reads it: an empty or short result is an error naming the subject, and a
-/// huge one is refused at once instead of being rounded and compared entry by entry.
+/// Throws dimension_error: the subject returned `got` entries for `want`.
+[[noreturn]] void refuse_result_size(const std::string &subject, long got, long want, result_kind what);
+
+/// A subject's callable with its result's size checked against its second argument (θ, the
+/// gradient to clip, the optimizer state) before any law reads it: an empty or short result is
+/// an error naming the subject, and a huge one is refused at once instead of being rounded and
+/// compared entry by entry.
 template <class Sig> struct size_checked;
 template <class R, class... A> struct size_checked<R(A...)> {
   static std::function<R(A...)> wrap(const std::string &name, std::function<R(A...)> f) {
     if (!f) return f;
     return [name, f = std::move(f)](A... a) -> R {
       R r = f(a...);
-      const auto &theta = std::get<1>(std::forward_as_tuple(a...));
-      constexpr bool of_theta =
-          std::is_same_v<std::remove_cvref_t<std::tuple_element_t<0, std::tuple<A...>>>, model>;
-      if (r.size() != theta.size())
-        refuse_result_size(name, long(r.size()), long(theta.size()), of_theta);
+      const auto &given = std::get<1>(std::forward_as_tuple(a...));
+      using first = std::remove_cvref_t<std::tuple_element_t<0, std::tuple<A...>>>;
+      using second = std::remove_cvref_t<std::tuple_element_t<1, std::tuple<A...>>>;
+      constexpr result_kind what = std::is_same_v<first, model>             ? result_kind::gradient
+                                 : std::is_same_v<second, std::remove_cvref_t<R>> &&
+                                           !requires { second::RowsAtCompileTime; }
+                                     ? result_kind::state
+                                     : result_kind::clipped;
+      if (r.size() != given.size()) refuse_result_size(name, long(r.size()), long(given.size()), what);
       return r;
     };
   }
 };
 
+/// The parameter types of a std::function.
+template <class Fn> struct function_parameters;
+template <class R, class... A> struct function_parameters<std::function<R(A...)>> {
+  using types = std::tuple<std::remove_cvref_t<A>...>;
+};
+
 /// True when F is meant for scalar T: a generic F callable on T's arguments, or an F whose
-/// second parameter (θ) is exactly vec<T>. (Eigen converts vectors between scalar types
-/// implicitly, so "callable" alone would let a double-only function claim every rung.)
+/// second parameter (θ, the gradient, the state) is exactly Fn's on T. (Eigen converts vectors
+/// between scalar types implicitly, so "callable" alone would let a double-only function claim
+/// every rung.)
 template <class F, class Fn, class T> constexpr bool meant_for() {
   if constexpr (parameters_of<F>::known)
-    return std::is_same_v<std::tuple_element_t<1, typename parameters_of<F>::types>, vec<T>>;
+    return std::is_same_v<std::tuple_element_t<1, typename parameters_of<F>::types>,
+                          std::tuple_element_t<1, typename function_parameters<Fn>::types>>;
   else
     return std::is_constructible_v<Fn, F>;
 }
@@ -199,6 +216,13 @@ template <class T>
 using clipping_signature = vec<T>(const T &threshold, const vec<T> &g);
 using clipping_subject = subject<clipping_signature>;
 
+/// An optimizer of a training step: the state after one step of `rule` (handed by the law,
+/// within the family the subject declares) with gradient g.
+template <class T>
+using update_signature = optimizer_state<T>(const update_rule &rule, const optimizer_state<T> &state,
+                                            const vec<T> &g);
+using optimizer_subject = subject<update_signature>;
+
 /// gradlaws's own batch gradient: one batched forward and backward pass (gradient()).
 const gradient_subject &backprop_subject();
 /// gradlaws's own backward pass: forward() keeping the tape, then backward().
@@ -210,6 +234,8 @@ pipeline_subject strategy_subject(const strategy &s);
 const pipeline_subject &full_batch_subject();
 /// Clipping by the ℓ2 norm, g · min(1, C/‖g‖) (clip_by_norm).
 const clipping_subject &norm_clipping_subject();
+/// gradlaws's optimizer step (step()): SGD, Adam and AdamW as PyTorch takes them.
+const optimizer_subject &optimizer_step_subject();
 
 /// What a kind of subject claims to compute, as gradlaws computes it: the reference the
 /// machine rung measures a subject's float or double results against.
@@ -225,6 +251,9 @@ template <> struct reference<pipeline_subject> {
 };
 template <> struct reference<clipping_subject> {
   static const clipping_subject &get() { return norm_clipping_subject(); }
+};
+template <> struct reference<optimizer_subject> {
+  static const optimizer_subject &get() { return optimizer_step_subject(); }
 };
 /// True for the kinds of subject that have a reference (and so run on the machine rung).
 template <class Subject>
@@ -246,6 +275,14 @@ template <class F> pipeline_subject make_pipeline_subject(std::string name, F f)
 /// A clipping subject from a callable (threshold, g) → clipped g, generic or for some scalars.
 template <class F> clipping_subject make_clipping_subject(std::string name, F f) {
   clipping_subject s(std::move(name));
+  s.set_generic(std::move(f));
+  return s;
+}
+
+/// An optimizer subject from a callable (rule, state, g) → state′, generic or for some scalars.
+/// Declare the family of rules it computes: supports({.optimizer = update_rule::family::adam}).
+template <class F> optimizer_subject make_optimizer_subject(std::string name, F f) {
+  optimizer_subject s(std::move(name));
   s.set_generic(std::move(f));
   return s;
 }
