@@ -13,12 +13,11 @@
 
 #include "gradlaws/model.hpp"
 #include "gradlaws/norm_layers.hpp"
+#include "gradlaws/optimizer.hpp"
 #include "gradlaws/selection.hpp"
 #include "gradlaws/strategy.hpp"
 
 #include <cstddef>
-#include "gradlaws/optimizer.hpp"
-
 #include <limits>
 #include <memory>
 #include <optional>
