@@ -27,9 +27,9 @@
 
 #include "gradlaws/backprop.hpp"
 #include "gradlaws/clipping.hpp"
-#include "gradlaws/optimizer.hpp"
 #include "gradlaws/domain.hpp"
 #include "gradlaws/error.hpp"
+#include "gradlaws/optimizer.hpp"
 #include "gradlaws/own_functions.hpp"
 #include "gradlaws/strategy.hpp"
 
