@@ -20,6 +20,14 @@ std::string tuple_string(const std::vector<std::size_t> &v) {
   return s + ")";
 }
 
+std::vector<exact> shares_of(const std::vector<std::size_t> &sizes) {
+  std::size_t n = 0;
+  for (std::size_t k : sizes) n += k;
+  std::vector<exact> w;
+  for (std::size_t k : sizes) w.push_back(exact(long(k)) / exact(long(n)));
+  return w;
+}
+
 std::string list_string(const std::vector<exact> &v) {
   std::string s = "[";
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + to_string(v[i]);

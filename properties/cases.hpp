@@ -47,6 +47,16 @@ template <class V> rc::Gen<V> simplest_first(const std::vector<V> &values) {
   return rc::gen::map(gen::count(0, values.size() - 1), [values](std::size_t i) { return values[i]; });
 }
 
+/// Each vector on rung T.
+template <class T> std::vector<vec<T>> lift_all(const std::vector<vec<exact>> &v) {
+  std::vector<vec<T>> out;
+  for (const vec<exact> &x : v) out.push_back(lift<T>(x));
+  return out;
+}
+
+/// n_k / N of each group of the given sizes (N their sum): a micro-batch's share of the batch.
+std::vector<exact> shares_of(const std::vector<std::size_t> &sizes);
+
 /// The examples of columns [begin, begin + count) of a batch matrix.
 template <class T> mat<T> slice(const mat<T> &m, std::size_t begin, std::size_t count) {
   return m.middleCols(Eigen::Index(begin), Eigen::Index(count));

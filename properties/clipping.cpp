@@ -16,10 +16,6 @@ const std::string step_family = "the training step";
 
 clipping_subject builtin_clipping(const variant &) { return norm_clipping_subject(); }
 
-template <class T> vec<T> clip_with(const clipping_subject &s, const clipping_case &c, const vec<T> &g) {
-  return s.template on<T>()(from_exact<T>(c.threshold), g);
-}
-
 /// (1/N) Σ clip(g_i).
 template <class T>
 vec<T> mean_of_clipped(const clipping_subject &s, const clipping_case &c, const std::vector<vec<T>> &g) {
@@ -80,7 +76,7 @@ const bool per_example_registered = register_fallacy(
     make_fallacy<clipping_subject, clipping_case>(
         per_example_info(), clipping_batches,
         []<class T>(const clipping_subject &s, const clipping_case &c) -> sides<T> {
-          const auto g = gradients_on<T>(c.g);
+          const auto g = lift_all<T>(c.g);
           return {mean_of_clipped(s, c, g), clipped_mean(s, c, g)};
         },
         per_example_shape),
@@ -110,7 +106,7 @@ const bool permutation_registered = register_law(
          .domain = clipping_domain()},
         clipping_permuted,
         []<class T>(const clipping_subject &s, const clipping_case &c) -> sides<T> {
-          const auto g = gradients_on<T>(c.g);
+          const auto g = lift_all<T>(c.g);
           std::vector<vec<T>> permuted;
           for (std::size_t i : c.order) permuted.push_back(g[i]);
           return {mean_of_clipped(s, c, g), mean_of_clipped(s, c, permuted)};
@@ -131,7 +127,7 @@ const bool duplication_registered = register_law(
          .domain = clipping_domain()},
         clipping_batches,
         []<class T>(const clipping_subject &s, const clipping_case &c) -> sides<T> {
-          const auto g = gradients_on<T>(c.g);
+          const auto g = lift_all<T>(c.g);
           std::vector<vec<T>> twice = g;
           twice.insert(twice.end(), g.begin(), g.end());
           return {mean_of_clipped(s, c, g), mean_of_clipped(s, c, twice)};

@@ -15,31 +15,6 @@ const std::string accumulation_family = "the training step";
 
 clipping_subject accumulation_clipping(const variant &) { return norm_clipping_subject(); }
 
-template <class T>
-vec<T> clip_at(const clipping_subject &s, const clipping_case &c, const vec<T> &g) {
-  return s.template on<T>()(from_exact<T>(c.threshold), g);
-}
-
-/// The micro-batch gradients on rung T: each micro-batch's mean of its examples' gradients.
-template <class T> std::vector<vec<T>> micro_batch_means(const clipping_case &c) {
-  const std::vector<vec<T>> g = gradients_on<T>(c.g);
-  std::vector<vec<T>> out;
-  std::size_t begin = 0;
-  for (std::size_t n : c.sizes) {
-    const std::vector<vec<T>> members(g.begin() + long(begin), g.begin() + long(begin + n));
-    out.push_back(weighted_sum(members, uniform_weights(n)));
-    begin += n;
-  }
-  return out;
-}
-
-/// n_k / N of each micro-batch.
-std::vector<exact> micro_batch_shares(const clipping_case &c) {
-  std::vector<exact> w;
-  for (std::size_t n : c.sizes) w.push_back(exact(long(n)) / exact(long(c.g.size())));
-  return w;
-}
-
 law_domain accumulation_domain(std::vector<rung> rungs) {
   return {.axis = variant_axis::rung, .rungs = std::move(rungs)};
 }
@@ -67,7 +42,7 @@ std::string micro_batch_shape(const clipping_case &c, const verdict &) {
   if (c.sizes.size() != 2 || c.dimension() != 1)
     return "expected two micro-batches with one-component gradients, got sizes " +
            tuple_string(c.sizes) + " of " + std::to_string(c.dimension()) + " component(s)";
-  const auto m = c.micro_batch_gradients();
+  const auto m = micro_batch_means<exact>(c);
   const auto beyond = std::count_if(m.begin(), m.end(), [&](const vec<exact> &x) {
     return squared_norm(x) > c.threshold * c.threshold;
   });
@@ -81,9 +56,9 @@ const bool micro_batch_registered = register_fallacy(
         []<class T>(const clipping_subject &s, const clipping_case &c) -> sides<T> {
           const auto means = micro_batch_means<T>(c);
           std::vector<vec<T>> clipped;
-          for (const vec<T> &m : means) clipped.push_back(clip_at(s, c, m));
-          const auto shares = micro_batch_shares(c);
-          return {weighted_sum(clipped, shares), clip_at(s, c, weighted_sum(means, shares))};
+          for (const vec<T> &m : means) clipped.push_back(clip_with(s, c, m));
+          const auto shares = shares_of(c.sizes);
+          return {weighted_sum(clipped, shares), clip_with(s, c, weighted_sum(means, shares))};
         },
         micro_batch_shape),
     {.name = "clip_each_micro_batch_within_threshold",
@@ -131,9 +106,9 @@ const bool unscale_registered = register_fallacy(
           const T scale = from_exact<T>(c.scale);
           vec<T> scaled = g;
           for (Eigen::Index j = 0; j < g.size(); ++j) scaled[j] = g[j] * scale;
-          vec<T> unscaled = clip_at(s, c, scaled);
+          vec<T> unscaled = clip_with(s, c, scaled);
           for (Eigen::Index j = 0; j < g.size(); ++j) unscaled[j] = unscaled[j] / scale;
-          return {unscaled, clip_at(s, c, g)};
+          return {unscaled, clip_with(s, c, g)};
         },
         unscale_shape),
     {.name = "clip_before_unscale_within_threshold",

@@ -11,17 +11,6 @@ std::vector<exact> uniform_weights(std::size_t n) {
   return std::vector<exact>(n, exact(1) / exact(long(n)));
 }
 
-std::vector<vec<exact>> clipping_case::micro_batch_gradients() const {
-  std::vector<vec<exact>> out;
-  std::size_t begin = 0;
-  for (std::size_t n : sizes) {
-    const std::vector<vec<exact>> members(g.begin() + long(begin), g.begin() + long(begin + n));
-    out.push_back(weighted_sum(members, uniform_weights(n)));
-    begin += n;
-  }
-  return out;
-}
-
 namespace {
 
 std::string gradients_string(const std::vector<vec<exact>> &g) {
@@ -73,7 +62,7 @@ std::vector<std::pair<std::string, std::string>> clipping_case::details() const 
   };
   out.emplace_back("norms ‖g_i‖ against C = " + to_string(threshold), norms(g, exact(1)));
   if (!sizes.empty())
-    out.emplace_back("norms of the micro-batch gradients", norms(micro_batch_gradients(), exact(1)));
+    out.emplace_back("norms of the micro-batch gradients", norms(micro_batch_means<exact>(*this), exact(1)));
   if (scale != 1) out.emplace_back("norms of the scaled gradients S·g_i", norms(g, scale));
   return out;
 }
@@ -86,9 +75,8 @@ std::vector<figure> clipping_case::figures() const {
   std::vector<exact> weights = uniform_weights(g.size());
   std::vector<vec<exact>> vectors = g;
   if (micro) {
-    vectors = micro_batch_gradients();
-    weights.clear();
-    for (std::size_t n : sizes) weights.push_back(exact(long(n)) / exact(long(g.size())));
+    vectors = micro_batch_means<exact>(*this);
+    weights = shares_of(sizes);
   }
   const std::string v = micro ? "∇J_" : "g_";
   const high c = from_exact<high>(threshold);
@@ -137,7 +125,7 @@ std::vector<figure> clipping_case::figures() const {
   f.data.push_back(std::move(raw));
   f.data.push_back(std::move(clipped));
   const auto [mx, my] = point(weighted_sum(clipped_values, weights), 0);
-  const auto [cx, cy] = point(clip_by_norm(c, weighted_sum(gradients_on<high>(vectors), weights)), 0);
+  const auto [cx, cy] = point(clip_by_norm(c, weighted_sum(lift_all<high>(vectors), weights)), 0);
   f.data.push_back({.label = micro ? "accumulated clipped gradients" : "mean of the clipped gradients",
                     .style = figure::mark::points, .x = {mx}, .y = {my},
                     .point_labels = {micro ? "clip each" : "mean of clipped"}});
@@ -269,7 +257,7 @@ rc::Gen<clipping_case> clipping_micro_batches_within(const variant &v) {
   return clipping_gen(v, rung::exact, [](clipping_case &c, const exact &margin) {
     c.g = draw_gradients(1, 4, 1, 3, &c.sizes);
     // The full batch's mean is a convex combination of the micro-batch gradients: inside too.
-    c.threshold = threshold_beyond(max_l1(c.micro_batch_gradients()), margin);
+    c.threshold = threshold_beyond(max_l1(micro_batch_means<exact>(c)), margin);
   });
 }
 

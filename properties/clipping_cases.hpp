@@ -4,6 +4,7 @@
 
 #include <gradlaws/clipping.hpp>
 #include <gradlaws/property.hpp>
+#include <gradlaws/subject.hpp>
 
 #include <optional>
 #include <string>
@@ -45,18 +46,28 @@ struct clipping_case {
   std::vector<std::pair<std::string, std::string>> details() const;
   /// The clipping geometry in the plane of the first two coordinates.
   std::vector<figure> figures() const;
-  /// The micro-batch gradients: each micro-batch's mean of its examples' gradients.
-  std::vector<vec<exact>> micro_batch_gradients() const;
 };
 
-/// The drawn gradients on rung T.
-template <class T> std::vector<vec<T>> gradients_on(const std::vector<vec<exact>> &g) {
-  std::vector<vec<T>> out;
-  for (const vec<exact> &v : g) out.push_back(lift<T>(v));
-  return out;
-}
 /// 1/N for each of N vectors (a mean as weights).
 std::vector<exact> uniform_weights(std::size_t n);
+
+/// g clipped by the subject at the case's threshold, on rung T.
+template <class T> vec<T> clip_with(const clipping_subject &s, const clipping_case &c, const vec<T> &g) {
+  return s.template on<T>()(from_exact<T>(c.threshold), g);
+}
+
+/// The micro-batch gradients on rung T: each micro-batch's mean of its examples' gradients.
+template <class T> std::vector<vec<T>> micro_batch_means(const clipping_case &c) {
+  std::vector<vec<T>> out;
+  std::size_t begin = 0;
+  for (std::size_t n : c.sizes) {
+    std::vector<vec<T>> members;
+    for (std::size_t i = begin; i < begin + n; ++i) members.push_back(lift<T>(c.g[i]));
+    out.push_back(weighted_sum(members, uniform_weights(n)));
+    begin += n;
+  }
+  return out;
+}
 
 /// N ≤ 4 gradients of 1 to 3 components and a threshold from 1/4 to 8, shrinking to C = 1.
 rc::Gen<clipping_case> clipping_batches(const variant &v);

@@ -20,12 +20,6 @@ optimizer_state<T> step_of(const optimizer_subject &s, const optimizer_case &c,
   return s.template on<T>()(c.rule, state, g);
 }
 
-template <class T> std::vector<vec<T>> lifted(const std::vector<vec<exact>> &v) {
-  std::vector<vec<T>> out;
-  for (const vec<exact> &x : v) out.push_back(lift<T>(x));
-  return out;
-}
-
 law_domain optimizer_domain(std::vector<rung> rungs, update_rule::family f) {
   return {.axis = variant_axis::rung, .rungs = std::move(rungs), .optimizer = f};
 }
@@ -65,11 +59,11 @@ const bool accumulated_registered = register_fallacy(
         [](const variant &v) { return optimizer_micro_batches(v, update_rule::family::adam, positive_eps); },
         []<class T>(const optimizer_subject &s, const optimizer_case &c) -> sides<T> {
           const optimizer_state<T> state = state_on<T>(c.state);
-          const std::vector<vec<T>> g = lifted<T>(c.g);
+          const std::vector<vec<T>> g = lift_all<T>(c.g);
           std::vector<vec<T>> after;
           for (const vec<T> &gk : g) after.push_back(flattened(step_of(s, c, state, gk)));
-          return {weighted_sum(after, c.shares()),
-                  flattened(step_of(s, c, state, weighted_sum(g, c.shares())))};
+          return {weighted_sum(after, shares_of(c.sizes)),
+                  flattened(step_of(s, c, state, weighted_sum(g, shares_of(c.sizes))))};
         },
         accumulated_shape),
     {.name = "sgd_step_of_accumulated_gradient",
@@ -113,7 +107,7 @@ const bool scale_registered = register_fallacy(
         []<class T>(const optimizer_subject &s, const optimizer_case &c) -> sides<T> {
           optimizer_state<T> plain = state_on<T>(c.state), scaled = plain;
           const T alpha = from_exact<T>(c.scale);
-          for (const vec<T> &g : lifted<T>(c.g)) {
+          for (const vec<T> &g : lift_all<T>(c.g)) {
             plain = step_of(s, c, plain, g);
             vec<T> ag = g;
             for (Eigen::Index j = 0; j < ag.size(); ++j) ag[j] = g[j] * alpha;

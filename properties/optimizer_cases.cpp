@@ -17,14 +17,6 @@ std::string optimizer_case::describe() const {
   return s;
 }
 
-std::vector<exact> optimizer_case::shares() const {
-  std::size_t n = 0;
-  for (std::size_t k : sizes) n += k;
-  std::vector<exact> w;
-  for (std::size_t k : sizes) w.push_back(exact(long(k)) / exact(long(n)));
-  return w;
-}
-
 namespace {
 
 exact pick(const std::vector<exact> &values) { return *simplest_first(values); }

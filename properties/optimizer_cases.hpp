@@ -23,8 +23,6 @@ struct optimizer_case {
   double operations() const {
     return 30.0 * double(g.size() + 1) * double(state.theta.size() * (1 + state.slots.size())) + 40;
   }
-  /// n_k / N of each micro-batch.
-  std::vector<exact> shares() const;
 };
 
 /// The state on rung T.
