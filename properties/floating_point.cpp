@@ -70,7 +70,7 @@ rc::Gen<exact> values(bool decimal) {
 }
 
 rc::Gen<float_problem> float_problems(const variant &v, bool decimal) {
-  const bool single = v.single_precision;
+  const bool single = v.format == machine_format::float_format;
   return rc::gen::exec([single, decimal] {
     // Dyadic data stays exact only for N a power of two (the mean's 1/N is then exact too).
     const std::size_t n = decimal ? *rc::gen::inRange<std::size_t>(2, 5)

@@ -25,9 +25,15 @@ template <class Subject> bool runs_on_rung(const Subject &s, rung r) {
   return false;
 }
 
+/// True when the subject runs in format f (a kind that never does answers false).
 template <class Subject> bool runs_in(const Subject &s, machine_format f) {
-  return f == machine_format::float_format ? s.template runs_on<float>()
-                                           : s.template runs_on<double>();
+  switch (f) {
+  case machine_format::double_format: return s.template runs_on<double>();
+  case machine_format::float_format: return s.template runs_on<float>();
+  case machine_format::bfloat16_format: return s.template runs_on<Eigen::bfloat16>();
+  case machine_format::float16_format: return s.template runs_on<Eigen::half>();
+  }
+  return false;
 }
 
 /// One law's variants for one subject, or why there are none.
@@ -60,7 +66,7 @@ void on_subject_rungs(std::vector<variant> &out, const Subject &s, const law_dom
   for (machine_format f : d.formats)
     if (runs_in(s, f)) {
       v.on = rung::machine;
-      v.single_precision = f == machine_format::float_format;
+      v.format = f;
       out.push_back(v);
     }
 }

@@ -6,6 +6,22 @@
 
 namespace gradlaws {
 
+std::string_view to_string(machine_format f) {
+  switch (f) {
+  case machine_format::double_format: return "double";
+  case machine_format::float_format: return "float";
+  case machine_format::bfloat16_format: return "bfloat16";
+  case machine_format::float16_format: return "float16";
+  }
+  return "double";
+}
+
+std::optional<machine_format> machine_format_named(std::string_view name) {
+  for (machine_format f : all_machine_formats)
+    if (to_string(f) == name) return f;
+  return std::nullopt;
+}
+
 std::string size_range::describe(const std::string &symbol) const {
   if (max == 0) return min <= 1 ? "any " + symbol : symbol + " ≥ " + std::to_string(min);
   return std::to_string(min) + " ≤ " + symbol + " ≤ " + std::to_string(max);

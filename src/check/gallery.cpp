@@ -150,7 +150,7 @@ std::vector<run_result> run_gallery_twin_on_machine(const std::string &name, con
   std::vector<run_result> out;
   std::visit([&](const auto &s) {
     for (const auto &[law, v] : plan(s, o))
-      if (v == "double" || v == "float" || v.ends_with("_double") || v.ends_with("_float")) {
+      if (variant::parse(v).on == rung::machine) {
         check_options one = o;
         one.laws = {law};
         one.variants = {v};

@@ -178,15 +178,9 @@ verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
 namespace gradlaws {
 
 namespace {
-/// One unit in the last place of F at a finite a ≥ 0 (the spacing of F just above a).
-template <class F> double ulp_of(F a) {
-  return double(std::nextafter(a, std::numeric_limits<F>::infinity())) - double(a);
-}
-
 /// One unit in the last place of F at |x|.
 template <class F> double ulp_at(const high &x) {
-  const F a = std::abs(x.convert_to<F>());
-  return std::isfinite(a) ? ulp_of(a) : HUGE_VAL;
+  return ulp_in<F>(std::abs(x.convert_to<double>()));
 }
 
 template <class F>
@@ -203,7 +197,7 @@ rounding_evidence side_evidence(const std::string &name, const vec<F> &computed,
   for (Eigen::Index k = 0; k < computed.size(); ++k) {
     rounding_evidence c;
     c.component = std::size_t(k);
-    c.error = high(abs(high(computed[k]) - exact_side[k])).convert_to<double>();
+    c.error = high(abs(high(double(computed[k])) - exact_side[k])).convert_to<double>();
     c.bound = bound[k].e;
     c.ulp = ulp_at<F>(exact_side[k]);
     if (k == 0 || c.used() > r.used()) {
@@ -228,7 +222,7 @@ law_evidence sides_evidence(const vec<F> &lhs, const vec<F> &rhs, const sides<ro
     c.difference = std::abs(double(lhs[k]) - double(rhs[k]));
     c.lhs_bound = bound.lhs[k].e;
     c.rhs_bound = bound.rhs[k].e;
-    c.ulp = ulp_of<F>(std::max(std::abs(lhs[k]), std::abs(rhs[k])));
+    c.ulp = ulp_in<F>(std::max(std::abs(double(lhs[k])), std::abs(double(rhs[k]))));
     if (k == 0 || c.used() > worst.used()) worst = c;
   }
   return worst;
@@ -240,7 +234,7 @@ law_evidence sides_evidence(const vec<F> &lhs, const vec<F> &rhs, const sides<ro
 template <class F>
 std::string overflow_in_another_order(const machine_sides<F> &s, const std::string &side,
                                       Eigen::Index k, const std::string &format) {
-  constexpr double largest = double(std::numeric_limits<F>::max());
+  constexpr double largest = machine_format_traits<F>::largest;
   for (const auto *b : {&s.bound.lhs, &s.bound.rhs}) {
     if (k >= b->size()) continue;
     // gradlaws's own evaluation overflowing as well (an infinite reach) is the same case.
@@ -283,18 +277,20 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
   verdict v;
   v.on = rung::machine;
   v.digits = digits;
-  v.format = std::is_same_v<F, float> ? "float" : "double";
+  v.format = machine_format_traits<F>::name;
   const vec<F> &lhs = s.computed.lhs, &rhs = s.computed.rhs;
   // The values as text, for a verdict that is shown: one that fails, or any when asked
   // (formatting every component of every case would cost more than judging it).
   const auto shown = [&](verdict_kind kind) {
     v.kind = kind;
     if (kind == verdict_kind::equal_up_to_rounding && !tol.values_of_equal_sides) return;
-    const int digits = std::is_same_v<F, float> ? 9 : 17; // enough to tell any two values apart
+    // Enough digits to tell any two values apart (the 16-bit formats print as the floats
+    // they convert to exactly).
+    const int digits = std::is_same_v<F, double> ? 17 : 9;
     v.lhs = components(s.computed.lhs, digits);
     v.rhs = components(s.computed.rhs, digits);
     for (Eigen::Index k = 0; k < lhs.size(); ++k) {
-      const high d = high(lhs[k]) - high(rhs[k]);
+      const high d = high(double(lhs[k])) - high(double(rhs[k]));
       v.difference.push_back(d == 0 ? "0" : to_string(d, 6));
     }
   };
@@ -302,14 +298,14 @@ verdict judge_machine(std::string lhs_name, std::string rhs_name, int digits,
   v.rhs_name = std::move(rhs_name);
   for (const auto &[side, values] : {std::pair{&v.lhs_name, &s.computed.lhs}, std::pair{&v.rhs_name, &s.computed.rhs}})
     for (Eigen::Index k = 0; k < values->size(); ++k)
-      if (!std::isfinite((*values)[k])) {
+      if (!std::isfinite(double((*values)[k]))) {
         if (std::string why = overflow_in_another_order(s, *side, k, v.format); !why.empty()) {
           v.unavailable = std::move(why);
           shown(verdict_kind::undecided);
           return v;
         }
         v.nonfinite = *side + " component " + std::to_string(k) + " is " +
-                      (std::isnan((*values)[k]) ? "NaN" : "infinite");
+                      (std::isnan(double((*values)[k])) ? "NaN" : "infinite");
         shown(verdict_kind::different);
         return v;
       }
@@ -396,6 +392,10 @@ verdict judge_two_precision(std::string lhs_name, std::string rhs_name, const si
 
 template verdict judge_machine<double>(std::string, std::string, int, const machine_sides<double> &,
                                        const tolerances &);
+template verdict judge_machine<Eigen::bfloat16>(std::string, std::string, int,
+                                                const machine_sides<Eigen::bfloat16> &, const tolerances &);
+template verdict judge_machine<Eigen::half>(std::string, std::string, int,
+                                            const machine_sides<Eigen::half> &, const tolerances &);
 template verdict judge_machine<float>(std::string, std::string, int, const machine_sides<float> &,
                                       const tolerances &);
 

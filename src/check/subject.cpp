@@ -12,6 +12,9 @@ void refuse_result_size(const std::string &subject, long got, long want, result_
   case result_kind::state:
     throw dimension_error(head + "an optimizer state of " + std::to_string(want) +
                           ": a step keeps θ's size and the rule's slots");
+  case result_kind::accumulated:
+    throw dimension_error(head + "micro-batch gradients of " + std::to_string(want) +
+                          " entries: their mean has the gradients' entries");
   case result_kind::gradient: break;
   }
   throw dimension_error(head + "a θ of " + std::to_string(want) +
@@ -65,6 +68,13 @@ const optimizer_subject &optimizer_step_subject() {
   static const optimizer_subject s = make_optimizer_subject(
       "gradlaws optimizer step", []<class T>(const update_rule &r, const optimizer_state<T> &state,
                                              const vec<T> &g) { return step(r, g, state); });
+  return s;
+}
+
+const accumulation_subject &mean_accumulation_subject() {
+  static const accumulation_subject s = make_accumulation_subject(
+      "gradlaws accumulate_mean",
+      []<class T>(const std::vector<vec<T>> &pieces) { return accumulate_mean(pieces); });
   return s;
 }
 

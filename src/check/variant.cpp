@@ -18,17 +18,16 @@ bool is_one_of(const std::vector<std::string> &names, std::string_view s) {
 /// A rung token of a variant name: exact, high, interval, or the machine rung's format.
 struct rung_token {
   rung on;
-  bool single = false;
+  machine_format format = machine_format::double_format;
 };
 std::optional<rung_token> rung_named(std::string_view s) {
   for (rung r : {rung::exact, rung::high, rung::interval})
     if (to_string(r) == s) return rung_token{r};
-  if (s == "double") return rung_token{rung::machine, false};
-  if (s == "float") return rung_token{rung::machine, true};
+  if (const auto f = machine_format_named(s)) return rung_token{rung::machine, *f};
   return std::nullopt;
 }
-std::string rung_word(rung r, bool single) {
-  if (r == rung::machine) return single ? "float" : "double";
+std::string rung_word(rung r, machine_format f) {
+  if (r == rung::machine) return std::string(to_string(f));
   return std::string(to_string(r));
 }
 
@@ -59,7 +58,7 @@ std::string variant::name() const {
   else if (!reduction_name.empty()) axis = reduction_name;
   std::string s = one_example ? std::string(one_example_prefix) : "";
   s += axis;
-  if (on) s += (axis.empty() ? "" : "_") + rung_word(*on, single_precision);
+  if (on) s += (axis.empty() ? "" : "_") + rung_word(*on, format);
   return s;
 }
 
@@ -72,14 +71,14 @@ variant variant::parse(std::string_view text) {
   }
   if (const auto r = rung_named(rest)) {
     v.on = r->on;
-    v.single_precision = r->single;
+    v.format = r->format;
     return v;
   }
   std::string_view axis = rest;
   if (const auto cut = rest.rfind('_'); cut != std::string_view::npos) {
     if (const auto r = rung_named(rest.substr(cut + 1))) {
       v.on = r->on;
-      v.single_precision = r->single;
+      v.format = r->format;
       axis = rest.substr(0, cut);
     }
   }
@@ -120,7 +119,7 @@ void add_on_rungs(std::vector<variant> &out, variant v, const std::vector<rung> 
     if (r == rung::machine) {
       for (machine_format f : d.formats) {
         v.on = r;
-        v.single_precision = f == machine_format::float_format;
+        v.format = f;
         out.push_back(v);
       }
     } else if (runs(v, r)) {

@@ -7,6 +7,16 @@
 
 namespace gradlaws {
 
+namespace {
+/// The unit roundoff charged in a machine format, as a power of two.
+std::string unit_roundoff_of(const std::string &format) {
+  if (format == "float") return "2^-24";
+  if (format == "bfloat16") return "2^-8 + 2^-23 (rounded through float)";
+  if (format == "float16") return "2^-11 + 2^-23 (rounded through float)";
+  return "2^-53";
+}
+} // namespace
+
 std::string_view to_string(verdict_kind k) {
   switch (k) {
   case verdict_kind::exactly_equal: return "exactly equal";
@@ -158,7 +168,7 @@ std::string verdict::tolerance_text() const {
              " (a rounding difference shrinks about 2^29-fold from float to double; a violated "
              "law's does not)";
     return "the sum of the two sides' running error bounds of an evaluation in " + format +
-           " (each operation's rounding, u = 2^" + (format == "float" ? "-24" : "-53") +
+           " (each operation's rounding, u = " + unit_roundoff_of(format) +
            ", and each elementwise function's — the math library's published ulp errors, or "
            "the subject's own function's movement over its argument's reach — propagated to "
            "the result)";

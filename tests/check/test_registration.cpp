@@ -172,10 +172,16 @@ TEST(Variants, TheAxesOfAVariantAreTypedValues) {
   // The machine rung is named by its format.
   const gradlaws::variant d = gradlaws::variant::parse("sigmoid_double"), f = gradlaws::variant::parse("float");
   EXPECT_EQ(d.on, gradlaws::rung::machine);
-  EXPECT_FALSE(d.single_precision);
+  EXPECT_EQ(d.format, gradlaws::machine_format::double_format);
   EXPECT_EQ(d.name(), "sigmoid_double");
   EXPECT_EQ(f.on, gradlaws::rung::machine);
-  EXPECT_TRUE(f.single_precision);
+  EXPECT_EQ(f.format, gradlaws::machine_format::float_format);
+  // The 16-bit formats of the training step's subjects are named the same way.
+  const gradlaws::variant b = gradlaws::variant::parse("bfloat16"), h = gradlaws::variant::parse("float16");
+  EXPECT_EQ(b.format, gradlaws::machine_format::bfloat16_format);
+  EXPECT_EQ(b.name(), "bfloat16");
+  EXPECT_EQ(h.format, gradlaws::machine_format::float16_format);
+  EXPECT_EQ(h.name(), "float16");
   EXPECT_EQ(f.name(), "float");
   EXPECT_THROW(gradlaws::variant::parse("sigmoid_exact"), gradlaws::unsupported_rung_error);
   try {

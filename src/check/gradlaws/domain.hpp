@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gradlaws {
@@ -37,8 +38,18 @@ enum class variant_axis {
   rung        ///< nothing but the rung
 };
 
-/// A machine format of the machine rung.
-enum class machine_format { double_format, float_format };
+/// A machine format of the machine rung. The 16-bit formats are for the training step's
+/// subjects (those of kind step_scalars: clipping, optimizer steps, gradient accumulation).
+enum class machine_format { double_format, float_format, bfloat16_format, float16_format };
+
+/// "double", "float", "bfloat16" or "float16".
+std::string_view to_string(machine_format f);
+/// The format named so (see to_string), or nothing.
+std::optional<machine_format> machine_format_named(std::string_view name);
+/// The machine formats in order, the 16-bit ones included.
+inline constexpr machine_format all_machine_formats[] = {
+    machine_format::double_format, machine_format::float_format, machine_format::bfloat16_format,
+    machine_format::float16_format};
 
 /// An inclusive range of sizes; max 0 means "no upper limit of its own".
 struct size_range {

@@ -35,7 +35,7 @@ verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
                        const sides<interval> &s, const tolerances &tol = {});
 
 /// The machine rung's evidence for one case: each side as the code under test computed it in
-/// F (float or double), the exact value of the same side on the same inputs (by the reference,
+/// F (double, float, bfloat16 or float16), the exact value of the same side on the same inputs (by the reference,
 /// at working precision), and the running error bounds of an evaluation in F of that side
 /// (gradlaws/rounded.hpp): `bound` with the subject's own functions charged for their movement
 /// (the law verdict), `accuracy_bound` with them charged for their measured errors (the
@@ -63,6 +63,12 @@ extern template verdict judge_machine<double>(std::string, std::string, int,
                                               const machine_sides<double> &, const tolerances &);
 extern template verdict judge_machine<float>(std::string, std::string, int,
                                              const machine_sides<float> &, const tolerances &);
+extern template verdict judge_machine<Eigen::bfloat16>(std::string, std::string, int,
+                                                       const machine_sides<Eigen::bfloat16> &,
+                                                       const tolerances &);
+extern template verdict judge_machine<Eigen::half>(std::string, std::string, int,
+                                                   const machine_sides<Eigen::half> &,
+                                                   const tolerances &);
 
 /// The two-precision rule (two_precision_evidence) for code whose model gradlaws cannot
 /// evaluate: the same sides computed by the subject in double and in float. Different when a

@@ -89,64 +89,64 @@ using regression_writer =
 /// sides<T>`, instantiated where the law is written.
 template <class Subject, class Case> struct law_sides {
   template <class T> using side_fn = std::function<sides<T>(const Subject &, const Case &)>;
-  side_fn<exact> on_exact;
-  side_fn<high> on_high;
-  side_fn<interval> on_interval;
-  /// The machine rung (subjects with a reference only): the sides in float and double, and
-  /// with running error bounds.
-  side_fn<double> on_double;
-  side_fn<float> on_float;
-  side_fn<rounded<double>> on_rounded_double;
-  side_fn<rounded<float>> on_rounded_float;
 
   /// The exact and high sides of f; the interval side too when `certify` (fallacies: their
   /// high-rung witnesses are certified by disjoint enclosures). Laws never need it, and
   /// leaving it out saves compiling every law's formulas on intervals. Subjects with a
-  /// reference also get the machine rung's sides.
+  /// reference also get the machine rung's sides: in each format their kind runs in (double
+  /// and float; bfloat16 and float16 too for the training step's subjects), plain and with
+  /// running error bounds.
   template <bool certify, class F> static law_sides from(const F &f) {
     law_sides s;
-    s.on_exact = side<exact>(f);
-    s.on_high = side<high>(f);
-    if constexpr (certify) s.on_interval = side<interval>(f);
+    s.set<exact>(f);
+    s.set<high>(f);
+    if constexpr (certify) s.set<interval>(f);
     if constexpr (has_reference_v<Subject>) {
-      s.on_double = side<double>(f);
-      s.on_float = side<float>(f);
-      s.on_rounded_double = side<rounded<double>>(f);
-      s.on_rounded_float = side<rounded<float>>(f);
+      s.set_machine<double>(f);
+      s.set_machine<float>(f);
+      s.set_machine<Eigen::bfloat16>(f);
+      s.set_machine<Eigen::half>(f);
     }
     return s;
   }
   void drop_machine_rung() {
-    on_double = {};
-    on_float = {};
-    on_rounded_double = {};
-    on_rounded_float = {};
+    std::get<side_fn<double>>(fns_) = {};
+    std::get<side_fn<float>>(fns_) = {};
+    std::get<side_fn<Eigen::bfloat16>>(fns_) = {};
+    std::get<side_fn<Eigen::half>>(fns_) = {};
   }
-  bool has_machine_rung() const { return bool(on_double); }
+  bool has_machine_rung() const { return bool(std::get<side_fn<double>>(fns_)); }
   template <class T> sides<T> on(const Subject &s, const Case &c) const {
-    const side_fn<T> &f = pick<T>();
+    const side_fn<T> &f = std::get<side_fn<T>>(fns_);
     if (!f) {
       if constexpr (std::is_same_v<T, interval>)
         throw error("this law has no interval sides (only fallacies are certified)");
       else
         throw unsupported_rung_error("this law has no sides on " + scalar_traits<T>::name() +
-                                     " (only subjects with a reference run on the machine rung)");
+                                     " (only subjects with a reference run on the machine rung, "
+                                     "and only the training step's in bfloat16 and float16)");
     }
     return f(s, c);
   }
 
 private:
-  template <class T, class F> static side_fn<T> side(const F &f) {
-    return [f](const Subject &x, const Case &c) { return f.template operator()<T>(x, c); };
+  template <class... Ts> static std::tuple<side_fn<Ts>...> table_of(type_list<Ts...>);
+  using judged_scalars =
+      type_list<exact, high, interval, double, float, Eigen::bfloat16, Eigen::half,
+                rounded<double>, rounded<float>, rounded<Eigen::bfloat16>, rounded<Eigen::half>>;
+  decltype(table_of(judged_scalars{})) fns_;
+
+  template <class T, class F> void set(const F &f) {
+    std::get<side_fn<T>>(fns_) = [f](const Subject &x, const Case &c) {
+      return f.template operator()<T>(x, c);
+    };
   }
-  template <class T> const side_fn<T> &pick() const {
-    if constexpr (std::is_same_v<T, exact>) return on_exact;
-    else if constexpr (std::is_same_v<T, high>) return on_high;
-    else if constexpr (std::is_same_v<T, interval>) return on_interval;
-    else if constexpr (std::is_same_v<T, double>) return on_double;
-    else if constexpr (std::is_same_v<T, float>) return on_float;
-    else if constexpr (std::is_same_v<T, rounded<double>>) return on_rounded_double;
-    else return on_rounded_float;
+  /// Format M and its running-error values, when subjects of this kind run in M.
+  template <class M, class F> void set_machine(const F &f) {
+    if constexpr (Subject::template kind_runs_on<M>()) {
+      set<M>(f);
+      set<rounded<M>>(f);
+    }
   }
 };
 
@@ -197,11 +197,11 @@ law<Subject, Case> make_fallacy(property_info info, case_generator<Case> cases, 
 
 /// Judges both sides of `c` on its rung (exact: ==; high: the precision-scaling verdict;
 /// machine: the law verdict — the two sides under the sum of their rounding bounds, each side's
-/// accuracy against the reference's exact value as evidence — in float when `single` and double
-/// otherwise; for an opaque model, the two-precision rule).
+/// accuracy against the reference's exact value as evidence — in the given format; for an
+/// opaque model, the two-precision rule).
 template <class Subject, property_case Case>
 verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
-                 const run_options &opt, bool single = false);
+                 const run_options &opt, machine_format format = machine_format::double_format);
 
 /// Runs a law on a subject for one variant and returns everything a report needs. `test` is
 /// the name that reproduces the run. `failing_case`, when given, receives the shrunk

@@ -10,6 +10,10 @@
 //   activation           σ and σ′ (the registry's interface)                  find_activation(name)
 //   clipping_subject     a clipping rule g ↦ clip(g) at threshold C           norm_clipping_subject()
 //   optimizer_subject    one step of an update rule: state, g ↦ state′          optimizer_step_subject()
+//   accumulation_subject the mean of K micro-batch gradients, accumulated      mean_accumulation_subject()
+//
+// The training step's subjects (clipping, optimizer, accumulation) run in bfloat16 and float16
+// too (step_scalars): a generic callable is instantiated on Eigen::bfloat16 and Eigen::half.
 //
 // A subject holds one callable per rung it runs on. Written generically over the scalar, it
 // runs on every rung; written for double only, it runs on the machine rung only, and asking
@@ -25,6 +29,7 @@
 //   mine.supports({.activations = gradlaws::selection<gradlaws::activation>::named({"relu"}),
 //                  .batch = {.min = 2}});
 
+#include "gradlaws/accumulation.hpp"
 #include "gradlaws/backprop.hpp"
 #include "gradlaws/clipping.hpp"
 #include "gradlaws/domain.hpp"
@@ -64,9 +69,13 @@ template <class F>
 struct parameters_of<F, std::void_t<decltype(&F::operator())>>
     : member_parameters_of<decltype(&F::operator())> {};
 
-/// What a subject's result is measured against: θ (a gradient), the gradient it clips, or the
-/// optimizer state it steps.
-enum class result_kind { gradient, clipped, state };
+/// What a subject's result is measured against: θ (a gradient), the gradient it clips, the
+/// optimizer state it steps, or the micro-batch gradients it accumulates.
+enum class result_kind { gradient, clipped, state, accumulated };
+
+/// The parameter a subject's signature is told apart by (θ, the gradient, the state): the
+/// second, or the only one.
+template <class... A> constexpr std::size_t defining_parameter = sizeof...(A) > 1 ? 1 : 0;
 
 /// Throws dimension_error: the subject returned `got` entries for `want`.
 [[noreturn]] void refuse_result_size(const std::string &subject, long got, long want, result_kind what);
@@ -81,15 +90,21 @@ template <class R, class... A> struct size_checked<R(A...)> {
     if (!f) return f;
     return [name, f = std::move(f)](A... a) -> R {
       R r = f(a...);
-      const auto &given = std::get<1>(std::forward_as_tuple(a...));
-      using first = std::remove_cvref_t<std::tuple_element_t<0, std::tuple<A...>>>;
-      using second = std::remove_cvref_t<std::tuple_element_t<1, std::tuple<A...>>>;
-      constexpr result_kind what = std::is_same_v<first, model>             ? result_kind::gradient
-                                 : std::is_same_v<second, std::remove_cvref_t<R>> &&
-                                           !requires { second::RowsAtCompileTime; }
-                                     ? result_kind::state
-                                     : result_kind::clipped;
-      if (r.size() != given.size()) refuse_result_size(name, long(r.size()), long(given.size()), what);
+      if constexpr (sizeof...(A) == 1) { // the micro-batch gradients it accumulates
+        const auto &pieces = std::get<0>(std::forward_as_tuple(a...));
+        const long want = pieces.empty() ? 0 : long(pieces.front().size());
+        if (long(r.size()) != want) refuse_result_size(name, long(r.size()), want, result_kind::accumulated);
+      } else {
+        const auto &given = std::get<1>(std::forward_as_tuple(a...));
+        using first = std::remove_cvref_t<std::tuple_element_t<0, std::tuple<A...>>>;
+        using second = std::remove_cvref_t<std::tuple_element_t<1, std::tuple<A...>>>;
+        constexpr result_kind what = std::is_same_v<first, model> ? result_kind::gradient
+                                     : std::is_same_v<second, std::remove_cvref_t<R>> &&
+                                             !requires { second::RowsAtCompileTime; }
+                                         ? result_kind::state
+                                         : result_kind::clipped;
+        if (r.size() != given.size()) refuse_result_size(name, long(r.size()), long(given.size()), what);
+      }
       return r;
     };
   }
@@ -99,23 +114,32 @@ template <class R, class... A> struct size_checked<R(A...)> {
 template <class Fn> struct function_parameters;
 template <class R, class... A> struct function_parameters<std::function<R(A...)>> {
   using types = std::tuple<std::remove_cvref_t<A>...>;
+  static constexpr std::size_t defining = defining_parameter<A...>;
 };
 
 /// True when F is meant for scalar T: a generic F callable on T's arguments, or an F whose
-/// second parameter (θ, the gradient, the state) is exactly Fn's on T. (Eigen converts vectors
+/// defining parameter (θ, the gradient, the state, the pieces) is exactly Fn's on T. (Eigen converts vectors
 /// between scalar types implicitly, so "callable" alone would let a double-only function claim
 /// every rung.)
 template <class F, class Fn, class T> constexpr bool meant_for() {
   if constexpr (parameters_of<F>::known)
-    return std::is_same_v<std::tuple_element_t<1, typename parameters_of<F>::types>,
-                          std::tuple_element_t<1, typename function_parameters<Fn>::types>>;
+    return std::is_same_v<
+        std::tuple_element_t<function_parameters<Fn>::defining, typename parameters_of<F>::types>,
+        std::tuple_element_t<function_parameters<Fn>::defining,
+                             typename function_parameters<Fn>::types>>;
   else
     return std::is_constructible_v<Fn, F>;
 }
 } // namespace detail
 
-/// Code under test with signature Signature<T> on each backward scalar T it supports.
-template <template <class> class Signature> class subject {
+/// True when T is one of the list's types.
+template <class T, class List> inline constexpr bool in_type_list_v = false;
+template <class T, class... Ts>
+inline constexpr bool in_type_list_v<T, type_list<Ts...>> = (std::is_same_v<T, Ts> || ...);
+
+/// Code under test with signature Signature<T> on each scalar T of Scalars it supports: the
+/// backward scalars, or step_scalars (the 16-bit formats too) for the training step's subjects.
+template <template <class> class Signature, class Scalars = backward_scalars> class subject {
 public:
   subject() = default;
   explicit subject(std::string name) : name_(std::move(name)) {}
@@ -123,11 +147,18 @@ public:
   /// How reports name the subject, e.g. "gradlaws backprop".
   const std::string &name() const { return name_; }
 
+  /// True when subjects of this kind may run on scalar T at all.
+  template <class T> static constexpr bool kind_runs_on() { return in_type_list_v<T, Scalars>; }
+
   /// True when the subject has a callable for scalar T.
-  template <class T> bool runs_on() const { return bool(std::get<fn<T>>(fns_)); }
+  template <class T> bool runs_on() const {
+    if constexpr (kind_runs_on<T>()) return bool(std::get<fn<T>>(fns_));
+    else return false;
+  }
 
   /// The callable for scalar T; throws unsupported_rung_error if there is none.
   template <class T> const std::function<Signature<T>> &on() const {
+    static_assert(kind_runs_on<T>(), "subject::on<T>: subjects of this kind never run on T");
     const auto &f = std::get<fn<T>>(fns_);
     if (!f)
       throw unsupported_rung_error("the subject '" + name_ + "' does not run on the " +
@@ -138,14 +169,15 @@ public:
 
   /// Sets the callable for scalar T.
   template <class T> subject &set(std::function<Signature<T>> f) {
+    static_assert(kind_runs_on<T>(), "subject::set<T>: subjects of this kind never run on T");
     std::get<fn<T>>(fns_) = detail::size_checked<Signature<T>>::wrap(name_, std::move(f));
     return *this;
   }
 
-  /// Sets the callable on every backward scalar f is written for: all of them for a generic
-  /// callable, the one its θ parameter names otherwise.
+  /// Sets the callable on every scalar of the kind f is written for: all of them for a generic
+  /// callable, the one its second parameter (θ, the gradient, the state) names otherwise.
   template <class F> subject &set_generic(F f) {
-    set_each(f, backward_scalars{});
+    set_each(f, Scalars{});
     return *this;
   }
 
@@ -187,7 +219,7 @@ private:
   std::string name_;
   capabilities caps_;
   std::shared_ptr<const own_functions> own_;
-  decltype(table_of(backward_scalars{})) fns_;
+  decltype(table_of(Scalars{})) fns_;
 };
 
 /// ∇_θ J(θ; X, Y) for J = Σ c_i L_i under reduction r, of a model gradlaws describes.
@@ -214,14 +246,22 @@ using pipeline_subject = subject<pipeline_signature>;
 /// as torch.nn.utils.clip_grad_norm_ does, or however the code under test clips).
 template <class T>
 using clipping_signature = vec<T>(const T &threshold, const vec<T> &g);
-using clipping_subject = subject<clipping_signature>;
+using clipping_subject = subject<clipping_signature, step_scalars>;
 
 /// An optimizer of a training step: the state after one step of `rule` (handed by the law,
 /// within the family the subject declares) with gradient g.
 template <class T>
 using update_signature = optimizer_state<T>(const update_rule &rule, const optimizer_state<T> &state,
                                             const vec<T> &g);
-using optimizer_subject = subject<update_signature>;
+using optimizer_subject = subject<update_signature, step_scalars>;
+
+/// Gradient accumulation of a training step: the mean gradient of K equal micro-batches from
+/// their K gradients (the pieces), as the training loop accumulates them. In bfloat16 and
+/// float16 the pieces are what a half-precision backward pass produces, and the result is
+/// handed back in the same format.
+template <class T>
+using accumulation_signature = vec<T>(const std::vector<vec<T>> &pieces);
+using accumulation_subject = subject<accumulation_signature, step_scalars>;
 
 /// gradlaws's own batch gradient: one batched forward and backward pass (gradient()).
 const gradient_subject &backprop_subject();
@@ -236,6 +276,9 @@ const pipeline_subject &full_batch_subject();
 const clipping_subject &norm_clipping_subject();
 /// gradlaws's optimizer step (step()): SGD, Adam and AdamW as PyTorch takes them.
 const optimizer_subject &optimizer_step_subject();
+/// gradlaws's gradient accumulation (accumulate_mean()): in float for the 16-bit formats, as
+/// mixed-precision training keeps its gradient buffers.
+const accumulation_subject &mean_accumulation_subject();
 
 /// What a kind of subject claims to compute, as gradlaws computes it: the reference the
 /// machine rung measures a subject's float or double results against.
@@ -255,36 +298,40 @@ template <> struct reference<clipping_subject> {
 template <> struct reference<optimizer_subject> {
   static const optimizer_subject &get() { return optimizer_step_subject(); }
 };
+template <> struct reference<accumulation_subject> {
+  static const accumulation_subject &get() { return mean_accumulation_subject(); }
+};
 /// True for the kinds of subject that have a reference (and so run on the machine rung).
 template <class Subject>
 inline constexpr bool has_reference_v = requires { reference<Subject>::get(); };
 
-/// A gradient subject from a callable: generic over the scalar (a lambda with a template
+/// A subject of kind Subject from a callable: generic over the scalar (a lambda with a template
 /// parameter list or auto parameters) or for some scalars only.
+template <class Subject, class F> Subject make_subject(std::string name, F f) {
+  Subject s(std::move(name));
+  s.set_generic(std::move(f));
+  return s;
+}
+/// A gradient subject from a callable (model, θ, X, Y, reduction) → ∇_θ J.
 template <class F> gradient_subject make_gradient_subject(std::string name, F f) {
-  gradient_subject s(std::move(name));
-  s.set_generic(std::move(f));
-  return s;
+  return make_subject<gradient_subject>(std::move(name), std::move(f));
 }
+/// A pipeline subject from a callable (model, θ, X, Y, layout) → the pipeline's gradient.
 template <class F> pipeline_subject make_pipeline_subject(std::string name, F f) {
-  pipeline_subject s(std::move(name));
-  s.set_generic(std::move(f));
-  return s;
+  return make_subject<pipeline_subject>(std::move(name), std::move(f));
 }
-
 /// A clipping subject from a callable (threshold, g) → clipped g, generic or for some scalars.
 template <class F> clipping_subject make_clipping_subject(std::string name, F f) {
-  clipping_subject s(std::move(name));
-  s.set_generic(std::move(f));
-  return s;
+  return make_subject<clipping_subject>(std::move(name), std::move(f));
 }
-
 /// An optimizer subject from a callable (rule, state, g) → state′, generic or for some scalars.
 /// Declare the family of rules it computes: supports({.optimizer = update_rule::family::adam}).
 template <class F> optimizer_subject make_optimizer_subject(std::string name, F f) {
-  optimizer_subject s(std::move(name));
-  s.set_generic(std::move(f));
-  return s;
+  return make_subject<optimizer_subject>(std::move(name), std::move(f));
+}
+/// An accumulation subject from a callable (micro-batch gradients) → their accumulated mean.
+template <class F> accumulation_subject make_accumulation_subject(std::string name, F f) {
+  return make_subject<accumulation_subject>(std::move(name), std::move(f));
 }
 
 /// The subject's callable on T as the engine's batch_gradient_fn, for the engine's functions

@@ -40,8 +40,8 @@ struct variant {
   std::shared_ptr<const capabilities> within;
   std::optional<rung> on;               ///< the rung, when the variant fixes one
   bool one_example = false;             ///< batches of one example
-  /// Machine rung: float rather than double. The rung prints as "double" or "float".
-  bool single_precision = false;
+  /// Machine rung: the format. The rung prints as it: "double", "float", "bfloat16", "float16".
+  machine_format format = machine_format::double_format;
 
   /// The name: [one_example_]<axis>[_<rung>].
   std::string name() const;

@@ -7,6 +7,8 @@
 //   high      gradlaws::high       transcendental models; precision-scaling verdicts
 //   interval  gradlaws::interval   certifying that two sides really differ
 //   machine   double, float        what floating point does
+//             Eigen::bfloat16,     the 16-bit formats of mixed-precision training, for the
+//             Eigen::half          training step's subjects (step_scalars)
 //
 // Generated inputs are exact rationals (small dyadic fractions), converted to a rung with
 // from_exact<T>, so a case can be re-evaluated at any precision without changing its meaning.
@@ -101,6 +103,23 @@ template <> struct scalar_traits<float> {
   static constexpr bool is_ad = false;
   static std::string name() { return "machine (float)"; }
 };
+template <> struct scalar_traits<Eigen::bfloat16> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::machine;
+  static constexpr bool is_ad = false;
+  static std::string name() { return "machine (bfloat16)"; }
+};
+template <> struct scalar_traits<Eigen::half> {
+  static constexpr bool is_exact = false;
+  static constexpr rung kind = rung::machine;
+  static constexpr bool is_ad = false;
+  static std::string name() { return "machine (float16)"; }
+};
+
+/// True for the 16-bit formats (Eigen::bfloat16, Eigen::half): they compute through float.
+template <class T>
+inline constexpr bool is_half_format_v =
+    std::is_same_v<T, Eigen::bfloat16> || std::is_same_v<T, Eigen::half>;
 
 /// True when arithmetic on T is exact (rationals, and reverse-mode values over rationals).
 template <class T> inline constexpr bool is_exact_v = scalar_traits<T>::is_exact;
@@ -165,6 +184,8 @@ std::string to_significant(const high &x, int digits);
 std::string to_string(const interval &x, int digits = 0);
 std::string to_string(double x, int digits = 0);
 std::string to_string(float x, int digits = 0);
+inline std::string to_string(Eigen::bfloat16 x, int digits = 0) { return to_string(float(x), digits); }
+inline std::string to_string(Eigen::half x, int digits = 0) { return to_string(float(x), digits); }
 
 /// Prints a vector as "[a, b, c]" with each element printed by to_string.
 template <class T> std::string to_string(const vec<T> &v, int digits = 0);
@@ -200,6 +221,9 @@ template <class T> T from_exact(const exact &q) {
         return T(std::ldexp(mpz_sgn(num) < 0 ? -double(l) : double(l), -int(k)));
     }
     return q.template convert_to<T>();
+  } else if constexpr (is_half_format_v<T>) {
+    // To double (correctly rounded), then to T as Eigen rounds a double (through float).
+    return T(from_exact<double>(q));
   } else if constexpr (std::is_same_v<T, high>) {
     high r; // at the current working precision; rounded once, to nearest
     if (const long k = detail::dyadic_exponent(q); k >= 0)
@@ -215,9 +239,9 @@ template <class T> T from_exact(const exact &q) {
     return T(from_exact<typename T::value_type>(q));
   } else if constexpr (is_rounded_v<T>) {
     using F = typename T::value_type;
-    const F v = q.template convert_to<F>();
+    const F v = from_exact<F>(q);
     // Dyadic inputs within range convert exactly; anything else carries its conversion error.
-    const exact off = q - exact(v);
+    const exact off = q - exact(double(v));
     return T(v, off == 0 ? 0.0 : (off < 0 ? exact(-off) : off).template convert_to<double>() * (1 + 0x1p-50));
   } else {
     static_assert(sizeof(T) == 0, "from_exact: T is not a ladder scalar");
@@ -226,9 +250,10 @@ template <class T> T from_exact(const exact &q) {
 
 template <class T> bool is_finite_value(const T &v) {
   if constexpr (std::is_floating_point_v<T>) return std::isfinite(v);
+  else if constexpr (is_half_format_v<T>) return std::isfinite(float(v));
   else if constexpr (std::is_same_v<T, high>) return boost::multiprecision::isfinite(v);
   else if constexpr (scalar_traits<T>::is_ad) return is_finite_value(v.v);
-  else if constexpr (is_rounded_v<T>) return std::isfinite(v.v);
+  else if constexpr (is_rounded_v<T>) return std::isfinite(double(v.v));
   else if constexpr (std::is_same_v<T, interval>)
     return boost::multiprecision::isfinite(lower(v)) && boost::multiprecision::isfinite(upper(v));
   else return true; // rationals are always finite
@@ -286,6 +311,13 @@ using backward_scalars = typename detail::strip_end<
 /// The scalars forward passes run on: the backward scalars and the oracle's reverse-mode values.
 using forward_scalars = typename detail::strip_end<
     type_list<GRADLAWS_FORWARD_SCALARS(GRADLAWS_TYPE_LIST_ITEM) detail::list_end>>::type;
+/// The scalars of the training step's subjects (clipping, optimizer steps, gradient
+/// accumulation), which need no model: the backward scalars and the 16-bit formats of
+/// mixed-precision training, plain and with running error bounds.
+using step_scalars = typename detail::strip_end<
+    type_list<GRADLAWS_BACKWARD_SCALARS(GRADLAWS_TYPE_LIST_ITEM) ::Eigen::bfloat16, ::Eigen::half,
+              ::gradlaws::rounded<::Eigen::bfloat16>, ::gradlaws::rounded<::Eigen::half>,
+              detail::list_end>>::type;
 #undef GRADLAWS_TYPE_LIST_ITEM
 
 } // namespace gradlaws

@@ -76,9 +76,33 @@ verdict evaluate_machine(const law<Subject, Case> &l, const Subject &subject, co
 }
 } // namespace detail
 
+namespace detail {
+/// The machine rung in format f.
+template <class Subject, class Case>
+verdict evaluate_in(const law<Subject, Case> &l, const Subject &subject, const Case &c,
+                    const run_options &opt, const tolerances &tol, machine_format f) {
+  const auto in = [&]<class F>() -> verdict {
+    if constexpr (requires { Subject::template kind_runs_on<F>(); }) {
+      if constexpr (Subject::template kind_runs_on<F>())
+        return evaluate_machine<F>(l, subject, c, opt, tol);
+    }
+    throw unsupported_rung_error("'" + l.info.name + "' is written over a kind of subject that "
+                                 "does not run in " + std::string(to_string(f)) +
+                                 " (only the training step's subjects run in the 16-bit formats)");
+  };
+  switch (f) {
+  case machine_format::double_format: return in.template operator()<double>();
+  case machine_format::float_format: return in.template operator()<float>();
+  case machine_format::bfloat16_format: return in.template operator()<Eigen::bfloat16>();
+  case machine_format::float16_format: return in.template operator()<Eigen::half>();
+  }
+  throw error("unknown machine format");
+}
+} // namespace detail
+
 template <class Subject, property_case Case>
 verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case &c,
-                 const run_options &opt, bool single) {
+                 const run_options &opt, machine_format format) {
   tolerances tol = opt.tol;
   tol.values_of_equal_sides = false; // a case that holds is never shown
   switch (c.on) {
@@ -91,8 +115,7 @@ verdict evaluate(const law<Subject, Case> &l, const Subject &subject, const Case
                       [&] { return l.sides.template on<high>(subject, c); }, tol, magnitude);
   }
   case rung::machine:
-    return single ? detail::evaluate_machine<float>(l, subject, c, opt, tol)
-                  : detail::evaluate_machine<double>(l, subject, c, opt, tol);
+    return detail::evaluate_in(l, subject, c, opt, tol, format);
   default:
     throw error("properties are judged on the exact, high or machine rung, not the " +
                 std::string(to_string(c.on)) + " rung");
@@ -188,7 +211,7 @@ run_result run_law(const law<Subject, Case> &l, const Subject &subject, const va
     const detail::case_deadline deadline(opt.case_deadline, r.test_name, [&c] { return c.describe(); });
     verdict judged;
     try {
-      judged = evaluate(l, subject, c, opt, v.single_precision);
+      judged = evaluate(l, subject, c, opt, v.format);
     } catch (const std::exception &e) {
       // On the machine rung, gradlaws's own evaluation in float or double overflowing means the
       // case lies outside the format's range, where no rounding bound holds: not judged.
