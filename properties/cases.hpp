@@ -47,6 +47,12 @@ template <class V> rc::Gen<V> simplest_first(const std::vector<V> &values) {
   return rc::gen::map(gen::count(0, values.size() - 1), [values](std::size_t i) { return values[i]; });
 }
 
+/// The machine formats of the training step's laws: double and float, and the 16-bit formats
+/// its subjects (clipping, optimizer, accumulation) run in too.
+inline const std::vector<machine_format> step_formats{
+    machine_format::double_format, machine_format::float_format, machine_format::bfloat16_format,
+    machine_format::float16_format};
+
 /// Each vector on rung T.
 template <class T> std::vector<vec<T>> lift_all(const std::vector<vec<exact>> &v) {
   std::vector<vec<T>> out;

@@ -30,10 +30,10 @@ vec<T> clipped_mean(const clipping_subject &s, const clipping_case &c, const std
   return clip_with(s, c, weighted_sum(g, uniform_weights(g.size())));
 }
 
-// A law over a clipping subject: the high rung (norms are square roots) and the machine rung;
-// users' subjects in double and float.
+// A law over a clipping subject: the high rung (norms are square roots) and the machine rung,
+// in double, float, bfloat16 and float16.
 law_domain clipping_domain(std::vector<rung> rungs = {rung::high, rung::machine}) {
-  return {.axis = variant_axis::rung, .rungs = std::move(rungs)};
+  return {.axis = variant_axis::rung, .rungs = std::move(rungs), .formats = step_formats};
 }
 
 /// How many of the vectors lie beyond the threshold.

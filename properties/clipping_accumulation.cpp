@@ -16,7 +16,7 @@ const std::string accumulation_family = "the training step";
 clipping_subject accumulation_clipping(const variant &) { return norm_clipping_subject(); }
 
 law_domain accumulation_domain(std::vector<rung> rungs) {
-  return {.axis = variant_axis::rung, .rungs = std::move(rungs)};
+  return {.axis = variant_axis::rung, .rungs = std::move(rungs), .formats = step_formats};
 }
 
 property_info micro_batch_info() {

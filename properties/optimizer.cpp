@@ -20,8 +20,15 @@ optimizer_state<T> step_of(const optimizer_subject &s, const optimizer_case &c,
   return s.template on<T>()(c.rule, state, g);
 }
 
+// SGD's laws run in every format. Adam's run in double and float only: its β₂ = 0.999 rounds to
+// 1 in bfloat16, so its bias correction 1 − β₂ᵗ divides by zero there; mixed-precision
+// training keeps an optimizer's state and arithmetic in float for this reason.
 law_domain optimizer_domain(std::vector<rung> rungs, update_rule::family f) {
-  return {.axis = variant_axis::rung, .rungs = std::move(rungs), .optimizer = f};
+  law_domain d{.axis = variant_axis::rung, .rungs = std::move(rungs), .formats = step_formats,
+               .optimizer = f};
+  if (f == update_rule::family::adam)
+    d.formats = {machine_format::double_format, machine_format::float_format};
+  return d;
 }
 
 const std::vector<exact> positive_eps{exact(1, 8), exact(1, 2), exact(1, 1024)};

@@ -15,16 +15,6 @@ namespace gradlaws {
 
 namespace {
 
-template <class Subject> bool runs_on_rung(const Subject &s, rung r) {
-  switch (r) {
-  case rung::exact: return s.template runs_on<exact>();
-  case rung::high: return s.template runs_on<high>();
-  case rung::interval: return s.template runs_on<interval>();
-  case rung::machine: return s.template runs_on<double>() || s.template runs_on<float>();
-  }
-  return false;
-}
-
 /// True when the subject runs in format f (a kind that never does answers false).
 template <class Subject> bool runs_in(const Subject &s, machine_format f) {
   switch (f) {
@@ -32,6 +22,18 @@ template <class Subject> bool runs_in(const Subject &s, machine_format f) {
   case machine_format::float_format: return s.template runs_on<float>();
   case machine_format::bfloat16_format: return s.template runs_on<Eigen::bfloat16>();
   case machine_format::float16_format: return s.template runs_on<Eigen::half>();
+  }
+  return false;
+}
+
+template <class Subject> bool runs_on_rung(const Subject &s, rung r) {
+  switch (r) {
+  case rung::exact: return s.template runs_on<exact>();
+  case rung::high: return s.template runs_on<high>();
+  case rung::interval: return s.template runs_on<interval>();
+  case rung::machine:
+    return std::any_of(std::begin(all_machine_formats), std::end(all_machine_formats),
+                       [&](machine_format f) { return runs_in(s, f); });
   }
   return false;
 }
@@ -261,7 +263,8 @@ std::vector<planned_law<Subject>> planned(const Subject &s, const check_options 
   for (rung r : {rung::exact, rung::high, rung::machine}) any = any || runs_on_rung(s, r);
   if (!any)
     throw error("the subject '" + s.name() + "' has no callable: give it a function written "
-                "generically over the scalar, or for double or float");
+                "generically over the scalar, or for double or float (a training step's "
+                "subject: or for bfloat16 or float16)");
   if constexpr (std::is_same_v<Subject, pipeline_subject>) {
     if (!o.pipeline)
       throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
@@ -426,6 +429,7 @@ GRADLAWS_CHECKS_FOR(backward_subject, backward)
 GRADLAWS_CHECKS_FOR(pipeline_subject, pipeline)
 GRADLAWS_CHECKS_FOR(clipping_subject, clipping)
 GRADLAWS_CHECKS_FOR(optimizer_subject, optimizer)
+GRADLAWS_CHECKS_FOR(accumulation_subject, accumulation)
 #undef GRADLAWS_CHECKS_FOR
 
 } // namespace gradlaws

@@ -124,7 +124,7 @@ const std::vector<catalogue_part> &catalogue_parts() {
        {plain("In double and float the two sides are different roundings of the same number: equal up "
               "to rounding, not bit for bit.")},
        {"floating point"}},
-      {"The training step: clipping and the optimizer",
+      {"The training step: clipping, the optimizer and half precision",
        {plain("After the gradient come operations that are not linear in it. Clipping by the norm is "
               "the identity inside the ball of radius C and a projection onto its sphere outside, so "
               "clipping each example (DP-SGD) or each micro-batch and then averaging is not clipping "
@@ -132,7 +132,12 @@ const std::vector<catalogue_part> &catalogue_parts() {
               "with the other order where nothing is clipped. SGD is affine in the gradient, so its "
               "step on the accumulated gradient is the mean of its steps; Adam's is not, and without "
               "ε Adam does not see the gradient's scale: a wrong 1/N in the loss is nearly invisible "
-              "to it and plain to SGD.")},
+              "to it and plain to SGD. A step per micro-batch is not one step on their union: each "
+              "step moves θ before the next gradient is taken, which matters unless the gradient "
+              "does not depend on θ. In bfloat16 and float16 every sum is rounded to 8 or 11 "
+              "significant bits: micro-batch gradients accumulated in a float buffer stay within "
+              "their own rounding of the full-batch gradient, and accumulated in their own format "
+              "they leave it from a few micro-batches on.")},
        {"the training step"}},
   };
   return p;

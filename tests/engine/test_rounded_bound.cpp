@@ -1,4 +1,5 @@
-// The machine rung's running error bound, one operation kind at a time, in float and double.
+// The machine rung's running error bound, one operation kind at a time, in float and double
+// (and, for each operation alone, in bfloat16 and float16).
 // Operands are random exactly representable dyadics (a full-width random significand times a
 // power of two, from a fixed seed), so the true error of a result is known: the distance of
 // the computed value from the exact value of the same operation, measured with MPFR at 80
@@ -39,11 +40,11 @@ template <class F> F draw_dyadic(std::mt19937_64 &rng, const operand_range &r) {
   constexpr int p = std::numeric_limits<F>::digits;
   const std::uint64_t m = (rng() >> (64 - p)) | (std::uint64_t(1) << (p - 1));
   const int e = r.lo + int(rng() % std::uint64_t(r.hi - r.lo + 1));
-  const F x = std::ldexp(F(m), e - (p - 1)); // in [2^e, 2^(e+1))
+  const F x = F(std::ldexp(double(m), e - (p - 1))); // in [2^e, 2^(e+1)), exactly
   return r.positive || (rng() & 1) ? x : -x;
 }
 
-template <class F> const char *format_name() { return std::is_same_v<F, float> ? "float" : "double"; }
+template <class F> const char *format_name() { return machine_format_traits<F>::name; }
 
 /// One operation kind on both rungs (a unary one ignores its second operand).
 template <class F> struct operation {
@@ -105,7 +106,7 @@ bound_tally measure_exact_operands(const operation<F> &op, std::mt19937_64 &rng,
   for (int i = 0; i < samples && t.unsound.empty(); ++i) {
     const F a = draw_dyadic<F>(rng, op.range), b = draw_dyadic<F>(rng, op.range);
     const rounded<F> r = op.machine(rounded<F>(a, 0.0), rounded<F>(b, 0.0));
-    const high error = abs(high(r.v) - op.exact(high(a), high(b)));
+    const high error = abs(high(double(r.v)) - op.exact(high(double(a)), high(double(b))));
     if (!(error <= high(r.e))) {
       std::ostringstream s;
       s << op.name << " in " << format_name<F>() << " at " << operands_text(op, a, b, 0, 0)
@@ -138,6 +139,14 @@ TEST(RoundedBound, EachDoubleOperationAloneIsSoundAndNotTenfoldTooLoose) {
 }
 TEST(RoundedBound, EachFloatOperationAloneIsSoundAndNotTenfoldTooLoose) {
   each_operation_is_sound_and_tight<float>();
+}
+// The 16-bit formats compute through float and round the result to 8 or 11 significant bits:
+// u = 2^-8 and 2^-11 (with 2^-23 for the double rounding) is reached, never exceeded.
+TEST(RoundedBound, EachBfloat16OperationAloneIsSoundAndNotTenfoldTooLoose) {
+  each_operation_is_sound_and_tight<Eigen::bfloat16>();
+}
+TEST(RoundedBound, EachFloat16OperationAloneIsSoundAndNotTenfoldTooLoose) {
+  each_operation_is_sound_and_tight<Eigen::half>();
 }
 
 /// An error for x: |x| · 2^-s with s in [8, p − 12], so that what propagates outweighs the

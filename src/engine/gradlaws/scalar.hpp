@@ -240,6 +240,8 @@ template <class T> T from_exact(const exact &q) {
   } else if constexpr (is_rounded_v<T>) {
     using F = typename T::value_type;
     const F v = from_exact<F>(q);
+    // Beyond F's range: infinite, and nothing is claimed.
+    if (!std::isfinite(double(v))) return T(v, std::numeric_limits<double>::infinity());
     // Dyadic inputs within range convert exactly; anything else carries its conversion error.
     const exact off = q - exact(double(v));
     return T(v, off == 0 ? 0.0 : (off < 0 ? exact(-off) : off).template convert_to<double>() * (1 + 0x1p-50));
