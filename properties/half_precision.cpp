@@ -67,11 +67,11 @@ template <class F> std::vector<std::pair<std::string, std::string>> details_in(c
   const running_means<F> r = running_means_of<F>(c);
   const std::string name = machine_format_traits<F>::name;
   const std::size_t k = r.exact_mean.size() - 1;
-  return {{"mean of component 0", "exactly " + to_string(r.exact_mean[k], 9) + "; accumulated in float " +
+  return {{"mean, component 0", "exactly " + to_string(r.exact_mean[k], 9) + "; accumulated in float " +
                                       to_string(r.in_float[k], 9) + ", in " + name + " " +
                                       to_string(r.in_format[k], 9)},
-          {"allowed by the pieces' rounding", to_string(r.allowance[k], 3) + " (the float "
-                                              "accumulation's bound with the full-batch gradient's)"}};
+          {"allowed", to_string(r.allowance[k], 3) + " by the pieces' rounding (the float "
+                      "accumulation's bound with the full-batch gradient's)"}};
 }
 
 template <class F> std::vector<figure> figures_in(const accumulation_case &c) {

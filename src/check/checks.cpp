@@ -269,7 +269,8 @@ std::vector<planned_law<Subject>> planned(const Subject &s, const check_options 
     if (!o.pipeline)
       throw error("checking the pipeline '" + s.name() + "' needs check_options::pipeline: "
                   "its layouts' kind (accumulation, replica or token)");
-  } else if constexpr (std::is_same_v<Subject, optimizer_subject>) {
+  } else if constexpr (std::is_same_v<Subject, optimizer_subject> ||
+                       std::is_same_v<Subject, training_step_subject>) {
     if (!s.supported().optimizer)
       throw error("checking the optimizer '" + s.name() + "' needs the family of update rules it "
                   "computes: supports({.optimizer = update_rule::family::sgd}) or ::adam");
@@ -430,6 +431,7 @@ GRADLAWS_CHECKS_FOR(pipeline_subject, pipeline)
 GRADLAWS_CHECKS_FOR(clipping_subject, clipping)
 GRADLAWS_CHECKS_FOR(optimizer_subject, optimizer)
 GRADLAWS_CHECKS_FOR(accumulation_subject, accumulation)
+GRADLAWS_CHECKS_FOR(training_step_subject, training_step)
 #undef GRADLAWS_CHECKS_FOR
 
 } // namespace gradlaws

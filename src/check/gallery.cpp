@@ -32,11 +32,17 @@ bool register_gallery_case(gallery_case c) {
     if (g.info.name == c.info.name) throw error("gallery case '" + c.info.name + "' is registered twice");
   if (c.bug.index() != c.twin.index())
     throw error("gallery case '" + c.info.name + "': the bug and its twin must be subjects of one kind");
-  if (c.info.subject.empty())
-    c.info.subject = c.bug.index() == 0
-                         ? std::string("batch gradient")
-                         : "pipeline (" + std::string(c.options.pipeline ? to_string(*c.options.pipeline)
-                                                                         : "no family") + ")";
+  if (c.info.subject.empty()) {
+    switch (c.bug.index()) {
+    case 0: c.info.subject = "batch gradient"; break;
+    case 1:
+      c.info.subject = "pipeline (" + std::string(c.options.pipeline ? to_string(*c.options.pipeline)
+                                                                     : "no family") + ")";
+      break;
+    case 2: c.info.subject = "training step"; break;
+    default: c.info.subject = "gradient accumulation"; break;
+    }
+  }
   registry().push_back(std::move(c));
   return true;
 }

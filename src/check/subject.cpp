@@ -78,6 +78,14 @@ const accumulation_subject &mean_accumulation_subject() {
   return s;
 }
 
+const training_step_subject &training_step_reference() {
+  static const training_step_subject s = make_training_step_subject(
+      "gradlaws training step",
+      []<class T>(const step_config &c, const optimizer_state<T> &state,
+                  const std::vector<vec<T>> &pieces) { return training_step(c, state, pieces); });
+  return s;
+}
+
 const pipeline_subject &full_batch_subject() {
   static const pipeline_subject s = strategy_subject(find_strategy("batched_mean"));
   return s;

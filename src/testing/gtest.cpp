@@ -75,6 +75,10 @@ std::vector<run_result> expect_laws_at(const char *file, int line, const accumul
                                        check_options o) {
   return expect(file, line, s, std::move(o));
 }
+std::vector<run_result> expect_laws_at(const char *file, int line, const training_step_subject &s,
+                                       check_options o) {
+  return expect(file, line, s, std::move(o));
+}
 
 namespace {
 bool names_entry(const variant &v, const std::string &name) {

@@ -73,6 +73,9 @@ std::vector<plan_entry> explain_plan(const optimizer_subject &s, const check_opt
 /// exact rung and in every machine format the subject is written for (bfloat16 and float16
 /// included), against gradlaws's accumulate_mean (a float buffer for 16-bit pieces).
 std::vector<plan_entry> explain_plan(const accumulation_subject &s, const check_options &o = {});
+/// Training steps: the laws of the whole step (split invariance, loss-scale invariance, the
+/// skipped step on overflow) for SGD steps, against gradlaws's training_step().
+std::vector<plan_entry> explain_plan(const training_step_subject &s, const check_options &o = {});
 /// The plan as text: one line per law, what it runs on or why it was left out, under a line
 /// naming the subject and its capabilities.
 std::string describe_plan(const std::string &subject, const capabilities &c,
@@ -91,6 +94,8 @@ std::vector<std::pair<std::string, std::string>> plan(const optimizer_subject &s
                                                       const check_options &o = {});
 std::vector<std::pair<std::string, std::string>> plan(const accumulation_subject &s,
                                                       const check_options &o = {});
+std::vector<std::pair<std::string, std::string>> plan(const training_step_subject &s,
+                                                      const check_options &o = {});
 
 /// Runs every applicable law on the subject; one result per (law, variant). Throws
 /// gradlaws::error for a subject with no callable, or an unknown law or variant name.
@@ -100,6 +105,7 @@ std::vector<run_result> check(const pipeline_subject &s, const check_options &o)
 std::vector<run_result> check(const clipping_subject &s, const check_options &o = {});
 std::vector<run_result> check(const optimizer_subject &s, const check_options &o = {});
 std::vector<run_result> check(const accumulation_subject &s, const check_options &o = {});
+std::vector<run_result> check(const training_step_subject &s, const check_options &o = {});
 
 /// Runs one law on one variant of the subject (o.laws and o.variants name one each) on the
 /// given case instead of drawn ones: how a regression test drafted from a failure of the
@@ -114,5 +120,6 @@ std::vector<std::string> laws_for_pipeline_subjects();
 std::vector<std::string> laws_for_clipping_subjects();
 std::vector<std::string> laws_for_optimizer_subjects();
 std::vector<std::string> laws_for_accumulation_subjects();
+std::vector<std::string> laws_for_training_step_subjects();
 
 } // namespace gradlaws

@@ -17,7 +17,8 @@ namespace gradlaws {
 
 struct gallery_case {
   gallery_info info;
-  std::variant<gradient_subject, pipeline_subject> bug, twin;
+  std::variant<gradient_subject, pipeline_subject, training_step_subject, accumulation_subject> bug,
+      twin;
   check_options options; ///< run options are set when the case runs
 };
 

@@ -11,6 +11,7 @@
 //   clipping_subject     a clipping rule g ↦ clip(g) at threshold C           norm_clipping_subject()
 //   optimizer_subject    one step of an update rule: state, g ↦ state′          optimizer_step_subject()
 //   accumulation_subject the mean of K micro-batch gradients, accumulated      mean_accumulation_subject()
+//   training_step_subject a step: scaled micro-batch gradients, state ↦ state′   training_step_reference()
 //
 // The training step's subjects (clipping, optimizer, accumulation) run in bfloat16 and float16
 // too (step_scalars): a generic callable is instantiated on Eigen::bfloat16 and Eigen::half.
@@ -37,6 +38,7 @@
 #include "gradlaws/optimizer.hpp"
 #include "gradlaws/own_functions.hpp"
 #include "gradlaws/strategy.hpp"
+#include "gradlaws/training_step.hpp"
 
 #include <functional>
 #include <string>
@@ -263,6 +265,15 @@ template <class T>
 using accumulation_signature = vec<T>(const std::vector<vec<T>> &pieces);
 using accumulation_subject = subject<accumulation_signature, step_scalars>;
 
+/// A whole training step after the backward passes: the optimizer state after accumulating the
+/// micro-batch gradients of a loss scaled by S, unscaling, skipping the step if that overflowed,
+/// clipping and stepping, as `config` asks (gradlaws/training_step.hpp).
+template <class T>
+using training_step_signature = optimizer_state<T>(const step_config &config,
+                                                   const optimizer_state<T> &state,
+                                                   const std::vector<vec<T>> &pieces);
+using training_step_subject = subject<training_step_signature, step_scalars>;
+
 /// gradlaws's own batch gradient: one batched forward and backward pass (gradient()).
 const gradient_subject &backprop_subject();
 /// gradlaws's own backward pass: forward() keeping the tape, then backward().
@@ -279,6 +290,9 @@ const optimizer_subject &optimizer_step_subject();
 /// gradlaws's gradient accumulation (accumulate_mean()): in float for the 16-bit formats, as
 /// mixed-precision training keeps its gradient buffers.
 const accumulation_subject &mean_accumulation_subject();
+/// gradlaws's training step (training_step()): accumulate in float for 16-bit pieces, unscale,
+/// skip on overflow, clip, step.
+const training_step_subject &training_step_reference();
 
 /// What a kind of subject claims to compute, as gradlaws computes it: the reference the
 /// machine rung measures a subject's float or double results against.
@@ -300,6 +314,9 @@ template <> struct reference<optimizer_subject> {
 };
 template <> struct reference<accumulation_subject> {
   static const accumulation_subject &get() { return mean_accumulation_subject(); }
+};
+template <> struct reference<training_step_subject> {
+  static const training_step_subject &get() { return training_step_reference(); }
 };
 /// True for the kinds of subject that have a reference (and so run on the machine rung).
 template <class Subject>
@@ -328,6 +345,11 @@ template <class F> clipping_subject make_clipping_subject(std::string name, F f)
 /// Declare the family of rules it computes: supports({.optimizer = update_rule::family::adam}).
 template <class F> optimizer_subject make_optimizer_subject(std::string name, F f) {
   return make_subject<optimizer_subject>(std::move(name), std::move(f));
+}
+/// A training-step subject from a callable (config, state, micro-batch gradients) → state′.
+/// Declare the family of rules it computes: supports({.optimizer = update_rule::family::sgd}).
+template <class F> training_step_subject make_training_step_subject(std::string name, F f) {
+  return make_subject<training_step_subject>(std::move(name), std::move(f));
 }
 /// An accumulation subject from a callable (micro-batch gradients) → their accumulated mean.
 template <class F> accumulation_subject make_accumulation_subject(std::string name, F f) {

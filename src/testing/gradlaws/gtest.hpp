@@ -41,6 +41,8 @@ std::vector<run_result> expect_laws_at(const char *file, int line, const optimiz
                                        check_options o = {});
 std::vector<run_result> expect_laws_at(const char *file, int line, const accumulation_subject &s,
                                        check_options o = {});
+std::vector<run_result> expect_laws_at(const char *file, int line, const training_step_subject &s,
+                                       check_options o = {});
 /// Every catalogue entry's variants that name the registered activation, loss or layer kind
 /// `name` (e.g. "linearity.my_act_exact"), reported to GoogleTest at file:line: a law must
 /// hold, a fallacy must be refuted with its expected shape. Needs the catalogue linked
