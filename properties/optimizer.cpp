@@ -7,6 +7,8 @@
 #include "cases.hpp"
 #include "optimizer_cases.hpp"
 
+#include <cmath>
+
 namespace gradlaws::props {
 namespace {
 
@@ -108,6 +110,63 @@ std::string scale_shape(const optimizer_case &c, const verdict &) {
   return "";
 }
 
+/// θ's first component moved by the case's steps on α·g_t, in double: by the case's Adam, by the
+/// same Adam without ε, and by SGD with the same η.
+struct scaled_moves {
+  std::vector<double> alpha, adam, adam_without_eps, sgd;
+};
+scaled_moves moves_under_scale(const optimizer_case &c) {
+  scaled_moves m;
+  update_rule no_eps = c.rule;
+  no_eps.eps = 0;
+  const update_rule sgd = update_rule::sgd(c.rule.lr);
+  const auto moved = [&](const update_rule &r, double alpha) {
+    optimizer_state<double> s = state_on<double>(c.state);
+    if (r.slots() != s.slots.size()) s = initial_state(r, s.theta);
+    for (const vec<double> &g : lift_all<double>(c.g)) s = step(r, vec<double>(g * alpha), s);
+    return s.theta[0] - c.state.theta[0].convert_to<double>();
+  };
+  for (int k = -6; k <= 6; ++k) {
+    const double alpha = std::ldexp(1.0, k);
+    m.alpha.push_back(double(k));
+    m.adam.push_back(moved(c.rule, alpha));
+    m.adam_without_eps.push_back(moved(no_eps, alpha));
+    m.sgd.push_back(moved(sgd, alpha));
+  }
+  return m;
+}
+
+/// log₂ |move(α) / move(1)| of each α, leaving out α where a move is 0.
+figure::series relative_moves(std::string label, figure::mark style, const std::vector<double> &alpha,
+                              const std::vector<double> &move) {
+  figure::series s{.label = std::move(label), .style = style};
+  const double at_one = move[alpha.size() / 2]; // α = 2^0 is the middle one
+  for (std::size_t k = 0; k < alpha.size(); ++k)
+    if (at_one != 0 && move[k] != 0) {
+      s.x.push_back(alpha[k]);
+      s.y.push_back(std::log2(std::abs(move[k] / at_one)));
+    }
+  return s;
+}
+
+/// Adam's move against SGD's as the gradient is scaled by α = 2^-6 … 2^6.
+std::vector<figure> scale_figures(const optimizer_case &c, const verdict &) {
+  const scaled_moves m = moves_under_scale(c);
+  figure f{.name = "adam-sgd-scale",
+           .title = "The step as the gradient is scaled: Adam against SGD",
+           .caption = "How far the witness's steps on α·g move θ's first component, against how far "
+                      "they move it at α = 1, for α from 2^-6 to 2^6: SGD's move is proportional to "
+                      "α (slope 1); Adam's stays where |α·g| is far above ε and shrinks only as α·g "
+                      "nears ε; without ε it does not change at all. A loss divided by the wrong N "
+                      "is a wrong α.",
+           .x_label = "log₂ α (the gradient's scale)",
+           .y_label = "log₂ (move at α / move at 1)"};
+  f.data = {relative_moves("SGD, same η", figure::mark::line, m.alpha, m.sgd),
+            relative_moves("Adam, ε = " + to_string(c.rule.eps), figure::mark::line, m.alpha, m.adam),
+            relative_moves("Adam, ε = 0", figure::mark::dashed, m.alpha, m.adam_without_eps)};
+  return {f};
+}
+
 const bool scale_registered = register_fallacy(
     make_fallacy<optimizer_subject, optimizer_case>(
         scale_info(), [](const variant &v) { return adam_scaled_steps(v, positive_eps, true); },
@@ -122,7 +181,8 @@ const bool scale_registered = register_fallacy(
           }
           return {plain.theta, scaled.theta};
         },
-        scale_shape),
+        scale_shape)
+        .with_figures(scale_figures),
     {.name = "adam_ignores_gradient_scale_without_eps",
      .claim = "without ε, Adam's steps from the zero state do not depend on the gradient's scale "
               "(weight decay decoupled, as AdamW's, or none)",
