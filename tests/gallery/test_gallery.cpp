@@ -65,7 +65,7 @@ TEST_P(GalleryCase, HiddenBehindAnOpaqueModuleTheBugIsCaughtAndTheTwinHolds) {
   const std::vector<gallery_info> cases = gallery_cases();
   const auto info = std::find_if(cases.begin(), cases.end(),
                                  [](const gallery_info &g) { return g.name == GetParam(); });
-  if (info->subject != "batch gradient") GTEST_SKIP() << "a pipeline: hidden models are batch gradients only";
+  if (info->subject != "batch gradient") GTEST_SKIP() << "not a batch gradient: hidden models are batch gradients only";
   run_options opt;
   opt.cases = 100;
   const gallery_outcome o = run_gallery_case_hidden(GetParam(), opt, hidden_default_model());

@@ -34,14 +34,14 @@ verdict judge_high(std::string lhs_name, std::string rhs_name, int digits, doubl
 verdict judge_interval(std::string lhs_name, std::string rhs_name, int digits,
                        const sides<interval> &s, const tolerances &tol = {});
 
-/// The machine rung's evidence for one case: each side as the code under test computed it in
-/// F (double, float, bfloat16 or float16), the exact value of the same side on the same inputs (by the reference,
-/// at working precision), and the running error bounds of an evaluation in F of that side
-/// (gradlaws/rounded.hpp): `bound` with the subject's own functions charged for their movement
-/// (the law verdict), `accuracy_bound` with them charged for their measured errors (the
-/// accuracy verdict; unset: `bound` serves both, as it does when the subject has no functions
-/// of its own). `functions`: the own functions' measured accuracy. `branch_doubts`:
-/// comparisons the bound evaluations could not decide.
+/// The machine rung's evidence for one case: each side as the code under test computed it in F
+/// (double, float, bfloat16 or float16), the exact value of the same side on the same inputs (by
+/// the reference, at working precision), and the running error bounds of an evaluation in F of that
+/// side (gradlaws/rounded.hpp): `bound` with the subject's own functions charged for their movement
+/// (the law verdict), `accuracy_bound` with them charged for their measured errors (the accuracy
+/// verdict; unset: `bound` serves both, as it does when the subject has no functions of its own).
+/// `functions`: the own functions' measured accuracy. `branch_doubts`: comparisons the bound
+/// evaluations could not decide.
 template <class F> struct machine_sides {
   sides<F> computed;
   sides<high> exact;

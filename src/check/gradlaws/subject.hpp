@@ -3,18 +3,19 @@
 // (see gradlaws/property.hpp); the built-in catalogue applies the laws to gradlaws's own
 // engine, and a user's code is a subject like any other.
 //
-//   kind                 what it computes                                     built-in subject
-//   gradient_subject     ∇_θ J for J = Σ c_i L_i of a model (reduction r)     backprop_subject()
-//   backward_subject     ∂/∂θ Σ U ⊙ ŷ at the forward pass of X                backward_pass_subject()
-//   pipeline_subject     a training pipeline's gradient over a layout         strategy_subject(s)
-//   activation           σ and σ′ (the registry's interface)                  find_activation(name)
-//   clipping_subject     a clipping rule g ↦ clip(g) at threshold C           norm_clipping_subject()
-//   optimizer_subject    one step of an update rule: state, g ↦ state′          optimizer_step_subject()
-//   accumulation_subject the mean of K micro-batch gradients, accumulated      mean_accumulation_subject()
-//   training_step_subject a step: scaled micro-batch gradients, state ↦ state′   training_step_reference()
+//   kind                   what it computes                                 built-in subject
+//   gradient_subject       ∇_θ J for J = Σ c_i L_i of a model (reduction r) backprop_subject()
+//   backward_subject       ∂/∂θ Σ U ⊙ ŷ at the forward pass of X            backward_pass_subject()
+//   pipeline_subject       a training pipeline's gradient over a layout     strategy_subject(s)
+//   activation             σ and σ′ (the registry's interface)              find_activation(name)
+//   clipping_subject       a clipping rule g ↦ clip(g) at threshold C       norm_clipping_subject()
+//   optimizer_subject      one step of an update rule: state, g ↦ state′    optimizer_step_subject()
+//   accumulation_subject   the mean of K micro-batch gradients              mean_accumulation_subject()
+//   training_step_subject  a step on scaled micro-batch gradients           training_step_reference()
 //
-// The training step's subjects (clipping, optimizer, accumulation) run in bfloat16 and float16
-// too (step_scalars): a generic callable is instantiated on Eigen::bfloat16 and Eigen::half.
+// The training step's subjects (clipping, optimizer, accumulation, training step) run in
+// bfloat16 and float16 too (step_scalars): a generic callable is instantiated on
+// Eigen::bfloat16 and Eigen::half.
 //
 // A subject holds one callable per rung it runs on. Written generically over the scalar, it
 // runs on every rung; written for double only, it runs on the machine rung only, and asking
@@ -119,8 +120,8 @@ template <class R, class... A> struct function_parameters<std::function<R(A...)>
   static constexpr std::size_t defining = defining_parameter<A...>;
 };
 
-/// True when F is meant for scalar T: a generic F callable on T's arguments, or an F whose
-/// defining parameter (θ, the gradient, the state, the pieces) is exactly Fn's on T. (Eigen converts vectors
+/// True when F is meant for scalar T: a generic F callable on T's arguments, or an F whose defining
+/// parameter (θ, the gradient, the state, the pieces) is exactly Fn's on T. (Eigen converts vectors
 /// between scalar types implicitly, so "callable" alone would let a double-only function claim
 /// every rung.)
 template <class F, class Fn, class T> constexpr bool meant_for() {
