@@ -266,5 +266,31 @@ TEST(RoundedBound, FloatResultsInTheSubnormalRangeAreCoveredByTheSmallestNormalF
   subnormal_results_are_covered<float>();
 }
 
+// float16's η is half its smallest subnormal (2^-25), not its smallest normal: its arithmetic is
+// float's (which flushes only below 2^-126) rounded by a conversion that keeps float16's
+// subnormals. Products and quotients of float16 values landing in its subnormal range
+// (|r| < 2^-14) are measured against the bound, and reach a good part of it.
+TEST(RoundedBound, Float16ResultsInItsSubnormalRangeAreCoveredByHalfASubnormal) {
+  using F = Eigen::half;
+  std::mt19937_64 rng(2019);
+  const precision_scope scope(80);
+  const auto ops = operation_kinds<F>();
+  // Factors in [2^-10, 2^-4): products from 2^-20 to 2^-8, many below 2^-14.
+  const operation<F> products{"* (float16, subnormal products)", {-10, -5, false}, true, 0,
+                              ops[2].machine, ops[2].exact};
+  bound_tally t = measure_exact_operands(products, rng, 400);
+  EXPECT_EQ(t.unsound, "");
+  // Quotients of values in [2^-12, 2^-8) by values in [2^2, 2^6): from 2^-18 to 2^-10.
+  const operation<F> quotients{"/ (float16, subnormal quotients)", {-12, -9, false}, true, 0,
+                               [&](const rounded<F> &a, const rounded<F> &b) {
+                                 return ops[3].machine(a, rounded<F>(F(std::ldexp(std::abs(double(b.v)), 14)), 0.0));
+                               },
+                               [&](const high &a, const high &b) { return ops[3].exact(a, high(ldexp(abs(b), 14))); }};
+  const bound_tally q = measure_exact_operands(quotients, rng, 400);
+  EXPECT_EQ(q.unsound, "");
+  EXPECT_GE(std::max(t.largest_used, q.largest_used), 0.2) << "a bound far above half a subnormal";
+  EXPECT_EQ(rounded<F>::eta, 0x1p-25);
+}
+
 } // namespace
 } // namespace gradlaws

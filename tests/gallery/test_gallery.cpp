@@ -48,13 +48,14 @@ TEST_P(GalleryCase, TheBugIsCaughtOnEveryRungShrunkAndDiagnosedAndItsTwinHolds) 
   ASSERT_NE(w, nullptr);
   // Shrunk (or drawn) to human size: a batch of at most three examples, or for the training
   // step's subjects (no model, no batch) a case of a few lines.
-  if (o.info.subject == "training step" || o.info.subject == "gradient accumulation")
+  if (o.info.subject == "training step" || o.info.subject == "gradient accumulation") {
     EXPECT_LE(std::count(w->counterexample.begin(), w->counterexample.end(), '\n'), 12) << w->counterexample;
-  else
+  } else {
     EXPECT_TRUE(w->counterexample.find("[N = 1,") != std::string::npos ||
-              w->counterexample.find("[N = 2,") != std::string::npos ||
-              w->counterexample.find("[N = 3,") != std::string::npos)
-      << w->counterexample;
+                w->counterexample.find("[N = 2,") != std::string::npos ||
+                w->counterexample.find("[N = 3,") != std::string::npos)
+        << w->counterexample;
+  }
   EXPECT_FALSE(w->reproduce.empty());
   EXPECT_TRUE(o.twin_passed()) << render_gallery({o}, timings::omitted);
 }
