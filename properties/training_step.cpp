@@ -55,26 +55,30 @@ vec<T> stepped(const training_step_subject &s, const step_config &config,
 }
 
 /// An SGD case, C unset or from 1/2 to 4 (shrinking to unset), S from 2 to 1024 (powers of two,
-/// shrinking to 2; within float16's range for gradients up to 8).
+/// shrinking to 2; within float16's range for gradients up to 8). A step that declares it does
+/// not clip gets no C, one that takes no loss scale S = 1.
 rc::Gen<step_case> step_cases(const variant &v) {
   const rung on = v.rung_or(rung::high); // a clipped norm is a square root: not exact
   const auto base = optimizer_micro_batches(v, update_rule::family::sgd, {});
-  return rc::gen::exec([on, base] {
+  const bool clips = !v.within || v.within->step_clips;
+  const bool scales = !v.within || v.within->step_scales_loss;
+  return rc::gen::exec([on, base, clips, scales] {
     step_case c;
     c.o = *base;
     c.o.on = on;
     c.on = on;
     const auto clip = *simplest_first(std::vector<int>{0, 1, 2, 3, 4});
-    if (clip > 0) c.clip = exact(1 << (clip - 1), 2);
+    if (clip > 0 && clips) c.clip = exact(1 << (clip - 1), 2);
     c.scale = *simplest_first(std::vector<exact>{exact(2), exact(4), exact(8), exact(1024)});
+    if (!scales) c.scale = 1;
     c.overflowed = std::size_t(*gen::count(0, std::size_t(c.o.state.theta.size()) - 1));
     return c;
   });
 }
 
-law_domain step_domain(std::vector<rung> rungs) {
+law_domain step_domain(std::vector<rung> rungs, bool hands_loss_scale) {
   return {.axis = variant_axis::rung, .rungs = std::move(rungs), .formats = step_formats,
-          .optimizer = update_rule::family::sgd};
+          .optimizer = update_rule::family::sgd, .hands_loss_scale = hands_loss_scale};
 }
 
 training_step_subject builtin_step(const variant &) { return training_step_reference(); }
@@ -92,7 +96,7 @@ const bool split_registered = register_law(
                         "by share first, and clips and steps once; clipping or stepping inside the "
                         "accumulation loop, or weight decay added to the sum of K gradients, "
                         "depends on the split",
-         .domain = step_domain({rung::high, rung::machine})},
+         .domain = step_domain({rung::high, rung::machine}, false)},
         step_cases,
         []<class T>(const training_step_subject &s, const step_case &c) -> sides<T> {
           const auto state = state_on<T>(c.o.state);
@@ -117,7 +121,7 @@ const bool scale_registered = register_law(
          .explanation = "the loss scale only keeps small gradients representable in half "
                         "precision: the step divides it out before anything nonlinear; clipping "
                         "the scaled gradient clips the true one at C/S",
-         .domain = step_domain({rung::high, rung::machine})},
+         .domain = step_domain({rung::high, rung::machine}, true)},
         step_cases,
         []<class T>(const training_step_subject &s, const step_case &c) -> sides<T> {
           const auto state = state_on<T>(c.o.state);
@@ -155,7 +159,7 @@ const bool overflow_registered = register_law(
                         "(PyTorch's GradScaler) checks the unscaled gradient for infinities and "
                         "skips the optimizer's step, then lowers S; stepping on it writes ∞ or NaN "
                         "into θ and the momentum",
-         .domain = step_domain({rung::machine})},
+         .domain = step_domain({rung::machine}, true)},
         step_cases,
         []<class T>(const training_step_subject &s, const step_case &c) -> sides<T> {
           const auto state = state_on<T>(c.o.state);

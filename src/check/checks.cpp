@@ -98,6 +98,9 @@ std::string mismatch(const law_domain &d, const capabilities &c) {
     return std::string("it is about ") + (*d.optimizer == update_rule::family::sgd ? "SGD" : "Adam") +
            " steps, and the subject computes " + (*c.optimizer == update_rule::family::sgd ? "SGD" : "Adam") +
            " steps";
+  if (d.hands_loss_scale && !c.step_scales_loss)
+    return "it is about loss scaling (S ≠ 1, overflowed gradients), and the subject takes no loss "
+           "scale (capabilities::step_scales_loss = false)";
   if (c.fixed_model && d.axis != variant_axis::activation)
     return "it draws its own models (not activation problems), and the subject is written for "
            "one model";

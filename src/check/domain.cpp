@@ -68,6 +68,8 @@ std::string capabilities::describe() const {
   if (framework_mean) clause("computes the loss's own mean (framework_mean)");
   if (framework_mean_only) clause("computes the loss's own mean only (framework_mean_only)");
   if (optimizer) clause(std::string("computes ") + (*optimizer == update_rule::family::sgd ? "SGD" : "Adam") + " steps");
+  if (!step_clips) clause("does not clip (step_clips = false)");
+  if (!step_scales_loss) clause("takes no loss scale (step_scales_loss = false)");
   if (clipping_epsilon != 0) clause("adds ε = " + to_string(clipping_epsilon) + " to the norm it clips by");
   return s.empty() ? "any model gradlaws describes" : s;
 }

@@ -60,6 +60,29 @@ TEST(TrainingStepSubjects, AStepTakenOnAnOverflowIsCaughtByTheSkipLaw) {
   EXPECT_TRUE(testing_support::contains(text, "infinite") || testing_support::contains(text, "NaN")) << text;
 }
 
+TEST(TrainingStepSubjects, AStepThatNeitherClipsNorScalesPassesOnceDeclared) {
+  // A plain accumulate-then-step loop: no clipping, no loss scale.
+  training_step_subject plain("accumulate, then step");
+  plain.set<double>([](const step_config &c, const optimizer_state<double> &st,
+                       const std::vector<vec<double>> &p) {
+    vec<double> g = vec<double>::Zero(st.theta.size());
+    for (std::size_t k = 0; k < p.size(); ++k) g += from_exact<double>(c.shares[k]) * p[k];
+    return step(c.rule, g, st);
+  });
+  plain.supports({.optimizer = update_rule::family::sgd});
+  EXPECT_NE(testing_support::failures(check(plain, step_options()), 100), "")
+      << "undeclared, the step is handed thresholds and loss scales it ignores";
+  plain.supports({.optimizer = update_rule::family::sgd, .step_clips = false, .step_scales_loss = false});
+  const auto results = check(plain, step_options());
+  ASSERT_EQ(results.size(), 1u); // the split law, in double
+  EXPECT_EQ(results.front().entry, "training_step_split_invariance");
+  EXPECT_EQ(testing_support::failures(results, 100), "");
+  bool told = false;
+  for (const plan_entry &e : explain_plan(plain))
+    told = told || testing_support::contains(e.left_out, "step_scales_loss = false");
+  EXPECT_TRUE(told);
+}
+
 TEST(TrainingStepSubjects, AnAdamStepIsToldTheLawsAreAboutSgd) {
   training_step_subject s = generic_step();
   s.supports({.optimizer = update_rule::family::adam});

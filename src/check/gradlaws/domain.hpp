@@ -115,6 +115,9 @@ struct law_domain {
   bool hands_gradlaws_reductions = true;
   /// Laws over optimizers: the family of update rules the law hands its subject.
   std::optional<update_rule::family> optimizer;
+  /// Laws over training steps that hand loss scales S ≠ 1 or overflowed gradients: a step that
+  /// declares capabilities::step_scales_loss = false does not get them.
+  bool hands_loss_scale = false;
 };
 
 /// The catalogue's variants of a law: its model families, then the axis's registry entries
@@ -151,6 +154,13 @@ struct capabilities {
   /// Optimizers: the family of update rules the subject computes (SGD or Adam); the laws hand
   /// it rules of that family only. Required of an optimizer subject.
   std::optional<update_rule::family> optimizer;
+  /// Training steps: the step clips the gradient's global norm at step_config::clip. false: the
+  /// laws hand it no threshold.
+  bool step_clips = true;
+  /// Training steps: the step takes gradients of a scaled loss and unscales them
+  /// (step_config::loss_scale), skipping the step on overflow. false: the laws hand it S = 1,
+  /// and the laws about loss scaling leave it out.
+  bool step_scales_loss = true;
 
   bool coupled() const { return batch_coupled || (fixed_model && fixed_model->batch_coupled()); }
   /// True when a case can fall outside (a selection or a size range is not "any").
