@@ -50,12 +50,11 @@ template <class F> struct running_means {
 };
 template <class F> running_means<F> running_means_of(const accumulation_case &c, std::size_t n) {
   running_means<F> r;
-  std::vector<vec<exact>> first;
+  accumulation_case prefix;
   for (std::size_t k = 1; k <= n; ++k) {
-    first.push_back(c.pieces[(k - 1) % c.pieces.size()]);
-    vec<exact> m = vec<exact>::Constant(Eigen::Index(c.dimension()), exact(0));
-    for (const vec<exact> &p : first) m += p;
-    m /= exact(long(k));
+    prefix.pieces.push_back(c.pieces[(k - 1) % c.pieces.size()]);
+    const std::vector<vec<exact>> &first = prefix.pieces;
+    const vec<exact> m = prefix.mean();
     const auto bounded = accumulate_mean(lift_all<rounded<F>>(first));
     r.exact_mean.push_back(m[0].convert_to<double>());
     r.full_batch.push_back(double(from_exact<F>(m[0])));
